@@ -17,3 +17,13 @@ export { hammingDistance, compareUnits, unitSimilarity, type UnitComparison } fr
 export { genIsccIdV1, parseIsccIdV1, type IsccIdV1Fields } from "./iscc-id.js";
 export { genIsccCodeV0, normalizeIscc } from "./iscc-code.js";
 export { explain, typeId } from "./explain.js";
+export { genMetaCodeV0, softHashMetaV0, multihashBlake3, type MetaCodeResult } from "./code-meta.js";
+export { genTextCodeV0, softHashTextV0 } from "./code-text.js";
+export { genImageCodeV0, softHashImageV0 } from "./code-image.js";
+export { genAudioCodeV0, softHashAudioV0 } from "./code-audio.js";
+export { genVideoCodeV0, softHashVideoV0 } from "./code-video.js";
+export { genMixedCodeV0, softHashCodesV0 } from "./code-mixed.js";
+export { genDataCodeV0, DataHasher } from "./code-data.js";
+export { genInstanceCodeV0, InstanceHasher } from "./code-instance.js";
+export { textClean, textCollapse, textTrim, textRemoveNewlines } from "./text.js";
+export { canonicalJson } from "./jcs.js";
