@@ -1,0 +1,85 @@
+/**
+ * URL normalization for declarations and lookups (SPEC "Declarations": WHATWG parsing, lower-case
+ * scheme and host, IDNA to punycode, default port and fragment removed, unreserved
+ * percent-escapes decoded).
+ *
+ * Both sides of a match go through this function, so two spellings of one resource must come out
+ * identical. What WHATWG `new URL` already does for http(s): lower-cases scheme and host, converts
+ * IDNs to punycode, canonicalizes IPv4/IPv6 literals, removes the default port, resolves dot
+ * segments (including %2e forms), turns "\" into "/", makes an empty path "/", and percent-encodes
+ * characters that may not appear raw. On top of that we:
+ *   - drop the fragment (never sent to a server, so it cannot distinguish resources);
+ *   - decode escapes of unreserved characters (ALPHA DIGIT - . _ ~; RFC 3986 §6.2.2.2) and
+ *     upper-case the hex of every other escape (§6.2.2.1). Reserved characters stay encoded:
+ *     %2F is not "/" to a server;
+ *   - drop an empty query ("?" with nothing after it), which servers treat as no query;
+ *   - drop one trailing dot of the host ("example.com." is the same DNS name).
+ * Rejected: schemes other than http/https, and userinfo ("user:pass@"). Credentials have no place
+ * in a public registry, and a URL carrying them names the same resource as one without, so
+ * accepting them would mean either storing secrets or silently rewriting the declarant's input.
+ * Known limit: a literal "*" in a path cannot be declared as an exact URL (patterns reserve "*");
+ * write it as %2A, which is then a different URL from one containing a raw "*".
+ */
+
+export class UrlError extends Error {
+  readonly input: string;
+  constructor(input: string, reason: string) {
+    super(`${reason}: ${JSON.stringify(input.length > 200 ? input.slice(0, 200) + "…" : input)}`);
+    this.name = "UrlError";
+    this.input = input;
+  }
+}
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
+/** Decodes escapes of unreserved characters and upper-cases the hex of the others. */
+function normalizeEscapes(s: string): string {
+  return s.replace(/%([0-9A-Fa-f]{2})/g, (_m, h: string) => {
+    const ch = String.fromCharCode(parseInt(h, 16));
+    return UNRESERVED.test(ch) ? ch : "%" + h.toUpperCase();
+  });
+}
+
+export function normalizeUrl(input: string): string {
+  if (typeof input !== "string") throw new UrlError(String(input), "URL must be a string");
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new UrlError(input, "not a valid absolute URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UrlError(input, `unsupported scheme '${url.protocol.slice(0, -1)}' (only http and https)`);
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new UrlError(input, "URLs with credentials (user:password@) are not allowed");
+  }
+  let hostname = url.hostname;
+  if (hostname.endsWith(".")) hostname = hostname.slice(0, -1);
+  if (hostname === "" || hostname.endsWith(".")) throw new UrlError(input, "empty host label");
+  const host = url.port === "" ? hostname : `${hostname}:${url.port}`;
+  const path = normalizeEscapes(url.pathname);
+  const query = url.search.length > 1 ? normalizeEscapes(url.search) : "";
+  return `${url.protocol}//${host}${path}${query}`;
+}
+
+/**
+ * The key two normalized URLs are compared by: the URL without its scheme ("host[:port]/path?query").
+ * http and https are deliberately treated as one: a crawler fetching http://x/ must see a
+ * declaration made for https://x/ (sites commonly serve both, or redirect one to the other), and
+ * a rightsholder cannot be expected to declare both. A non-default port stays part of the key.
+ */
+export function matchKey(normalizedUrl: string): string {
+  if (normalizedUrl.startsWith("https://")) return normalizedUrl.slice(8);
+  if (normalizedUrl.startsWith("http://")) return normalizedUrl.slice(7);
+  throw new UrlError(normalizedUrl, "not a normalized http(s) URL");
+}
+
+/** The host (no port, no brackets removed for IPv6) of a normalized URL, e.g. for indexing. */
+export function hostOfNormalized(normalizedUrl: string): string {
+  const key = matchKey(normalizedUrl);
+  const authority = key.slice(0, key.indexOf("/") === -1 ? key.length : key.indexOf("/"));
+  if (authority.startsWith("[")) return authority.slice(0, authority.indexOf("]") + 1);
+  const colon = authority.indexOf(":");
+  return colon === -1 ? authority : authority.slice(0, colon);
+}
