@@ -82,7 +82,7 @@ export function genMetaCodeV0(
     if (typeof meta === "string") {
       payload = decodeDataUrl(meta);
       metaValue = meta;
-    } else if (typeof meta === "object" && !Array.isArray(meta)) {
+    } else if (meta !== null && typeof meta === "object" && !Array.isArray(meta)) {
       payload = encoder.encode(canonicalJson(meta));
       const mediaType = "@context" in meta ? "application/ld+json" : "application/json";
       metaValue = `data:${mediaType};base64,${encodeBase64(payload)}`;

@@ -27,3 +27,4 @@ export { genDataCodeV0, DataHasher } from "./code-data.js";
 export { genInstanceCodeV0, InstanceHasher } from "./code-instance.js";
 export { textClean, textCollapse, textTrim, textRemoveNewlines } from "./text.js";
 export { canonicalJson } from "./jcs.js";
+export { imagePixelsFromRgba, exifTranspose, resizeBicubicGray, type RgbaImage, type NormalizeOptions } from "./image-normalize.js";
