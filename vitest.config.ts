@@ -1,6 +1,30 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/**
+ * did:web documents the workers tests resolve. The Worker's outbound fetches go here instead of the
+ * network; rights.example lists the public key of the fixed test seed 0x42…42.
+ */
+const DID_DOCUMENTS: Record<string, unknown> = {
+  "https://rights.example/.well-known/did.json": {
+    "@context": ["https://www.w3.org/ns/did/v1"],
+    id: "did:web:rights.example",
+    verificationMethod: [
+      {
+        id: "did:web:rights.example#key-1",
+        type: "Multikey",
+        controller: "did:web:rights.example",
+        publicKeyMultibase: "z6MkghLt1e8m1fmANsdJJco3aCLV8Xnigr5UWwC3u5iZFPd3",
+      },
+    ],
+  },
+};
+
+function outbound(request: Request): Response {
+  const doc = DID_DOCUMENTS[request.url];
+  return doc ? Response.json(doc) : new Response("not found", { status: 404 });
+}
+
 // Two projects: pure modules run in Node (fast, no runtime to boot); everything that touches
 // D1, Durable Objects or HTTP runs inside workerd with migrations applied.
 export default defineConfig(async () => {
@@ -20,9 +44,10 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
+                outboundService: outbound,
                 bindings: {
                   TEST_MIGRATIONS: migrations,
-                  REGISTRY_SECRET_KEY: "z3u2en7t5LR2WtQH5PfsZzAwkgwhwVaBoeZxhUjhVjGQS6sq",
+                  REGISTRY_SECRET_KEY: "z3u2RHjyPwZWQHJNq3mNd4EZcbsHy4QMc5HFjriuXBzUG5Qs",
                   OPERATOR_TOKEN: "test-operator-token",
                 },
               },

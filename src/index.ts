@@ -1,8 +1,5 @@
-import { Hono } from "hono";
-import { DurableObject } from "cloudflare:workers";
+import { createApp } from "./app";
 
-export class Sequencer extends DurableObject {}
+export { Sequencer } from "./durable/sequencer";
 
-const app = new Hono();
-app.get("/healthz", (c) => c.json({ ok: true }));
-export default app;
+export default createApp();

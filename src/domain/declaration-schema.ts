@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * The wire shape of a signed declaration (SPEC.md, "Declarations"). Strict objects: an unknown
+ * field is an error, never silently dropped, because the signature covers every byte.
+ * Semantic rules that need the ISCC codec or URL parser live in declaration.ts.
+ */
+const base58 = /^z[1-9A-HJ-NP-Za-km-z]+$/;
+const preference = z.enum(["y", "n"]);
+
+export const SignatureSchema = z.strictObject({
+  version: z.literal("ISCC-SIG v1.0"),
+  controller: z.string().min(1).max(256).optional(),
+  keyid: z.string().min(1).max(256).optional(),
+  pubkey: z.string().regex(/^z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}$/, "must be an Ed25519 multikey (z6Mk…)"),
+  proof: z.string().regex(base58, "must be multibase base58btc (z…)").max(100),
+});
+
+export const PreferencesSchema = z.strictObject({
+  all: preference.optional(),
+  "train-ai": preference.optional(),
+  "train-genai": preference.optional(),
+  "ai-use": preference.optional(),
+  search: preference.optional(),
+});
+
+export const DeclarationSchema = z
+  .strictObject({
+    type: z.literal("OptOutDeclaration"),
+    version: z.literal(1),
+    iscc: z.string().min(1).max(512).optional().describe("An ISCC-CODE or a single ISCC unit"),
+    datahash: z
+      .string()
+      .regex(/^1e20[0-9a-f]{64}$/, "must be a BLAKE3 multihash: 1e20 followed by 64 lower-case hex digits")
+      .optional(),
+    urls: z.array(z.string().min(1).max(2048)).min(1).max(100).optional(),
+    preferences: PreferencesSchema.optional(),
+    intent: z.enum(["activate", "update", "revoke"]),
+    supersedes: z.string().min(1).max(64).optional().describe("ISCC-ID of the declaration this one updates or revokes"),
+    policy: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    name: z.string().min(1).max(512).optional(),
+    timestamp: z.iso.datetime({ precision: 3 }).describe("RFC 3339 UTC with milliseconds, e.g. 2026-11-22T10:00:00.000Z"),
+    nonce: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits"),
+    signature: SignatureSchema,
+  })
+  .meta({ id: "Declaration" });
+
+export type Declaration = z.infer<typeof DeclarationSchema>;
+export type PreferenceMap = z.infer<typeof PreferencesSchema>;

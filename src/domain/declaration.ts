@@ -1,0 +1,146 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { decompose, IsccError, MainType, parseIsccIdV1 } from "../iscc/index";
+import { bandsOf, type Bands } from "../similarity/bands";
+import { canonicalize } from "./canonical-json";
+import { DeclarationSchema, type Declaration } from "./declaration-schema";
+import { hostIsWithin } from "./did-web";
+import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
+import { SignatureError, verifyJson } from "./iscc-sig";
+import { matchKey, UrlError } from "./url-normalize";
+import { parseUrlPattern, type UrlPattern } from "./url-pattern";
+
+export interface UnitSubject {
+  unitType: string;
+  maintype: MainType;
+  code: string;
+  bodyHex: string;
+  bands: Bands;
+}
+
+export interface UrlSubject extends UrlPattern {
+  /** What lookups compare: the scheme-less URL (exact), the scheme-less prefix, or the domain (host). */
+  key: string;
+  verification: "domain-verified" | "self-asserted";
+}
+
+/** A declaration that passed every check that needs no storage, with its subjects extracted. */
+export interface PreparedDeclaration {
+  declaration: Declaration;
+  /** JCS text of the signed declaration: what the digest, the log and peers see. */
+  canonical: string;
+  /** Hex SHA-256 of the canonical bytes. */
+  digest: string;
+  declarant: string;
+  controller: string | null;
+  controllerVerified: boolean;
+  urls: UrlSubject[];
+  units: UnitSubject[];
+  datahash: string | null;
+}
+
+/**
+ * Shape and subject rules, in one pass, so a caller hears about every bad field at once.
+ * Signature and time checks come after (they need the whole object to be well formed).
+ */
+export function parseDeclaration(input: unknown): Declaration {
+  const parsed = DeclarationSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesToFieldErrors(parsed.error.issues));
+  const d = parsed.data;
+  const errors: FieldError[] = [];
+  const hasSubject = d.iscc !== undefined || d.datahash !== undefined || d.urls !== undefined;
+  if (d.intent === "activate") {
+    if (d.supersedes !== undefined) errors.push({ pointer: "/supersedes", detail: "only update and revoke supersede" });
+  } else if (d.supersedes === undefined) {
+    errors.push({ pointer: "/supersedes", detail: `required for intent ${d.intent}` });
+  } else {
+    try {
+      parseIsccIdV1(d.supersedes);
+    } catch (e) {
+      errors.push({ pointer: "/supersedes", detail: `not an ISCC-ID v1: ${(e as Error).message}` });
+    }
+  }
+  if (d.intent === "revoke") {
+    if (d.preferences !== undefined) errors.push({ pointer: "/preferences", detail: "a revoke states no preferences" });
+  } else {
+    if (!hasSubject) errors.push({ pointer: "", detail: "at least one subject is required: iscc, datahash or urls" });
+    if (!d.preferences || Object.keys(d.preferences).length === 0)
+      errors.push({ pointer: "/preferences", detail: "at least one preference is required" });
+  }
+  if (d.iscc !== undefined) {
+    try {
+      isccUnits(d.iscc);
+    } catch (e) {
+      errors.push({ pointer: "/iscc", detail: (e as Error).message });
+    }
+  }
+  d.urls?.forEach((u, i) => {
+    try {
+      parseUrlPattern(u);
+    } catch (e) {
+      if (!(e instanceof UrlError)) throw e;
+      errors.push({ pointer: `/urls/${i}`, detail: e.message });
+    }
+  });
+  if (errors.length) throw new ValidationError(errors);
+  return d;
+}
+
+/** Verifies the ISCC-SIG signature; a failure names the signature field at fault. */
+export async function verifyDeclarationSignature(d: Declaration): Promise<void> {
+  try {
+    await verifyJson(d);
+  } catch (e) {
+    if (e instanceof SignatureError) throw new ValidationError([{ pointer: e.pointer, detail: e.message }]);
+    throw e;
+  }
+}
+
+/** SPEC: the timestamp must be within the window of the registry clock at first registration. */
+export function checkTimestamp(d: Declaration, nowMs: number, skewMs: number): void {
+  const t = Date.parse(d.timestamp);
+  if (Math.abs(t - nowMs) > skewMs)
+    throw new ValidationError([
+      {
+        pointer: "/timestamp",
+        detail: `must be within ±${skewMs / 60000} minutes of the registry clock (${new Date(nowMs).toISOString()})`,
+      },
+    ]);
+}
+
+/** Subjects, digest and canonical text. `verifiedHost` is the did:web host once the controller is verified. */
+export function prepareDeclaration(d: Declaration, verifiedHost: string | null): PreparedDeclaration {
+  const canonical = canonicalize(d);
+  const seen = new Set<string>();
+  const urls: UrlSubject[] = [];
+  for (const u of d.urls ?? []) {
+    const p = parseUrlPattern(u);
+    if (seen.has(p.pattern)) continue;
+    seen.add(p.pattern);
+    urls.push({
+      ...p,
+      key: p.kind === "exact" ? matchKey(p.pattern) : p.kind === "prefix" ? matchKey(p.prefix!) : p.host,
+      verification: verifiedHost && hostIsWithin(p.host, verifiedHost) ? "domain-verified" : "self-asserted",
+    });
+  }
+  return {
+    declaration: d,
+    canonical,
+    digest: bytesToHex(sha256(new TextEncoder().encode(canonical))),
+    declarant: d.signature.pubkey,
+    controller: d.signature.controller ?? null,
+    controllerVerified: verifiedHost !== null,
+    urls,
+    units: d.iscc !== undefined ? isccUnits(d.iscc) : [],
+    datahash: d.datahash ?? null,
+  };
+}
+
+/** The units an `iscc` subject stands for. Identifiers (ISCC-ID, flake) are not content. */
+export function isccUnits(iscc: string): UnitSubject[] {
+  return decompose(iscc).map((u) => {
+    if (u.maintype === MainType.ID || u.maintype === MainType.FLAKE)
+      throw new IsccError(`${u.typeName} is an identifier, not a content code`);
+    return { unitType: u.typeName, maintype: u.maintype, code: u.code, bodyHex: bytesToHex(u.body), bands: bandsOf(u.body) };
+  });
+}

@@ -1,0 +1,98 @@
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { jsonPointer, type FieldError } from "../domain/field-error";
+import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
+import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
+import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
+import { declarationCitation, type DeclarationRow } from "../store/declaration-view";
+
+export interface UnitMatch {
+  unit_type: string;
+  query: string;
+  declared: string;
+  distance: number;
+  similarity: number;
+}
+
+export interface DeclarationMatch {
+  declaration: ReturnType<typeof declarationCitation>;
+  /** False when only a meta unit matched: reported, but it does not decide (SPEC, "Matching"). */
+  decides: boolean;
+  units: UnitMatch[];
+}
+
+export type MatchResult =
+  | { iscc: string; matches: DeclarationMatch[]; preferences: ResolvedPreferences; opted_out: boolean; content_usage: string }
+  | { iscc: string; error: FieldError };
+
+type Row = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "preferences" | "status">;
+
+/**
+ * Decomposes each query code into units, searches every unit in the similarity index (instance
+ * units exactly, also against declared datahashes, whose first 64 bits are the Instance-Code body),
+ * and groups the hits by active declaration.
+ */
+export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: string[], maxDistance: number): Promise<MatchResult[]> {
+  const parsed = codes.map((iscc, i) => {
+    try {
+      return { iscc, units: decompose(iscc) };
+    } catch (e) {
+      if (!(e instanceof IsccError)) throw e;
+      return { iscc, error: { pointer: jsonPointer(["iscc", i]), detail: e.message } };
+    }
+  });
+  const flat: { q: number; unit: IsccUnitInfo }[] = parsed.flatMap((p, q) => ("units" in p ? p.units!.map((unit) => ({ q, unit })) : []));
+  const queries: UnitQuery[] = flat.map(({ unit }) => ({ unitType: unit.typeName, body: unit.body, exact: unit.maintype === MainType.INSTANCE }));
+  const [hits, datahashHits] = await Promise.all([index.search(queries, maxDistance), datahashMatches(db, flat.map((f) => f.unit))]);
+
+  const seqs = new Set<number>();
+  hits.forEach((h) => h.forEach((x) => seqs.add(x.seq)));
+  datahashHits.forEach((h) => h.forEach((x) => seqs.add(x.seq)));
+  const rows = await activeDeclarations(db, [...seqs]);
+
+  const perQuery = parsed.map(() => new Map<number, DeclarationMatch>());
+  flat.forEach(({ q, unit }, k) => {
+    const found = [...hits[k]!, ...datahashHits[k]!];
+    for (const hit of found) {
+      const row = rows.get(hit.seq);
+      if (!row) continue;
+      const m = perQuery[q]!.get(hit.seq) ?? { declaration: declarationCitation(row), decides: false, units: [] };
+      m.units.push({ unit_type: unit.typeName, query: unit.code, declared: hit.code, distance: hit.distance, similarity: 1 - hit.distance / 64 });
+      if (unit.maintype !== MainType.META) m.decides = true;
+      perQuery[q]!.set(hit.seq, m);
+    }
+  });
+  return parsed.map((p, q) => {
+    if ("error" in p) return { iscc: p.iscc, error: p.error! };
+    const matches = [...perQuery[q]!.values()];
+    const preferences = combinePreferences(matches.filter((m) => m.decides).map((m) => m.declaration.preferences));
+    return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences) };
+  });
+}
+
+async function activeDeclarations(db: D1Database, seqs: number[]): Promise<Map<number, Row>> {
+  const out = new Map<number, Row>();
+  if (!seqs.length) return out;
+  const { results } = await db
+    .prepare(
+      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, preferences, status
+       FROM declarations WHERE seq IN (SELECT value FROM json_each(?1)) AND status = 'active'`,
+    )
+    .bind(JSON.stringify(seqs))
+    .all<Row>();
+  for (const r of results) out.set(r.seq, { ...r, controllerVerified: Boolean(r.controllerVerified) });
+  return out;
+}
+
+/** Instance units against declared datahashes (`1e20` + BLAKE3): equal on the common prefix. */
+async function datahashMatches(db: D1Database, units: IsccUnitInfo[]): Promise<{ seq: number; code: string; distance: number }[][]> {
+  const out = units.map(() => [] as { seq: number; code: string; distance: number }[]);
+  const probes = units.flatMap((u, k) => (u.maintype === MainType.INSTANCE ? [{ k, prefix: "1e20" + bytesToHex(u.body) }] : []));
+  if (!probes.length) return out;
+  const batch = await db.batch<{ seq: number; datahash: string }>(
+    probes.map((p) => db.prepare("SELECT seq, datahash FROM datahashes WHERE datahash >= ?1 AND datahash < ?2").bind(p.prefix, p.prefix + "g")),
+  );
+  batch.forEach((r, j) => {
+    for (const row of r.results) out[probes[j]!.k]!.push({ seq: row.seq, code: row.datahash, distance: 0 });
+  });
+  return out;
+}

@@ -1,0 +1,18 @@
+/** Every documented limit in one place; README "Limits" lists the same numbers. */
+export const LIMITS = {
+  /** One signed declaration, as JSON. */
+  declarationBytes: 32 * 1024,
+  urlsPerDeclaration: 100,
+  urlLength: 2048,
+  nameLength: 512,
+  batchDeclarations: 1000,
+  batchBytes: 8 * 1024 * 1024,
+  matchCodes: 1000,
+  matchBytes: 1024 * 1024,
+  lookupUrls: 10_000,
+  lookupBytes: 8 * 1024 * 1024,
+  /** How far a declaration's timestamp may be from the registry clock at first registration. */
+  timestampSkewMs: 10 * 60 * 1000,
+  pageSize: 100,
+  maxPageSize: 1000,
+} as const;

@@ -1,0 +1,100 @@
+import { z } from "zod";
+import { DeclarationSchema } from "../domain/declaration-schema";
+import { problemBody } from "../http/problem";
+import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
+import { readBody } from "../http/body";
+import { LIMITS } from "../http/limits";
+import { Problem } from "../http/problem";
+import { problemResponses, defineRoute, json, ProblemSchema, type App } from "../http/route";
+
+const ItemResultSchema = z.object({
+  index: z.number().int(),
+  outcome: z.enum(["created", "exists", "invalid", "rejected"]),
+  id: z.string().optional(),
+  seq: z.number().int().optional(),
+  digest: z.string().optional(),
+  status: z.enum(["active", "superseded", "revoked"]).optional(),
+  receipt: z.record(z.string(), z.unknown()).optional(),
+  problem: ProblemSchema.optional(),
+});
+
+const BatchResponseSchema = z
+  .object({
+    results: z.array(ItemResultSchema),
+    created: z.number().int(),
+    exists: z.number().int(),
+    failed: z.number().int(),
+  })
+  .meta({ id: "BatchRegistration" });
+
+type Parsed = { ok: true; value: unknown } | { ok: false; problem: Problem };
+
+/**
+ * NDJSON (one declaration a line, blank lines ignored) or a JSON array. A line that is not JSON
+ * fails alone; a body that is neither is refused whole.
+ */
+function parseBatch(text: string, contentType: string): Parsed[] {
+  if (contentType.includes("ndjson") || contentType.includes("jsonl")) {
+    return text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((line, i) => {
+        try {
+          return { ok: true, value: JSON.parse(line) };
+        } catch (e) {
+          return { ok: false, problem: Problem.field(`/${i}`, `line ${i + 1} is not valid JSON: ${(e as Error).message}`) };
+        }
+      });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Problem(400, "malformed-json", "Malformed JSON", `The body is neither NDJSON (application/x-ndjson) nor a JSON array: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(value)) throw Problem.field("", "must be a JSON array of declarations (or send application/x-ndjson)");
+  return value.map((v) => ({ ok: true, value: v }));
+}
+
+export function declarationsBatch(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "post",
+      path: "/v1/declarations/batch",
+      summary: `Register up to ${LIMITS.batchDeclarations} declarations (NDJSON or JSON array); one result per item, in order`,
+      request: {
+        body: {
+          content: {
+            "application/json": { schema: z.array(DeclarationSchema).max(LIMITS.batchDeclarations) },
+            "application/x-ndjson": { schema: z.string().describe("One declaration per line") },
+          },
+          required: true,
+        },
+      },
+      responses: { 200: json(BatchResponseSchema, "Per-item results, in request order"), ...problemResponses },
+    },
+    async (c) => {
+      const text = await readBody(c.req.raw, LIMITS.batchBytes);
+      const items = parseBatch(text, c.req.header("content-type") ?? "");
+      if (items.length === 0) throw Problem.field("", "the batch is empty");
+      if (items.length > LIMITS.batchDeclarations)
+        throw new Problem(413, "batch-too-large", "Batch too large", `${items.length} declarations; at most ${LIMITS.batchDeclarations} per batch`, [
+          { pointer: "", detail: `at most ${LIMITS.batchDeclarations} items` },
+        ]);
+      const good = items.flatMap((it, index) => (it.ok ? [{ index, value: it.value }] : []));
+      const outcomes = await registerSubmitted(c.env, good.map((g) => g.value), (i) => [good[i]!.index]);
+      const byIndex = new Map(good.map((g, i) => [g.index, outcomes[i]!]));
+      const instance = new URL(c.req.url).pathname;
+      const results = items.map((it, index) => {
+        if (!it.ok) return { index, outcome: "invalid" as const, problem: problemBody(it.problem, instance) };
+        const o = byIndex.get(index)!;
+        if (o.outcome === "invalid") return { index, outcome: o.outcome, problem: problemBody(o.problem, instance) };
+        if (o.outcome === "rejected") return { index, outcome: o.outcome, problem: problemBody(rejectionProblem(o), instance) };
+        return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: o.receipt };
+      });
+      const count = (k: string) => results.filter((r) => r.outcome === k).length;
+      return c.json({ results, created: count("created"), exists: count("exists"), failed: count("invalid") + count("rejected") });
+    },
+  );
+}

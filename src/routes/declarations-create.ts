@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { DeclarationSchema } from "../domain/declaration-schema";
+import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
+import { readJson } from "../http/body";
+import { LIMITS } from "../http/limits";
+import { problemResponses, defineRoute, json, ProblemSchema, type App } from "../http/route";
+
+export const ReceiptResponseSchema = z
+  .object({
+    id: z.string().describe("ISCC-ID v1 given by the origin registry"),
+    seq: z.number().int().describe("Position in this registry's order"),
+    digest: z.string().describe("Hex SHA-256 of the canonical signed declaration"),
+    status: z.enum(["active", "superseded", "revoked"]),
+    receipt: z.record(z.string(), z.unknown()).describe("Registry-signed receipt (ISCC-SIG)"),
+  })
+  .meta({ id: "Registration" });
+
+export function declarationsCreate(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "post",
+      path: "/v1/declarations",
+      summary: "Register one signed declaration",
+      request: { body: { content: { "application/json": { schema: DeclarationSchema } }, required: true } },
+      responses: {
+        201: json(ReceiptResponseSchema, "Registered"),
+        200: json(ReceiptResponseSchema, "Already registered: the same receipt"),
+        403: { description: "Update or revoke by another key", content: { "application/problem+json": { schema: ProblemSchema } } },
+        404: { description: "`supersedes` names no declaration", content: { "application/problem+json": { schema: ProblemSchema } } },
+        409: { description: "The superseded declaration is no longer active", content: { "application/problem+json": { schema: ProblemSchema } } },
+        ...problemResponses,
+      },
+    },
+    async (c) => {
+      const body = await readJson(c.req.raw, LIMITS.declarationBytes);
+      const [result] = await registerSubmitted(c.env, [body], () => []);
+      if (result!.outcome === "invalid") throw result!.problem;
+      if (result!.outcome === "rejected") throw rejectionProblem(result!);
+      const { id, seq, digest, status, receipt } = result!;
+      return c.json({ id, seq, digest, status, receipt }, result!.outcome === "created" ? 201 : 200);
+    },
+  );
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { parseIscc } from "../iscc/index";
+import { notFound } from "../http/problem";
+import { defineRoute, json, ProblemSchema, type App } from "../http/route";
+import { declarationView } from "../store/declaration-view";
+import { findDeclaration } from "../store/declarations-read";
+
+export const DeclarationViewSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    digest: z.string(),
+    status: z.enum(["active", "superseded", "revoked"]),
+    intent: z.enum(["activate", "update", "revoke"]),
+    supersedes: z.string().nullable(),
+    declarant: z.string(),
+    controller: z.string().nullable(),
+    controller_verified: z.boolean(),
+    origin: z.string(),
+    registered_at: z.string(),
+    declaration: z.record(z.string(), z.unknown()),
+    receipt: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "StoredDeclaration" });
+
+/** An id in any notation the codec accepts, or a digest; anything else cannot name a declaration. */
+export function canonicalIdOrDigest(value: string): string | null {
+  if (/^[0-9a-f]{64}$/i.test(value)) return value.toLowerCase();
+  try {
+    return parseIscc(value).code;
+  } catch {
+    return null;
+  }
+}
+
+export function declarationsGet(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "get",
+      path: "/v1/declarations/{id}",
+      summary: "A declaration by ISCC-ID or digest, with its receipt and status",
+      request: { params: z.object({ id: z.string().describe("ISCC-ID (ISCC:MAI…) or hex digest") }) },
+      responses: {
+        200: json(DeclarationViewSchema, "The declaration"),
+        404: { description: "Unknown id or digest", content: { "application/problem+json": { schema: ProblemSchema } } },
+      },
+    },
+    async (c) => {
+      const raw = c.req.param("id")!;
+      const key = canonicalIdOrDigest(raw);
+      const row = key ? await findDeclaration(c.env.DB, key) : undefined;
+      if (!row) throw notFound(`No declaration with id or digest ${raw}`);
+      return c.json(declarationView(row));
+    },
+  );
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { normalizeUrl, hostOfNormalized, matchKey, UrlError } from "../domain/url-normalize";
+import { hostLookupKeys } from "../domain/url-pattern";
+import { decompose, IsccError } from "../iscc/index";
+import { decodeCursor, encodeCursor } from "../http/cursor";
+import { LIMITS } from "../http/limits";
+import { Problem } from "../http/problem";
+import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { declarationView } from "../store/declaration-view";
+import { listDeclarations, type ListFilter } from "../store/declarations-read";
+import { DeclarationViewSchema } from "./declarations-get";
+
+const ListQuerySchema = z.strictObject({
+  iscc: z.string().max(512).optional().describe("Declarations naming any unit of this ISCC exactly"),
+  declarant: z.string().max(256).optional().describe("A declarant public key (z6Mk…) or controller DID"),
+  url: z.string().max(LIMITS.urlLength).optional().describe("Declarations whose URL rules cover this URL"),
+  cursor: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.pageSize),
+});
+
+const PageSchema = z.object({ declarations: z.array(DeclarationViewSchema), next_cursor: z.string().nullable() }).meta({ id: "DeclarationPage" });
+
+export function declarationsList(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "get",
+      path: "/v1/declarations",
+      summary: "List declarations by ISCC, declarant or URL, in registry order, cursor-paginated",
+      request: { query: ListQuerySchema },
+      responses: { 200: json(PageSchema, "One page"), 422: problemResponses[422] },
+    },
+    async (c) => {
+      const q = validate(ListQuerySchema, c.req.query());
+      const filter: ListFilter = {};
+      if (q.declarant) filter.declarant = q.declarant;
+      if (q.iscc !== undefined) {
+        try {
+          filter.isccUnits = decompose(q.iscc).map((u) => u.code);
+        } catch (e) {
+          if (e instanceof IsccError) throw Problem.field("/iscc", e.message);
+          throw e;
+        }
+      }
+      if (q.url !== undefined) {
+        try {
+          const n = normalizeUrl(q.url);
+          const host = hostOfNormalized(n);
+          filter.url = { key: matchKey(n), host, hostKeys: hostLookupKeys(host) };
+        } catch (e) {
+          if (e instanceof UrlError) throw Problem.field("/url", e.message);
+          throw e;
+        }
+      }
+      const rows = await listDeclarations(c.env.DB, filter, decodeCursor(q.cursor), q.limit);
+      const last = rows.at(-1);
+      return c.json({
+        declarations: rows.map(declarationView),
+        next_cursor: rows.length === q.limit && last ? encodeCursor(last.seq) : null,
+      });
+    },
+  );
+}

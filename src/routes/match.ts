@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { matchIscc } from "../flows/match-iscc";
+import { readJson } from "../http/body";
+import { LIMITS } from "../http/limits";
+import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { similarityIndex } from "../similarity/select-index";
+import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
+
+const MatchRequestSchema = z
+  .strictObject({
+    iscc: z.array(z.string().min(1).max(512)).min(1).max(LIMITS.matchCodes),
+    max_distance: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_DISTANCE)
+      .default(DEFAULT_MAX_DISTANCE)
+      .describe(`Hamming distance over the first 64 bits; default ${DEFAULT_MAX_DISTANCE}, at most ${MAX_DISTANCE}`),
+  })
+  .meta({ id: "MatchRequest" });
+
+const PreferencesOut = z.record(z.string(), z.enum(["y", "n", "unknown"]));
+const MatchResponseSchema = z
+  .object({
+    max_distance: z.number().int(),
+    backend: z.enum(["d1", "vectorize"]),
+    results: z.array(
+      z.object({
+        iscc: z.string(),
+        error: z.object({ pointer: z.string(), detail: z.string() }).optional(),
+        opted_out: z.boolean().optional(),
+        preferences: PreferencesOut.optional(),
+        content_usage: z.string().optional(),
+        matches: z
+          .array(
+            z.object({
+              declaration: z.record(z.string(), z.unknown()),
+              decides: z.boolean(),
+              units: z.array(z.object({ unit_type: z.string(), query: z.string(), declared: z.string(), distance: z.number(), similarity: z.number() })),
+            }),
+          )
+          .optional(),
+      }),
+    ),
+  })
+  .meta({ id: "MatchResponse" });
+
+export function match(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "post",
+      path: "/v1/match",
+      summary: `Match up to ${LIMITS.matchCodes} ISCC codes against declared units (similarity) and datahashes`,
+      request: { body: { content: { "application/json": { schema: MatchRequestSchema } }, required: true } },
+      responses: { 200: json(MatchResponseSchema, "One result per code, in order"), ...problemResponses },
+    },
+    async (c) => {
+      const body = validate(MatchRequestSchema, await readJson(c.req.raw, LIMITS.matchBytes));
+      const index = similarityIndex(c.env);
+      const results = await matchIscc(c.env.DB, index, body.iscc, body.max_distance);
+      return c.json({ max_distance: body.max_distance, backend: index.backend, results });
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { defineRoute, json, type App } from "../http/route";
+import { LIMITS } from "../http/limits";
+import { registryIdentity } from "../registry-identity";
+import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
+
+const DescriptorSchema = z
+  .object({
+    name: z.string(),
+    hub_id: z.number().int(),
+    public_key: z.string().describe("Ed25519 multikey (z6Mk…) that signs receipts and webhooks"),
+    controller: z.string(),
+    endpoints: z.record(z.string(), z.string()),
+    matching: z.object({ default_max_distance: z.number(), max_distance: z.number(), backend: z.string() }),
+    limits: z.record(z.string(), z.number()),
+  })
+  .meta({ id: "RegistryDescriptor" });
+
+export function wellKnown(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "get",
+      path: "/.well-known/opt-out-registry",
+      summary: "This registry: name, hub id, public key, endpoints",
+      responses: { 200: json(DescriptorSchema, "The descriptor") },
+    },
+    async (c) => {
+      const me = await registryIdentity(c.env);
+      const base = new URL(c.req.url).origin;
+      return c.json({
+        name: me.name,
+        hub_id: me.hubId,
+        public_key: me.publicKeyMultikey,
+        controller: me.controller,
+        endpoints: {
+          declarations: `${base}/v1/declarations`,
+          match: `${base}/v1/match`,
+          lookup: `${base}/v1/lookup`,
+          openapi: `${base}/openapi.json`,
+        },
+        matching: { default_max_distance: DEFAULT_MAX_DISTANCE, max_distance: MAX_DISTANCE, backend: c.env.SIMILARITY_BACKEND ?? "d1" },
+        limits: { ...LIMITS },
+      });
+    },
+  );
+}

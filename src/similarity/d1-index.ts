@@ -1,0 +1,62 @@
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bandNeighbours, bandRadius, bandsOf, distance64 } from "./bands";
+import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
+
+/** Read statements per D1 batch: one round trip carries many unit searches. */
+const STATEMENTS_PER_BATCH = 50;
+
+/**
+ * Exact Hamming search in D1 by multi-index hashing (see bands.ts for the recall guarantee).
+ * Each band's probe values travel as one JSON parameter so a query stays within D1's 100 bound
+ * parameters whatever the radius; SQLite answers each `bN IN (json_each…)` from its index.
+ */
+export class D1SimilarityIndex implements SimilarityIndex {
+  readonly backend = "d1" as const;
+  constructor(private readonly db: D1Database) {}
+
+  async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    const radius = bandRadius(maxDistance);
+    const statements = queries.map((q) => this.statement(q, radius));
+    const results: UnitHit[][] = [];
+    for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
+      const batch = await this.db.batch<{ seq: number; code: string; body_hex: string }>(statements.slice(i, i + STATEMENTS_PER_BATCH));
+      batch.forEach((r, j) => results.push(verify(queries[i + j]!, r.results, maxDistance)));
+    }
+    return results;
+  }
+
+  async index(): Promise<void> {
+    // Rows are inserted by the sequencer in the registration's own atomic batch.
+  }
+
+  private statement(q: UnitQuery, radius: number): D1PreparedStatement {
+    const bands = bandsOf(q.body);
+    if (q.exact)
+      return this.db
+        .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3 AND b2 = ?4 AND b3 = ?5")
+        .bind(q.unitType, ...bands);
+    return this.db
+      .prepare(
+        `SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND (
+           b0 IN (SELECT value FROM json_each(?2)) OR b1 IN (SELECT value FROM json_each(?3)) OR
+           b2 IN (SELECT value FROM json_each(?4)) OR b3 IN (SELECT value FROM json_each(?5)))`,
+      )
+      .bind(q.unitType, ...bands.map((b) => JSON.stringify(bandNeighbours(b, radius))));
+  }
+}
+
+/** Drops the multi-index false positives; exact units must agree on their whole common prefix. */
+export function verify(q: UnitQuery, rows: { seq: number; code: string; body_hex: string }[], maxDistance: number): UnitHit[] {
+  const hits: UnitHit[] = [];
+  const queryHex = bytesToHex(q.body);
+  for (const r of rows) {
+    if (q.exact) {
+      const n = Math.min(queryHex.length, r.body_hex.length);
+      if (queryHex.slice(0, n) === r.body_hex.slice(0, n)) hits.push({ seq: r.seq, code: r.code, distance: 0 });
+      continue;
+    }
+    const distance = distance64(q.body, hexToBytes(r.body_hex));
+    if (distance <= maxDistance) hits.push({ seq: r.seq, code: r.code, distance });
+  }
+  return hits;
+}

@@ -1,0 +1,74 @@
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { D1SimilarityIndex, verify } from "./d1-index";
+import type { IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
+
+/** Vectorize binding limits: topK without values or metadata, and vectors per upsert call. */
+export const VECTORIZE_TOP_K = 100;
+const UPSERT_BATCH = 1000;
+const DIMENSIONS = 64;
+
+/**
+ * A 64-bit unit body as a 64-dimensional ±1 vector. For such vectors cosine similarity is
+ * (64 − 2·hamming) / 64, so cosine ranking is Hamming ranking and the distance is recovered exactly.
+ */
+export function unitVector(body: Uint8Array): number[] {
+  const v = new Array<number>(DIMENSIONS);
+  for (let i = 0; i < DIMENSIONS; i++) v[i] = ((body[i >> 3] ?? 0) >> (7 - (i & 7))) & 1 ? 1 : -1;
+  return v;
+}
+
+export function cosineToHamming(score: number): number {
+  return Math.round(((1 - score) * DIMENSIONS) / 2);
+}
+
+/** Vector ids are `seq:unit-index-within-declaration`, far below Vectorize's 64-byte limit. */
+const vectorId = (seq: number, i: number) => `${seq}:${i}`;
+
+/**
+ * Production similarity: Vectorize finds the nearest candidates in the unit type's namespace,
+ * then the candidates' stored codes are read from D1 and their exact distances checked, so no false
+ * positive is ever returned. Recall is bounded by topK (ANN, and at most 100 candidates per unit);
+ * it is measured by the benchmark, not assumed. Exact (instance) units are answered by D1 directly.
+ */
+export class VectorizeSimilarityIndex implements SimilarityIndex {
+  readonly backend = "vectorize" as const;
+  private readonly exact: D1SimilarityIndex;
+
+  constructor(
+    private readonly vectors: VectorizeIndex,
+    private readonly db: D1Database,
+  ) {
+    this.exact = new D1SimilarityIndex(db);
+  }
+
+  async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    return Promise.all(
+      queries.map(async (q) => {
+        if (q.exact) return (await this.exact.search([q], maxDistance))[0]!;
+        const found = await this.vectors.query(unitVector(q.body), {
+          topK: VECTORIZE_TOP_K,
+          namespace: q.unitType,
+          returnValues: false,
+          returnMetadata: "none",
+        });
+        const seqs = [...new Set(found.matches.filter((m) => cosineToHamming(m.score) <= maxDistance).map((m) => Number(m.id.split(":")[0])))];
+        if (!seqs.length) return [];
+        const rows = await this.db
+          .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND seq IN (SELECT value FROM json_each(?2))")
+          .bind(q.unitType, JSON.stringify(seqs))
+          .all<{ seq: number; code: string; body_hex: string }>();
+        return verify(q, rows.results, maxDistance);
+      }),
+    );
+  }
+
+  async index(units: IndexedUnit[]): Promise<void> {
+    const counters = new Map<number, number>();
+    const vectors: VectorizeVector[] = units.map((u) => {
+      const i = counters.get(u.seq) ?? 0;
+      counters.set(u.seq, i + 1);
+      return { id: vectorId(u.seq, i), values: unitVector(hexToBytes(u.bodyHex.slice(0, 16))), namespace: u.unitType };
+    });
+    for (let i = 0; i < vectors.length; i += UPSERT_BATCH) await this.vectors.upsert(vectors.slice(i, i + UPSERT_BATCH));
+  }
+}

@@ -1,0 +1,48 @@
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { openDb } from "./db";
+import { declarations, isccUnits, urlRules } from "./schema";
+
+/** By ISCC-ID (any notation the codec accepts is normalized by the caller) or by hex digest. */
+export async function findDeclaration(d1: D1Database, idOrDigest: string) {
+  const db = openDb(d1);
+  const where = /^[0-9a-f]{64}$/.test(idOrDigest) ? eq(declarations.digest, idOrDigest) : eq(declarations.id, idOrDigest);
+  const [row] = await db.select().from(declarations).where(where).limit(1);
+  return row;
+}
+
+export interface ListFilter {
+  /** Units (canonical codes) of which any must be a declared unit. */
+  isccUnits?: string[];
+  /** A declarant multikey or a controller DID. */
+  declarant?: string;
+  /** Covering URL rules, as lookup finds them, whatever the declaration's status. */
+  url?: { key: string; host: string; hostKeys: string[] };
+}
+
+/** Keyset pagination on `seq`: stable under concurrent inserts, which only ever append. */
+export async function listDeclarations(d1: D1Database, filter: ListFilter, afterSeq: number, limit: number) {
+  const db = openDb(d1);
+  const conds: SQL[] = [gt(declarations.seq, afterSeq)];
+  if (filter.declarant) conds.push(or(eq(declarations.declarant, filter.declarant), eq(declarations.controller, filter.declarant))!);
+  if (filter.isccUnits)
+    conds.push(inArray(declarations.seq, db.select({ seq: isccUnits.seq }).from(isccUnits).where(inArray(isccUnits.code, filter.isccUnits))));
+  if (filter.url) {
+    const { key, host, hostKeys } = filter.url;
+    conds.push(
+      inArray(
+        declarations.seq,
+        db
+          .select({ seq: urlRules.seq })
+          .from(urlRules)
+          .where(
+            or(
+              and(eq(urlRules.kind, "exact"), eq(urlRules.key, key)),
+              and(eq(urlRules.kind, "prefix"), eq(urlRules.host, host), sql`substr(${key}, 1, length(${urlRules.key})) = ${urlRules.key}`),
+              and(eq(urlRules.kind, "host"), inArray(urlRules.host, hostKeys)),
+            ),
+          ),
+      ),
+    );
+  }
+  return db.select().from(declarations).where(and(...conds)).orderBy(asc(declarations.seq)).limit(limit);
+}

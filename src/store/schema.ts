@@ -1,0 +1,89 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/**
+ * Every declaration this registry holds, local or received from a peer, in registry order.
+ * `seq` is gapless and assigned by the sequencer Durable Object; `id` is the ISCC-ID the
+ * origin registry gave it and never changes as it travels between registries.
+ */
+export const declarations = sqliteTable(
+  "declarations",
+  {
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull(),
+    digest: text("digest").notNull(),
+    hubId: integer("hub_id").notNull(),
+    intent: text("intent", { enum: ["activate", "update", "revoke"] }).notNull(),
+    supersedes: text("supersedes"),
+    status: text("status", { enum: ["active", "superseded", "revoked"] }).notNull(),
+    declarant: text("declarant").notNull(),
+    controller: text("controller"),
+    controllerVerified: integer("controller_verified", { mode: "boolean" }).notNull(),
+    timestamp: text("timestamp").notNull(),
+    registeredAt: text("registered_at").notNull(),
+    receivedAt: text("received_at").notNull(),
+    origin: text("origin").notNull(),
+    preferences: text("preferences").notNull(),
+    body: text("body").notNull(),
+    receipt: text("receipt").notNull(),
+  },
+  (t) => [
+    uniqueIndex("declarations_id").on(t.id),
+    uniqueIndex("declarations_digest").on(t.digest),
+    index("declarations_declarant").on(t.declarant, t.seq),
+    index("declarations_supersedes").on(t.supersedes),
+  ],
+);
+
+/**
+ * URL subjects. `key` is the scheme-less match key (exact URL, or the prefix before `*`);
+ * `host` is what lookups index on: the URL's host, or for `*.example.com` the domain itself.
+ */
+export const urlRules = sqliteTable(
+  "url_rules",
+  {
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: ["exact", "prefix", "host"] }).notNull(),
+    pattern: text("pattern").notNull(),
+    host: text("host").notNull(),
+    key: text("key").notNull(),
+    verification: text("verification", { enum: ["domain-verified", "self-asserted"] }).notNull(),
+  },
+  (t) => [index("url_rules_key").on(t.key), index("url_rules_host").on(t.host, t.kind), index("url_rules_seq").on(t.seq)],
+);
+
+/**
+ * ISCC units of every declaration's `iscc` subject. `bodyHex` is the whole unit body (for exact
+ * comparisons); `b0`..`b3` are the four 16-bit bands of its first 64 bits, the keys of the
+ * multi-index Hamming search (see src/similarity/bands.ts for why four bands give full recall).
+ */
+export const isccUnits = sqliteTable(
+  "iscc_units",
+  {
+    seq: integer("seq").notNull(),
+    unitType: text("unit_type").notNull(),
+    code: text("code").notNull(),
+    bodyHex: text("body_hex").notNull(),
+    b0: integer("b0").notNull(),
+    b1: integer("b1").notNull(),
+    b2: integer("b2").notNull(),
+    b3: integer("b3").notNull(),
+  },
+  (t) => [
+    index("iscc_units_b0").on(t.unitType, t.b0),
+    index("iscc_units_b1").on(t.unitType, t.b1),
+    index("iscc_units_b2").on(t.unitType, t.b2),
+    index("iscc_units_b3").on(t.unitType, t.b3),
+    index("iscc_units_body").on(t.unitType, t.bodyHex),
+    index("iscc_units_seq").on(t.seq),
+  ],
+);
+
+/** File-hash subjects (`1e20` + BLAKE3, the multihash iscc-core emits as `datahash`). */
+export const datahashes = sqliteTable(
+  "datahashes",
+  {
+    seq: integer("seq").notNull(),
+    datahash: text("datahash").notNull(),
+  },
+  (t) => [index("datahashes_datahash").on(t.datahash), index("datahashes_seq").on(t.seq)],
+);
