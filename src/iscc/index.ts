@@ -28,3 +28,4 @@ export { genInstanceCodeV0, InstanceHasher } from "./code-instance.js";
 export { textClean, textCollapse, textTrim, textRemoveNewlines } from "./text.js";
 export { canonicalJson } from "./jcs.js";
 export { imagePixelsFromRgba, exifTranspose, resizeBicubicGray, type RgbaImage, type NormalizeOptions } from "./image-normalize.js";
+export { exifOrientation, jpegExif, pngExif } from "./exif-orientation.js";

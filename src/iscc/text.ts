@@ -63,7 +63,7 @@ export function textTrim(text: string, nbytes: number): string {
   let cut = nbytes;
   while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
   // ignoreBOM keeps a leading U+FEFF, which Python keeps too
-  return pyStrip(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, cut)));
+  return pyStrip(new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(bytes.subarray(0, cut)));
 }
 
 /** NFD, lower-case, drop whitespace, control chars, marks and punctuation, then NFKC. */
