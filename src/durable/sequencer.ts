@@ -7,14 +7,18 @@ import { signJson } from "../domain/iscc-sig";
 import type { Env } from "../env";
 import { genIsccIdV1, parseIsccIdV1 } from "../iscc/index";
 import { registryIdentity } from "../registry-identity";
+import { similarityIndex } from "../similarity/select-index";
 import { chunks, openDb, rowsPerInsert, type Db } from "../store/db";
 import type { DeclarationStatus, Receipt } from "../store/receipt";
 import { datahashes, declarations, isccUnits, urlRules } from "../store/schema";
 
-/** A declaration to register. `origin` is set when it comes from a peer and keeps its origin's id. */
+/**
+ * A declaration to register. `peer` is set when a partner registry delivered it: it keeps the id
+ * and receipt its origin registry gave it (`receipt.registry`), and `peer.name` is who delivered it.
+ */
 export interface RegisterRequest {
   prepared: PreparedDeclaration;
-  origin?: { registry: string; receipt: Receipt };
+  peer?: { name: string; receipt: Receipt };
 }
 
 export interface Registered {
@@ -137,7 +141,7 @@ export class Sequencer extends DurableObject<Env> {
     // and an id already used by a different declaration must be refused, not overwritten.
     const waitingSupersessions = new Map<string, Target[]>();
     const takenIds = new Set<string>();
-    const originIds = reqs.flatMap((r) => (r.origin ? [r.origin.receipt.id] : []));
+    const originIds = reqs.flatMap((r) => (r.peer ? [r.peer.receipt.id] : []));
     for (const part of chunks(unique(originIds), 99)) {
       for (const r of await db.select({ id: declarations.id }).from(declarations).where(inArray(declarations.id, part)))
         takenIds.add(r.id);
@@ -151,6 +155,7 @@ export class Sequencer extends DurableObject<Env> {
     const writes: BatchItem<"sqlite">[] = [];
     const created = new Map<string, Registered>();
     const createdById = new Map<string, Registered>();
+    const committed: Committed[] = [];
     const now = new Date();
     let seq = counters.seq;
     let micros = counters.micros;
@@ -163,13 +168,13 @@ export class Sequencer extends DurableObject<Env> {
         outcomes[i] = { ...known, outcome: "exists" };
         continue;
       }
-      if (req.origin && (takenIds.has(req.origin.receipt.id) || createdById.has(req.origin.receipt.id))) {
-        outcomes[i] = reject(409, "id-conflict", "Id already used", `${req.origin.receipt.id} already names another declaration`);
+      if (req.peer && (takenIds.has(req.peer.receipt.id) || createdById.has(req.peer.receipt.id))) {
+        outcomes[i] = reject(409, "id-conflict", "Id already used", `${req.peer.receipt.id} already names another declaration`);
         continue;
       }
       const target = d.supersedes ? targets.get(d.supersedes) : undefined;
       if (d.supersedes) {
-        const refusal = supersessionRefusal(p, target, !req.origin);
+        const refusal = supersessionRefusal(p, target, !req.peer);
         if (refusal) {
           outcomes[i] = refusal;
           continue;
@@ -178,9 +183,9 @@ export class Sequencer extends DurableObject<Env> {
 
       let id: string;
       let receipt: Receipt;
-      if (req.origin) {
-        id = req.origin.receipt.id;
-        receipt = req.origin.receipt;
+      if (req.peer) {
+        id = req.peer.receipt.id;
+        receipt = req.peer.receipt;
       } else {
         const nowMicros = BigInt(now.getTime()) * 1000n;
         micros = nowMicros > micros ? nowMicros : micros;
@@ -198,7 +203,7 @@ export class Sequencer extends DurableObject<Env> {
         status = s.intent === "revoke" ? "revoked" : status === "revoked" ? "revoked" : "superseded";
       }
 
-      writes.push(...insertStatements(db, seq, id, status, p, receipt, req.origin?.registry ?? me.name, now));
+      writes.push(...insertStatements(db, seq, id, status, p, receipt, req.peer?.receipt.registry ?? me.name, now));
       if (target && mayActOn(p, target)) {
         const newStatus = d.intent === "revoke" ? "revoked" : "superseded";
         writes.push(
@@ -212,6 +217,7 @@ export class Sequencer extends DurableObject<Env> {
         if (sibling) sibling.status = target.status;
       }
       const reg: Registered = { outcome: "created", id, seq, digest: p.digest, status, receipt };
+      committed.push({ seq, id, prepared: p, receipt, from: req.peer?.name ?? null });
       created.set(p.digest, reg);
       createdById.set(id, reg);
       targets.set(id, { id, intent: d.intent, status, declarant: p.declarant, controller: p.controller, controllerVerified: p.controllerVerified });
@@ -221,8 +227,37 @@ export class Sequencer extends DurableObject<Env> {
 
     if (writes.length) await db.batch(writes as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
     this.next = { seq, micros };
+    if (committed.length) await this.afterCommit(committed);
     return outcomes as RegisterOutcome[];
   }
+
+  /**
+   * Everything that follows a committed group, in registry order. D1 is the source of truth: each
+   * step here can be redone from it, so a failure is logged and repaired, never half-applied to D1.
+   */
+  private async afterCommit(committed: Committed[]): Promise<void> {
+    const units = committed.flatMap((c) =>
+      c.prepared.declaration.intent === "revoke" ? [] : c.prepared.units.map((u) => ({ seq: c.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
+    );
+    const index = similarityIndex(this.env);
+    if (units.length && index.backend !== "d1") {
+      try {
+        await index.index(units);
+      } catch (e) {
+        console.error("similarity index update failed; units stay matchable once re-indexed from D1", e);
+      }
+    }
+  }
+}
+
+/** A declaration written by the last group, as later steps (log, peers, index) need it. */
+export interface Committed {
+  seq: number;
+  id: string;
+  prepared: PreparedDeclaration;
+  receipt: Receipt;
+  /** The peer registry it came from, if any (so it is not echoed back there). */
+  from: string | null;
 }
 
 function unique<T>(xs: T[]): T[] {
