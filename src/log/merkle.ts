@@ -322,7 +322,7 @@ function consistencyProofLength(t: number, n: number): number {
   let len = 0;
   while (n !== hi) {
     const k = splitPoint(hi - lo);
-    if (n < lo + k) hi = lo + k;
+    if (n <= lo + k) hi = lo + k;
     else lo += k;
     len++;
   }
