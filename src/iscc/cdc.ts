@@ -31,21 +31,24 @@ export const DATA_CDC = cdcParams(1024);
  */
 export function cdcOffset(buf: Uint8Array, start: number, end: number, p: CdcParams = DATA_CDC): number {
   const size = end - start;
-  let i = Math.min(p.minSize, size);
-  let barrier = Math.min(p.centerSize, size);
+  const gear = CDC_GEAR;
+  let i = start + Math.min(p.minSize, size);
+  let barrier = start + Math.min(p.centerSize, size);
+  // int32 arithmetic: the true pattern stays below 2^32 and only its low bits are tested, so the
+  // wrapped value gives identical cut points while keeping the loop in small integers
   let pattern = 0;
   const maskS = p.maskS;
   while (i < barrier) {
-    pattern = (pattern >>> 1) + CDC_GEAR[buf[start + i]!]!;
-    if ((pattern & maskS) === 0) return i + 1;
+    pattern = ((pattern >>> 1) + gear[buf[i]!]!) | 0;
+    if ((pattern & maskS) === 0) return i + 1 - start;
     i++;
   }
-  barrier = Math.min(p.maxSize, size);
+  barrier = start + Math.min(p.maxSize, size);
   const maskL = p.maskL;
   while (i < barrier) {
-    pattern = (pattern >>> 1) + CDC_GEAR[buf[start + i]!]!;
-    if ((pattern & maskL) === 0) return i + 1;
+    pattern = ((pattern >>> 1) + gear[buf[i]!]!) | 0;
+    if ((pattern & maskL) === 0) return i + 1 - start;
     i++;
   }
-  return i;
+  return i - start;
 }

@@ -2,10 +2,14 @@ import { encodeUnit } from "./codec.js";
 import { MainType, ST_CC } from "./header.js";
 import { simhash } from "./simhash.js";
 
-function int32be(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setInt32(0, v);
-  return b;
+/** Each value as 4 big-endian two's-complement bytes, as views into one buffer. */
+function int32beAll(values: readonly number[]): Uint8Array[] {
+  const buf = new Uint8Array(values.length * 4);
+  const view = new DataView(buf.buffer);
+  return values.map((v, i) => {
+    view.setInt32(i * 4, v);
+    return buf.subarray(i * 4, i * 4 + 4);
+  });
 }
 
 /** more_itertools.divide: n contiguous parts, the first (len mod n) one item longer. */
@@ -27,7 +31,7 @@ function divide<T>(n: number, items: readonly T[]): T[][] {
  * of the sorted features (→ 256 bits); empty parts contribute zero bits.
  */
 export function softHashAudioV0(cv: readonly number[], bits = 64): Uint8Array {
-  const digests = cv.map(int32be);
+  const digests = int32beAll(cv);
   if (digests.length === 0) return new Uint8Array(32);
   const parts: Uint8Array[] = [simhash(digests)];
   let length = 32;
@@ -41,7 +45,7 @@ export function softHashAudioV0(cv: readonly number[], bits = 64): Uint8Array {
     length += 32;
     if (length === bits) return join();
   }
-  const sorted = [...cv].sort((a, b) => a - b).map(int32be);
+  const sorted = int32beAll([...cv].sort((a, b) => a - b));
   for (const bucket of divide(3, sorted)) {
     parts.push(bucket.length ? simhash(bucket) : new Uint8Array(4));
     length += 32;

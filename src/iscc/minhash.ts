@@ -40,10 +40,12 @@ export function minhash(features: ArrayLike<number>): Uint32Array {
     let min = TWO32;
     for (let j = 0; j < n; j++) {
       const p1 = aLo * fHi[j]!;
-      // low 64 bits of aLo·f + b as (hi, lo) 32-bit halves; every intermediate stays below 2^53
-      const t = aLo * fLo[j]! + (p1 % 65536) * 65536 + bLo;
-      const lo = t % TWO32;
-      const hi = (Math.floor(t / TWO32) + Math.floor(p1 / 65536) + bHi + Math.imul(aHi, fFull[j]!)) >>> 0;
+      // low 64 bits of aLo·f + b as (hi, lo) 32-bit halves; every intermediate stays below 2^53, and
+      // `& 0xffff` / `>>> 0` take exact residues of such integers without a slow floating-point modulo
+      const p1Lo = p1 & 0xffff;
+      const t = aLo * fLo[j]! + p1Lo * 65536 + bLo;
+      const lo = t >>> 0;
+      const hi = ((t - lo) / TWO32 + (p1 - p1Lo) / 65536 + bHi + Math.imul(aHi, fFull[j]!)) >>> 0;
       // mod 2^61−1: fold the top 3 bits back in (2^61 ≡ 1)
       let sLo = lo + (hi >>> 29);
       let sHi = hi & 0x1fffffff;
@@ -51,7 +53,7 @@ export function minhash(features: ArrayLike<number>): Uint32Array {
         sLo -= TWO32;
         sHi++;
       }
-      if (sHi > 0x1fffffff || (sHi === 0x1fffffff && sLo === 0xffffffff)) sLo = (sLo + 1) % TWO32;
+      if (sHi > 0x1fffffff || (sHi === 0x1fffffff && sLo === 0xffffffff)) sLo = (sLo + 1) >>> 0;
       if (sLo < min) min = sLo;
     }
     out[k] = min;

@@ -212,3 +212,35 @@ describe("image preprocessing", () => {
     for (const bits of [64, 128, 256]) expect(parseIscc(genImageCodeV0(px, bits).iscc).bits).toBe(bits);
   });
 });
+
+describe("WebAssembly BLAKE3 opt-in", () => {
+  it("gives the same Instance- and Meta-Codes as pure JS, also with interleaved streams", async () => {
+    const data = bytes(100_000, 5);
+    const pureInstance = genInstanceCodeV0(data, 256);
+    const pure = [pureInstance, genMetaCodeV0("Die Unendliche Geschichte", "Von Michael Ende")];
+    const { enableWasmBlake3 } = await import("../../src/iscc/index.js");
+    expect(await enableWasmBlake3()).toBe(true);
+    expect([genInstanceCodeV0(data, 256), genMetaCodeV0("Die Unendliche Geschichte", "Von Michael Ende")]).toEqual(pure);
+    const a = new InstanceHasher();
+    const b = new InstanceHasher();
+    a.push(data.subarray(0, 500));
+    b.push(data.subarray(0, 70_000));
+    a.push(data.subarray(500));
+    b.push(data.subarray(70_000));
+    expect(a.multihash()).toBe(pureInstance.datahash);
+    expect(b.multihash()).toBe(pureInstance.datahash);
+  });
+});
+
+describe("single-block BLAKE3", () => {
+  it("equals @noble/hashes for every input of 0–64 bytes", async () => {
+    const { blake3SingleBlock } = await import("../../src/iscc/blake3-block.js");
+    const { blake3: noble } = await import("@noble/hashes/blake3.js");
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (d) => {
+        expect(blake3SingleBlock(d)).toEqual(noble(d));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,129 @@
+// npm run bench:iscc — µs per call and MB/s for every generator on iscc-lib's benchmark inputs,
+// BLAKE3/xxh32 backends compared (pure JS vs WebAssembly), and single-thread b3sum as the
+// Instance-Code ceiling. Prints figures only; nothing here is asserted.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { blake3 as nobleBlake3 } from "@noble/hashes/blake3.js";
+import { createBLAKE3, createXXHash32 } from "hash-wasm";
+import {
+  genAudioCodeV0,
+  genDataCodeV0,
+  genImageCodeV0,
+  genInstanceCodeV0,
+  genMetaCodeV0,
+  genMixedCodeV0,
+  genTextCodeV0,
+  genVideoCodeV0,
+  enableWasmBlake3,
+} from "../src/iscc/index.js";
+import { xxh32 } from "../src/iscc/xxh32.js";
+
+function bytes(n: number, seed = 42): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Median µs per call over several timed batches, after a warm-up. */
+function measure(fn: () => unknown, minMs = 400): number {
+  const until = performance.now() + 100;
+  while (performance.now() < until) fn();
+  const samples: number[] = [];
+  const end = performance.now() + minMs;
+  while (performance.now() < end || samples.length < 5) {
+    let n = 0;
+    const t0 = performance.now();
+    let t1 = t0;
+    while (t1 - t0 < 20) {
+      fn();
+      n++;
+      t1 = performance.now();
+    }
+    samples.push(((t1 - t0) * 1000) / n);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1]!;
+}
+
+const rows: string[][] = [];
+function row(name: string, us: number, size?: number, pythonMs?: number, note = "") {
+  const mbs = size ? (size / (us / 1e6) / 1e6).toFixed(0) : "";
+  const speedup = pythonMs ? `${((pythonMs * 1000) / us).toFixed(0)}×` : "";
+  rows.push([name, us.toFixed(1), mbs, pythonMs ? `${pythonMs} ms` : "", speedup, note]);
+}
+
+const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore".split(" ");
+let text = "";
+for (let i = 0; text.length < 1000; i++) text += words[(i * 7) % words.length] + " ";
+text = text.slice(0, 1000);
+const pixels = Array.from(bytes(1024, 7));
+const audio = Array.from({ length: 300 }, (_, i) => (Math.imul(i + 1, 2654435761) | 0));
+const frames = Array.from({ length: 10 }, (_, f) => Array.from(bytes(380, f + 1), (b) => b % 3));
+const kb64 = bytes(64 * 1024);
+const mb1 = bytes(1024 * 1024);
+const mixed = [genTextCodeV0("hello world").iscc, genImageCodeV0(pixels).iscc];
+
+// Published iscc-core (Python) times from the issue; the target is ≥10× faster.
+row("gen_text_code_v0 (1,000 chars)", measure(() => genTextCodeV0(text)), undefined, 2.76);
+row("gen_image_code_v0 (1,024 px)", measure(() => genImageCodeV0(pixels)), undefined, 4.7);
+row("gen_audio_code_v0 (300 ints)", measure(() => genAudioCodeV0(audio)), undefined, 1.2);
+row("gen_video_code_v0 (10×380)", measure(() => genVideoCodeV0(frames)));
+row("gen_mixed_code_v0 (2 codes)", measure(() => genMixedCodeV0(mixed)));
+row("gen_data_code_v0 (64 KB)", measure(() => genDataCodeV0(kb64)), kb64.length, 7.1);
+row("gen_data_code_v0 (1 MB)", measure(() => genDataCodeV0(mb1)), mb1.length, undefined, "target ≥ 250 MB/s");
+const pureInstUs = measure(() => genInstanceCodeV0(mb1));
+row("gen_instance_code_v0 (1 MB, pure JS BLAKE3)", pureInstUs, mb1.length, undefined, "Workers path");
+const pureMetaUs = measure(() => genMetaCodeV0("Die Unendliche Geschichte", "Von Michael Ende"));
+await enableWasmBlake3();
+row("gen_meta_code_v0 (pure JS BLAKE3)", pureMetaUs, undefined, 0.86, "Workers path");
+row("gen_meta_code_v0 (WASM BLAKE3)", measure(() => genMetaCodeV0("Die Unendliche Geschichte", "Von Michael Ende")), undefined, 0.86);
+row("gen_instance_code_v0 (64 KB)", measure(() => genInstanceCodeV0(kb64)), kb64.length);
+const instUs = measure(() => genInstanceCodeV0(mb1));
+row("gen_instance_code_v0 (1 MB, WASM BLAKE3)", instUs, mb1.length, undefined, "target ≥ 25% of b3sum");
+
+// Backend comparison behind the choice in src/iscc/blake3.ts and src/iscc/xxh32.ts.
+const wasmBlake3 = await createBLAKE3();
+const wasmXxh32 = await createXXHash32();
+row("BLAKE3 1 MB  @noble/hashes (pure JS)", measure(() => nobleBlake3(mb1)), mb1.length);
+row("BLAKE3 1 MB  hash-wasm (WebAssembly)", measure(() => wasmBlake3.init().update(mb1).digest("binary")), mb1.length);
+const chunks = Array.from({ length: 1024 }, (_, i) => mb1.subarray(i * 1024, i * 1024 + 1024));
+row("xxh32 1 MB in 1 KB chunks  own pure JS", measure(() => { for (const c of chunks) xxh32(c); }), mb1.length);
+row("xxh32 1 MB in 1 KB chunks  hash-wasm", measure(() => { for (const c of chunks) wasmXxh32.init().update(c).digest("binary"); }), mb1.length);
+
+let ceiling = "b3sum not installed: Instance-Code ceiling unavailable (install with: apt-get update && apt-get install -y b3sum)";
+try {
+  const file = join(mkdtempSync(join(tmpdir(), "iscc-bench-")), "1mb.bin");
+  writeFileSync(file, mb1);
+  execFileSync("b3sum", ["--num-threads", "1", file]);
+  const runs = 30;
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) execFileSync("b3sum", ["--num-threads", "1", "--no-mmap", file]);
+  const perRunUs = ((performance.now() - t0) * 1000) / runs;
+  // Process start-up dominates 1 MB; subtract it by timing b3sum on an empty file.
+  const empty = join(file, "..", "empty.bin");
+  writeFileSync(empty, new Uint8Array(0));
+  const t1 = performance.now();
+  for (let i = 0; i < runs; i++) execFileSync("b3sum", ["--num-threads", "1", "--no-mmap", empty]);
+  const startupUs = ((performance.now() - t1) * 1000) / runs;
+  const hashUs = Math.max(perRunUs - startupUs, 1);
+  row("b3sum --num-threads 1 (1 MB, start-up subtracted)", hashUs, mb1.length);
+  ceiling = `Instance-Code 1 MB reaches ${((hashUs / instUs) * 100).toFixed(0)}% of single-thread b3sum (target ≥ 25%)`;
+} catch (e) {
+  if ((e as NodeJS.ErrnoException).code !== "ENOENT") ceiling = `b3sum failed: ${(e as Error).message}`;
+}
+
+const head = ["function", "µs/call", "MB/s", "iscc-core (Python)", "speed-up", "note"];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const fmt = (r: string[]) => r.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+console.log(`Node ${process.version}, ${process.arch}`);
+console.log(fmt(head));
+for (const r of rows) console.log(fmt(r));
+console.log(ceiling);
