@@ -1,9 +1,9 @@
 import { blake3 as nobleBlake3 } from "@noble/hashes/blake3.js";
 import { blake3SingleBlock } from "./blake3-block.js";
 
-// BLAKE3 backend. Measured with `npm run bench:iscc` (Node 22, this machine, 1 MB):
-//   @noble/hashes pure JS  ≈ 16 MB/s   hash-wasm WebAssembly ≈ 200 MB/s   b3sum 1 thread ≈ 190 MB/s
-// so Instance-Code only reaches the b3sum target with WebAssembly. hash-wasm instantiates its module
+// BLAKE3 backend. Measured with `npm run bench:iscc` (Node 22, 2 shared vCPUs under load, 1 MB input):
+//   @noble/hashes pure JS ≈ 35–45 MB/s   hash-wasm WebAssembly ≈ 760–830 MB/s   b3sum 1 thread ≈ 3.6 GB/s
+// so WebAssembly is ~20× faster; inputs ≤ 64 bytes (Meta-Code n-grams) use blake3-block.ts instead. hash-wasm instantiates its module
 // from embedded bytes at run time, which Cloudflare Workers forbid; therefore pure JS is the default
 // everywhere (always correct, also in workerd) and `enableWasmBlake3()` opts in where runtime
 // compilation is allowed (the CLI in Node, browsers). Both give identical digests.
