@@ -1,0 +1,27 @@
+/**
+ * Standard base64 (RFC 4648 §4, padded), strictly decoded.
+ *
+ * Signed notes and checkpoints are compared and signed as text, so one value must have exactly one
+ * spelling: atob alone would also accept missing padding, embedded whitespace and non-zero
+ * trailing bits, and two checkpoints differing only in such details would both verify.
+ */
+
+const CANONICAL_SHAPE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function encodeBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+/** The decoded bytes, or null unless `text` is the one canonical encoding of them. */
+export function decodeBase64(text: string): Uint8Array | null {
+  if (!CANONICAL_SHAPE.test(text)) return null;
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  // Unused low bits of the last character must be zero, or the encoding is not canonical.
+  return encodeBase64(out) === text ? out : null;
+}
