@@ -51,7 +51,9 @@ export class VectorizeSimilarityIndex implements SimilarityIndex {
           returnValues: false,
           returnMetadata: "none",
         });
-        const seqs = [...new Set(found.matches.filter((m) => cosineToHamming(m.score) <= maxDistance).map((m) => Number(m.id.split(":")[0])))];
+        // No cut on m.score: without returnValues Vectorize's scores are approximate, and a true hit
+        // at exactly maxDistance could round past it. Every candidate is judged by its stored code.
+        const seqs = [...new Set(found.matches.map((m) => Number(m.id.split(":")[0])))];
         if (!seqs.length) return [];
         const rows = await this.db
           .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND seq IN (SELECT value FROM json_each(?2))")
