@@ -31,10 +31,12 @@ export class D1SimilarityIndex implements SimilarityIndex {
 
   private statement(q: UnitQuery, radius: number): D1PreparedStatement {
     const bands = bandsOf(q.body);
+    // Exact units match on their common prefix, and the shortest unit has 32 bits: only b0 and b1
+    // are always real bits of both sides (bands past a short body are zero padding). verify() checks the rest.
     if (q.exact)
       return this.db
-        .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3 AND b2 = ?4 AND b3 = ?5")
-        .bind(q.unitType, ...bands);
+        .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3")
+        .bind(q.unitType, bands[0], bands[1]);
     return this.db
       .prepare(
         `SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND (
