@@ -8,7 +8,7 @@ import { env } from "cloudflare:test";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeUnit, MainType } from "../../src/iscc/index";
-import { bandsOf, distance64, MAX_DISTANCE } from "../../src/similarity/bands";
+import { bandsOf, DEFAULT_MAX_DISTANCE, distance64, MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";
 import type { IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "../../src/similarity/similarity-index";
 import { VECTORIZE_TOP_K, VectorizeSimilarityIndex } from "../../src/similarity/vectorize-index";
@@ -153,6 +153,8 @@ const instRows = {
   i128OtherTail: add(T.instance, Uint8Array.from([...inst.subarray(0, 8), ...rng.bytes(8)]), 128),
   i64OneBitOff: add(T.instance, flip(inst.subarray(0, 8), [63]), 64),
   i128OneBitOffInTail: add(T.instance, flip(inst.subarray(0, 16), [100]), 128),
+  i32: add(T.instance, inst.subarray(0, 4), 32),
+  i32OneBitOff: add(T.instance, flip(inst.subarray(0, 4), [31]), 32),
 };
 add(T.data, inst.subarray(0, 8), 64); // same bytes, another type
 // A dense cluster for the topK truncation test: 150 neighbours within MAX_DISTANCE of one query.
@@ -217,14 +219,16 @@ describe("similarity recall against brute force", () => {
     expect(crossType.reduce((a, b) => a + b, 0)).toBeGreaterThan(50);
   });
 
-  it("matches instance units exactly on their common prefix (64, 128 and 256 bits)", async () => {
+  it("matches instance units exactly on their common prefix (32, 64, 128 and 256 bits)", async () => {
     const q = (bytes: number): UnitQuery => ({ unitType: T.instance.name, body: inst.subarray(0, bytes), exact: true });
-    const qs = [q(8), q(16), q(32), { unitType: T.instance.name, body: flip(inst.subarray(0, 8), [0]), exact: true }];
+    const qs = [q(8), q(16), q(32), { unitType: T.instance.name, body: flip(inst.subarray(0, 8), [0]), exact: true }, q(4)];
+    const { i32, i64, i128, i256, i128OtherTail, i128OneBitOffInTail, i64OneBitOff } = instRows;
     const expected = [
-      [instRows.i64, instRows.i128, instRows.i256, instRows.i128OtherTail, instRows.i128OneBitOffInTail],
-      [instRows.i64, instRows.i128, instRows.i256],
-      [instRows.i64, instRows.i128, instRows.i256],
+      [i32, i64, i128, i256, i128OtherTail, i128OneBitOffInTail],
+      [i32, i64, i128, i256],
+      [i32, i64, i128, i256],
       [],
+      [i32, i64, i128, i256, i128OtherTail, i128OneBitOffInTail, i64OneBitOff],
     ].map((rs) => rs.map((r) => `${r.seq}|${r.code}|0`).sort());
     qs.forEach((x, i) => expect(sorted(bruteForce(x, 0))).toEqual(expected[i]));
     for (const [name, index] of backends)
@@ -275,6 +279,27 @@ describe("Vectorize topK truncation, shown honestly", () => {
     for (const { options } of fake.queries) {
       expect(options).toMatchObject({ topK: 100, returnValues: false, returnMetadata: "none" });
       expect(Object.values(T).map((t) => t.name)).toContain(options.namespace);
+    }
+  });
+});
+
+describe("Vectorize scores are approximate", () => {
+  // Without returnValues: true, Vectorize returns approximate scores ("Using approximate scoring,
+  // returned scores will be an approximation of the real distance/similarity ... this is the query's
+  // default", https://developers.cloudflare.com/vectorize/best-practices/query-vectors/). This binding
+  // wraps the fake and understates every score by 0.02 (less than a third of one bit, 2/64).
+  // The backend must still return every true hit: candidates are judged by their stored codes in D1.
+  it("keeps every candidate whose approximate score understates its similarity", async () => {
+    const understating = {
+      query: async (v: number[], o: VectorizeQueryOptions) => {
+        const r = await fake.query(v, o);
+        return { ...r, matches: r.matches.map((m) => ({ ...m, score: m.score - 0.02 })) };
+      },
+    } as unknown as VectorizeIndex;
+    const index = new VectorizeSimilarityIndex(understating, env.DB);
+    for (const d of [0, 7, DEFAULT_MAX_DISTANCE, MAX_DISTANCE]) {
+      const got = await index.search(queries, d);
+      got.forEach((hits, i) => expect(sorted(hits), `query ${i}, distance ${d}`).toEqual(sorted(bruteForce(queries[i]!, d))));
     }
   });
 });
