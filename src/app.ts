@@ -6,13 +6,19 @@ import { declarationsBatch } from "./routes/declarations-batch";
 import { declarationsCreate } from "./routes/declarations-create";
 import { declarationsGet } from "./routes/declarations-get";
 import { declarationsList } from "./routes/declarations-list";
+import { feed } from "./routes/feed";
+import { declarationsProof } from "./routes/declarations-proof";
+import { logCheckpoint } from "./routes/log-checkpoint";
+import { logConsistency } from "./routes/log-consistency";
 import { healthz } from "./routes/healthz";
 import { lookupGet } from "./routes/lookup-get";
 import { lookupPost } from "./routes/lookup-post";
 import { match } from "./routes/match";
+import { peers } from "./routes/peers";
 import { openapi } from "./routes/openapi";
 import { spawningQuery } from "./routes/spawning-query";
 import { wellKnown } from "./routes/well-known";
+import { webhooksDeclarations } from "./routes/webhooks-declarations";
 
 export function createApp() {
   const app = new OpenAPIHono<{ Bindings: Env }>();
@@ -20,11 +26,17 @@ export function createApp() {
     declarationsCreate,
     declarationsBatch,
     declarationsList,
+    declarationsProof,
     declarationsGet,
+    logCheckpoint,
+    logConsistency,
     match,
     lookupGet,
     lookupPost,
     spawningQuery,
+    feed,
+    peers,
+    webhooksDeclarations,
     wellKnown,
     healthz,
     openapi,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute, json, type App } from "../http/route";
 import { LIMITS } from "../http/limits";
+import { logOrigin, logVerifierKey } from "../durable/log-checkpoint";
 import { registryIdentity } from "../registry-identity";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
 
@@ -11,6 +12,7 @@ const DescriptorSchema = z
     public_key: z.string().describe("Ed25519 multikey (z6Mk…) that signs receipts and webhooks"),
     controller: z.string(),
     endpoints: z.record(z.string(), z.string()),
+    log: z.object({ origin: z.string(), checkpoint: z.string(), verifier_key: z.string().describe("C2SP signed-note verifier key") }),
     matching: z.object({ default_max_distance: z.number(), max_distance: z.number(), backend: z.string() }),
     limits: z.record(z.string(), z.number()),
   })
@@ -37,8 +39,12 @@ export function wellKnown(app: App) {
           declarations: `${base}/v1/declarations`,
           match: `${base}/v1/match`,
           lookup: `${base}/v1/lookup`,
+          feed: `${base}/v1/feed`,
+          webhooks: `${base}/v1/webhooks/declarations`,
+          peers: `${base}/v1/peers`,
           openapi: `${base}/openapi.json`,
         },
+        log: { origin: logOrigin(me), checkpoint: `${base}/log/checkpoint`, verifier_key: logVerifierKey(me) },
         matching: { default_max_distance: DEFAULT_MAX_DISTANCE, max_distance: MAX_DISTANCE, backend: c.env.SIMILARITY_BACKEND ?? "d1" },
         limits: { ...LIMITS },
       });
