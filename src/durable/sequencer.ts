@@ -8,6 +8,7 @@ import type { Env } from "../env";
 import { genIsccIdV1, parseIsccIdV1 } from "../iscc/index";
 import { registryIdentity } from "../registry-identity";
 import { similarityIndex } from "../similarity/select-index";
+import { pokePeers } from "./peer-link";
 import { chunks, openDb, rowsPerInsert, type Db } from "../store/db";
 import type { DeclarationStatus, Receipt } from "../store/receipt";
 import { datahashes, declarations, isccUnits, urlRules } from "../store/schema";
@@ -203,7 +204,7 @@ export class Sequencer extends DurableObject<Env> {
         status = s.intent === "revoke" ? "revoked" : status === "revoked" ? "revoked" : "superseded";
       }
 
-      writes.push(...insertStatements(db, seq, id, status, p, receipt, req.peer?.receipt.registry ?? me.name, now));
+      writes.push(...insertStatements(db, seq, id, status, p, receipt, req.peer?.receipt.registry ?? me.name, req.peer?.name ?? null, now));
       if (target && mayActOn(p, target)) {
         const newStatus = d.intent === "revoke" ? "revoked" : "superseded";
         writes.push(
@@ -236,6 +237,9 @@ export class Sequencer extends DurableObject<Env> {
    * step here can be redone from it, so a failure is logged and repaired, never half-applied to D1.
    */
   private async afterCommit(committed: Committed[]): Promise<void> {
+    // Federation: the rows are in D1, so every peer's outbox (its cursor over seq) already holds
+    // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
+    this.ctx.waitUntil(pokePeers(this.env));
     const units = committed.flatMap((c) =>
       c.prepared.declaration.intent === "revoke" ? [] : c.prepared.units.map((u) => ({ seq: c.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
     );
@@ -311,6 +315,7 @@ function insertStatements(
   p: PreparedDeclaration,
   receipt: Receipt,
   origin: string,
+  receivedFrom: string | null,
   now: Date,
 ): BatchItem<"sqlite">[] {
   const d = p.declaration;
@@ -330,6 +335,7 @@ function insertStatements(
       registeredAt: receipt.registered_at,
       receivedAt: now.toISOString(),
       origin,
+      receivedFrom,
       preferences: JSON.stringify(d.preferences ?? {}),
       body: p.canonical,
       receipt: JSON.stringify(receipt),

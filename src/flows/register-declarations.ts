@@ -18,11 +18,23 @@ export type ItemResult = RegisterOutcome | { outcome: "invalid"; problem: Proble
  * Checks one submitted declaration completely (shape, subjects, signature, time, controller) and
  * returns it ready for the sequencer. `at` is where it sits in the request, for error pointers.
  */
-export async function checkSubmitted(input: unknown, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
+export function checkSubmitted(input: unknown, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
+  return checkDeclaration(input, at, nowMs);
+}
+
+/**
+ * The same checks for a declaration a partner registry delivers, except the timestamp window:
+ * SPEC applies it at first registration only, and a peer may deliver it hours later.
+ */
+export function checkDelivered(input: unknown, at: (string | number)[]): Promise<PreparedDeclaration> {
+  return checkDeclaration(input, at, null);
+}
+
+async function checkDeclaration(input: unknown, at: (string | number)[], nowMs: number | null): Promise<PreparedDeclaration> {
   try {
     const d = parseDeclaration(input);
     await verifyDeclarationSignature(d);
-    checkTimestamp(d, nowMs, LIMITS.timestampSkewMs);
+    if (nowMs !== null) checkTimestamp(d, nowMs, LIMITS.timestampSkewMs);
     const host = await verifiedControllerHost(d.signature.controller, d.signature.pubkey);
     return prepareDeclaration(d, host);
   } catch (e) {

@@ -11,6 +11,11 @@ export const LIMITS = {
   matchBytes: 1024 * 1024,
   lookupUrls: 10_000,
   lookupBytes: 8 * 1024 * 1024,
+  /** One webhook delivery from a peer (POST /v1/webhooks/declarations). */
+  webhookDeclarations: 1000,
+  webhookBytes: 8 * 1024 * 1024,
+  /** Standard Webhooks timestamp tolerance, either way. */
+  webhookToleranceSeconds: 5 * 60,
   /** How far a declaration's timestamp may be from the registry clock at first registration. */
   timestampSkewMs: 10 * 60 * 1000,
   pageSize: 100,

@@ -22,6 +22,8 @@ export const declarations = sqliteTable(
     registeredAt: text("registered_at").notNull(),
     receivedAt: text("received_at").notNull(),
     origin: text("origin").notNull(),
+    /** The peer registry that delivered it here (null when registered locally): not pushed back there. */
+    receivedFrom: text("received_from"),
     preferences: text("preferences").notNull(),
     body: text("body").notNull(),
     receipt: text("receipt").notNull(),
@@ -86,4 +88,31 @@ export const datahashes = sqliteTable(
     datahash: text("datahash").notNull(),
   },
   (t) => [index("datahashes_datahash").on(t.datahash), index("datahashes_seq").on(t.seq)],
+);
+
+/**
+ * Partner registries (operator-managed). `name` is the peer's REGISTRY_NAME, the value its receipts
+ * carry in `registry`; `public_key` verifies its webhooks and its receipts. Delivery state (cursors,
+ * retries) lives in the peer's PeerLink Durable Object, not here.
+ */
+export const peers = sqliteTable("peers", {
+  name: text("name").primaryKey(),
+  url: text("url").notNull(),
+  publicKey: text("public_key").notNull(),
+  addedAt: text("added_at").notNull(),
+});
+
+/**
+ * `webhook-id`s already processed, per sending peer, so a replayed delivery changes nothing. Kept
+ * well beyond the ±5-minute timestamp window (a replay older than the window is refused as stale).
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    peer: text("peer").notNull(),
+    webhookId: text("webhook_id").notNull(),
+    receivedAt: text("received_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_peer_id").on(t.peer, t.webhookId), index("webhook_deliveries_expires").on(t.expiresAt)],
 );

@@ -1,0 +1,81 @@
+/**
+ * Federation delivery policy: retry schedule, dead-letter threshold, batch sizes and the pull
+ * schedule. Pure (no I/O) so the numbers the README documents are the numbers tested.
+ */
+
+export interface FederationPolicy {
+  /** Declarations per webhook delivery. */
+  pushBatch: number;
+  /** Items asked per page when pulling a peer's feed. */
+  pullPage: number;
+  /** How often each peer's feed is pulled (anti-entropy), ms. */
+  pullIntervalMs: number;
+  /** First retry delay after a failed delivery, ms; doubles per consecutive failure. */
+  retryBaseMs: number;
+  /** Longest retry delay, ms. */
+  retryMaxMs: number;
+  /** Consecutive failed deliveries after which the peer is dead-lettered (pushing stops until replay). */
+  maxAttempts: number;
+  /** Per-request timeout of pushes and pulls, ms. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_POLICY: FederationPolicy = {
+  pushBatch: 100,
+  pullPage: 500,
+  pullIntervalMs: 30_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 5 * 60_000,
+  maxAttempts: 12,
+  requestTimeoutMs: 30_000,
+};
+
+/** Which environment variable overrides which policy field (all integers, milliseconds or counts). */
+export const POLICY_VARS: Record<keyof FederationPolicy, string> = {
+  pushBatch: "FEDERATION_PUSH_BATCH",
+  pullPage: "FEDERATION_PULL_PAGE",
+  pullIntervalMs: "FEDERATION_PULL_INTERVAL_MS",
+  retryBaseMs: "FEDERATION_RETRY_BASE_MS",
+  retryMaxMs: "FEDERATION_RETRY_MAX_MS",
+  maxAttempts: "FEDERATION_MAX_ATTEMPTS",
+  requestTimeoutMs: "FEDERATION_REQUEST_TIMEOUT_MS",
+};
+
+const BOUNDS: Record<keyof FederationPolicy, [number, number]> = {
+  pushBatch: [1, 1000],
+  pullPage: [1, 1000],
+  pullIntervalMs: [100, 24 * 3600_000],
+  retryBaseMs: [10, 3600_000],
+  retryMaxMs: [10, 24 * 3600_000],
+  maxAttempts: [1, 1000],
+  requestTimeoutMs: [100, 300_000],
+};
+
+/** The policy from (string) environment variables; a missing variable keeps the default, a bad one throws. */
+export function policyFrom(vars: Record<string, unknown>): FederationPolicy {
+  const out = { ...DEFAULT_POLICY };
+  for (const key of Object.keys(POLICY_VARS) as (keyof FederationPolicy)[]) {
+    const raw = vars[POLICY_VARS[key]];
+    if (raw === undefined || raw === "") continue;
+    const n = Number(raw);
+    const [lo, hi] = BOUNDS[key];
+    if (!Number.isInteger(n) || n < lo || n > hi) throw new Error(`${POLICY_VARS[key]} must be an integer in ${lo}–${hi}, got ${String(raw)}`);
+    out[key] = n;
+  }
+  return out;
+}
+
+/**
+ * Delay before retry number `attempt` (1 = after the first failure): exponential, capped, with
+ * "equal jitter" (half fixed, half random) so that peers failing together do not retry together,
+ * while a retry never comes sooner than half the nominal delay. `random` is in [0, 1).
+ */
+export function retryDelayMs(attempt: number, p: Pick<FederationPolicy, "retryBaseMs" | "retryMaxMs">, random: number): number {
+  const nominal = Math.min(p.retryMaxMs, p.retryBaseMs * 2 ** Math.min(Math.max(attempt - 1, 0), 40));
+  return Math.round(nominal / 2 + (nominal / 2) * random);
+}
+
+/** Webhook ids name the range of local `seq` a delivery covers, so a retry of it keeps its id. */
+export function webhookIdFor(registryName: string, firstSeq: number, lastSeq: number): string {
+  return `${registryName.replace(/[^A-Za-z0-9_]/g, "_").slice(0, 150)}-${firstSeq}-${lastSeq}`;
+}

@@ -1,0 +1,328 @@
+import { DurableObject } from "cloudflare:workers";
+import { policyFrom, retryDelayMs, webhookIdFor, type FederationPolicy } from "../domain/federation-policy";
+import { signWebhook } from "../domain/webhook-signature";
+import type { Env } from "../env";
+import { receiveDelivered } from "../flows/receive-declarations";
+import { registryIdentity, type RegistryIdentity } from "../registry-identity";
+import { declarationsAfter, findPeer, listPeers, type PeerRow } from "../store/peers";
+
+/** What a PeerLink remembers (SQLite-backed storage, one record). Times are ISO strings or epoch ms. */
+export interface LinkState {
+  name: string | null;
+  /** Last local `seq` handed to this peer (delivered, or skipped because it came from them). */
+  cursor: number;
+  /** Last `seq` of the peer's own feed that was pulled and registered here. */
+  pulledAfter: number;
+  /** Declarations delivered by push / newly registered from their feed. */
+  pushed: number;
+  pulled: number;
+  /** Items the peer refused in otherwise successful deliveries, and the last reason. */
+  refused: number;
+  lastRefusal: string | null;
+  lastSuccess: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  lastPull: string | null;
+  lastPullError: string | null;
+  /** Consecutive failed deliveries; reset by a success or a replay. */
+  attempts: number;
+  /** When the next delivery is tried (epoch ms), while failing. */
+  nextRetry: number | null;
+  nextPull: number;
+  deadLetter: boolean;
+  deadLetteredAt: string | null;
+}
+
+export type PeerLinkStatus = LinkState;
+
+function initialState(): LinkState {
+  return {
+    name: null,
+    cursor: 0,
+    pulledAfter: 0,
+    pushed: 0,
+    pulled: 0,
+    refused: 0,
+    lastRefusal: null,
+    lastSuccess: null,
+    lastError: null,
+    lastErrorAt: null,
+    lastPull: null,
+    lastPullError: null,
+    attempts: 0,
+    nextRetry: null,
+    nextPull: 0,
+    deadLetter: false,
+    deadLetteredAt: null,
+  };
+}
+
+/** Most batches one alarm pushes or pages it pulls before yielding (it reschedules itself at once). */
+const BATCHES_PER_ALARM = 50;
+
+/**
+ * One partner registry's link: its outbox and its inbox catch-up.
+ *
+ * The outbox is the registry order itself. `cursor` is the last local `seq` this peer has been
+ * given; every declaration committed to D1 has a larger seq, so it is queued for every peer in the
+ * very transaction that stores it, and nothing is lost if this object or the Worker dies. The
+ * alarm delivers what lies past the cursor in batches (Standard Webhooks, signed by the registry
+ * key), skipping declarations this peer itself delivered or originated (no echo). A failure is
+ * retried with exponential backoff and jitter; after `maxAttempts` consecutive failures the link
+ * is dead-lettered (pushing stops, visible in GET /v1/peers) until the operator replays it.
+ *
+ * The same alarm pulls the peer's feed every `pullIntervalMs` (anti-entropy) and registers what is
+ * missing through the same checks as a webhook, so a lost push is repaired without anyone acting.
+ * Peer configuration (url, key) is read from D1 on each run: D1 is the one list of peers.
+ */
+export class PeerLink extends DurableObject<Env> {
+  private state: LinkState | null = null;
+  /** Set by poke(); an alarm that started before the poke runs again at once. */
+  private poked = false;
+
+  private async load(): Promise<LinkState> {
+    if (!this.state) this.state = (await this.ctx.storage.get<LinkState>("state")) ?? initialState();
+    return this.state;
+  }
+
+  /** Writes `s` unless the link was removed (or reset) meanwhile: a stale run must not resurrect it. */
+  private async save(s: LinkState): Promise<boolean> {
+    if (s !== this.state) return false;
+    await this.ctx.storage.put("state", s);
+    return true;
+  }
+
+  private policy(): FederationPolicy {
+    return policyFrom(this.env as unknown as Record<string, unknown>);
+  }
+
+  /** A new or changed peer: deliver and pull now. */
+  async start(name: string): Promise<LinkState> {
+    const s = await this.load();
+    s.name = name;
+    s.nextPull = 0;
+    await this.save(s);
+    await this.ctx.storage.setAlarm(Date.now());
+    return s;
+  }
+
+  /**
+   * Something happened: new local declarations (the sequencer), or the peer just reached us
+   * (`peerAlive`, which cuts a backoff short). Cheap and idempotent; a dead-lettered link stays
+   * stopped until replay.
+   */
+  async poke(name: string, opts: { peerAlive?: boolean } = {}): Promise<void> {
+    const s = await this.load();
+    if (!s.name) {
+      s.name = name;
+      await this.save(s);
+    }
+    this.poked = true;
+    if (s.deadLetter) return;
+    const now = Date.now();
+    if (s.nextRetry !== null && s.nextRetry > now) {
+      if (!opts.peerAlive) return;
+      s.nextRetry = now;
+      await this.save(s);
+    }
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > now) await this.ctx.storage.setAlarm(now);
+  }
+
+  async status(): Promise<LinkState> {
+    return { ...(await this.load()) };
+  }
+
+  /** Leaves the dead-letter state (or cuts a backoff short) and delivers from the cursor again. */
+  async replay(): Promise<LinkState> {
+    const s = await this.load();
+    s.deadLetter = false;
+    s.deadLetteredAt = null;
+    s.attempts = 0;
+    s.nextRetry = null;
+    s.nextPull = 0;
+    await this.save(s);
+    await this.ctx.storage.setAlarm(Date.now());
+    return { ...s };
+  }
+
+  /** The peer was deleted: forget cursors and stop. Re-adding it starts from the beginning. */
+  async remove(): Promise<void> {
+    this.state = initialState();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  override async alarm(): Promise<void> {
+    const s = await this.load();
+    if (!s.name) return;
+    const policy = this.policy();
+    this.poked = false;
+    let more = false;
+    try {
+      const peer = await findPeer(this.env.DB, s.name);
+      if (!peer) {
+        if (s === this.state) await this.remove();
+        return;
+      }
+      const me = await registryIdentity(this.env);
+      if (!s.deadLetter && (s.nextRetry === null || s.nextRetry <= Date.now())) more = await this.push(s, peer, me, policy);
+      if (s.nextPull <= Date.now()) {
+        await this.pull(s, peer, policy);
+        s.nextPull = Date.now() + policy.pullIntervalMs;
+      }
+    } catch (e) {
+      // Unexpected (D1 unavailable, a bug): note it and come back later rather than spin.
+      console.error(`peer link ${s.name}:`, e);
+      s.lastError = `internal: ${(e as Error).message}`;
+      s.lastErrorAt = new Date().toISOString();
+      s.nextPull = Math.max(s.nextPull, Date.now() + policy.retryBaseMs);
+    }
+    if (!(await this.save(s))) return;
+    let next = s.nextPull;
+    if (!s.deadLetter) {
+      if (s.nextRetry !== null) next = Math.min(next, s.nextRetry);
+      else if (more || this.poked) next = Date.now();
+    }
+    await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Delivers batches past the cursor; true when more remain for the next alarm. */
+  private async push(s: LinkState, peer: PeerRow, me: RegistryIdentity, policy: FederationPolicy): Promise<boolean> {
+    for (let n = 0; n < BATCHES_PER_ALARM; n++) {
+      const rows = await declarationsAfter(this.env.DB, s.cursor, policy.pushBatch);
+      if (!rows.length || s !== this.state) return false;
+      const first = rows[0]!.seq;
+      const last = rows[rows.length - 1]!.seq;
+      const send = rows.filter((r) => r.receivedFrom !== peer.name && r.origin !== peer.name);
+      if (send.length) {
+        const body = `{"declarations":[${send.map((r) => `{"declaration":${r.body},"receipt":${r.receipt}}`).join(",")}]}`;
+        const failure = await this.deliver(s, peer, me, webhookIdFor(me.name, first, last), body, policy);
+        if (failure) {
+          this.failed(s, failure, policy);
+          return false;
+        }
+        s.pushed += send.length;
+        s.lastSuccess = new Date().toISOString();
+      }
+      s.cursor = last;
+      s.attempts = 0;
+      s.nextRetry = null;
+      if (!(await this.save(s))) return false;
+      if (rows.length < policy.pushBatch) return false;
+    }
+    return true;
+  }
+
+  /** One signed webhook; null when the peer took it, else why not. */
+  private async deliver(s: LinkState, peer: PeerRow, me: RegistryIdentity, id: string, body: string, policy: FederationPolicy): Promise<string | null> {
+    const headers = await signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body }, me.secretKey);
+    let res: Response;
+    try {
+      res = await fetch(endpoint(peer.url, "/v1/webhooks/declarations"), {
+        method: "POST",
+        headers: { ...headers, "webhook-source": me.name, "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(policy.requestTimeoutMs),
+      });
+    } catch (e) {
+      return `unreachable: ${(e as Error).message}`;
+    }
+    const text = await res.text().catch(() => "");
+    if (!res.ok) return `HTTP ${res.status}: ${problemDetail(text)}`;
+    try {
+      const answer = JSON.parse(text) as { failed?: number; results?: { problem?: { detail?: string } }[] };
+      // Refused items (a bad signature, a wrong key) will never be accepted; retrying would only
+      // block the link, so they are counted and shown, and delivery moves on.
+      if (answer.failed) {
+        s.refused += answer.failed;
+        s.lastRefusal = answer.results?.find((r) => r.problem)?.problem?.detail ?? "refused";
+      }
+    } catch {
+      return `HTTP ${res.status}: the answer is not JSON`;
+    }
+    return null;
+  }
+
+  private failed(s: LinkState, why: string, policy: FederationPolicy): void {
+    s.attempts += 1;
+    s.lastError = why;
+    s.lastErrorAt = new Date().toISOString();
+    if (s.attempts >= policy.maxAttempts) {
+      s.deadLetter = true;
+      s.deadLetteredAt = s.lastErrorAt;
+      s.nextRetry = null;
+    } else {
+      s.nextRetry = Date.now() + retryDelayMs(s.attempts, policy, Math.random());
+    }
+  }
+
+  /** Anti-entropy: registers what the peer's feed has and this registry lacks. */
+  private async pull(s: LinkState, peer: PeerRow, policy: FederationPolicy): Promise<void> {
+    for (let n = 0; n < BATCHES_PER_ALARM; n++) {
+      let page: { items: { declaration: unknown; receipt: unknown }[]; next_after: number };
+      try {
+        const res = await fetch(endpoint(peer.url, `/v1/feed?after=${s.pulledAfter}&limit=${policy.pullPage}`), {
+          headers: { accept: "application/json" },
+          signal: AbortSignal.timeout(policy.requestTimeoutMs),
+        });
+        if (!res.ok) throw new Error(`HTTP ${res.status}: ${problemDetail(await res.text().catch(() => ""))}`);
+        page = await res.json();
+        if (!Array.isArray(page.items) || !Number.isInteger(page.next_after)) throw new Error("the feed answer is not a feed page");
+      } catch (e) {
+        s.lastPullError = `feed: ${(e as Error).message}`;
+        return;
+      }
+      if (s !== this.state) return;
+      if (page.items.length) {
+        const results = await receiveDelivered(
+          this.env,
+          peer.name,
+          page.items.map((it) => ({ declaration: it?.declaration, receipt: it?.receipt })),
+          "items",
+        );
+        s.pulled += results.filter((r) => r.outcome === "created").length;
+        const refused = results.filter((r) => r.outcome === "invalid" || r.outcome === "rejected");
+        if (refused.length) {
+          s.refused += refused.length;
+          const r = refused[0]!;
+          s.lastRefusal = `from feed: ${r.outcome === "invalid" ? r.problem.message : r.detail}`;
+        }
+      }
+      if (page.next_after > s.pulledAfter) s.pulledAfter = page.next_after;
+      s.lastPull = new Date().toISOString();
+      s.lastPullError = null;
+      // The peer answers again: a delivery waiting out its backoff is tried now.
+      if (!s.deadLetter && s.nextRetry !== null) s.nextRetry = Date.now();
+      if (!(await this.save(s))) return;
+      if (page.items.length < policy.pullPage) return;
+    }
+  }
+}
+
+export function peerLink(env: Env, name: string) {
+  return env.PEER_LINK.get(env.PEER_LINK.idFromName(name));
+}
+
+/** Wakes every peer's link (after a commit). Never throws: delivery is retried by the links' own alarms. */
+export async function pokePeers(env: Env): Promise<void> {
+  try {
+    const all = await listPeers(env.DB);
+    await Promise.allSettled(all.map((p) => peerLink(env, p.name).poke(p.name)));
+  } catch (e) {
+    console.error("poking peers failed; their next alarm delivers", e);
+  }
+}
+
+function endpoint(base: string, path: string): string {
+  return base.replace(/\/+$/, "") + path;
+}
+
+function problemDetail(text: string): string {
+  try {
+    const p = JSON.parse(text) as { detail?: string; title?: string };
+    return (p.detail ?? p.title ?? text).slice(0, 300);
+  } catch {
+    return text.slice(0, 300);
+  }
+}

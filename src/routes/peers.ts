@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { decodeEd25519PublicMultikey } from "../domain/multikey";
+import { peerLink, type LinkState } from "../durable/peer-link";
+import type { Env } from "../env";
+import { readJson } from "../http/body";
+import { operatorAuth } from "../http/operator-auth";
+import { notFound, Problem } from "../http/problem";
+import { defineRoute, json, ProblemSchema, problemResponses, validate, type App } from "../http/route";
+import { registryIdentity } from "../registry-identity";
+import { deletePeer, findPeer, listPeers, maxSeq, upsertPeer, type PeerRow } from "../store/peers";
+
+const PeerInputSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .min(1)
+      .max(253)
+      .regex(/^[A-Za-z0-9.\-:_[\]]+$/, "must be a registry name (host[:port])")
+      .optional()
+      .describe("The peer's REGISTRY_NAME (what its receipts name in `registry`); taken from its descriptor when omitted"),
+    url: z.url({ protocol: /^https?$/ }).max(2048).describe("Base URL of the peer, e.g. https://registry.example.org"),
+    public_key: z
+      .string()
+      .regex(/^z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}$/, "must be an Ed25519 multikey (z6Mk…)")
+      .optional()
+      .describe("The peer's registry key; taken from its descriptor when omitted"),
+  })
+  .meta({ id: "PeerInput" });
+
+const LinkStateSchema = z
+  .object({
+    cursor: z.number().int().describe("Last local seq handed to this peer"),
+    backlog: z.number().int().describe("Local seq positions not yet handed to it (local max seq − cursor)"),
+    pulled_after: z.number().int().describe("Last seq of the peer's feed registered here"),
+    pushed: z.number().int(),
+    pulled: z.number().int(),
+    refused: z.number().int().describe("Items refused one by one (bad signature…); delivery went on"),
+    last_refusal: z.string().nullable(),
+    last_success: z.string().nullable(),
+    last_error: z.string().nullable(),
+    last_error_at: z.string().nullable(),
+    last_pull: z.string().nullable(),
+    last_pull_error: z.string().nullable(),
+    attempts: z.number().int().describe("Consecutive failed deliveries"),
+    next_retry: z.string().nullable(),
+    next_pull: z.string().nullable(),
+    dead_letter: z.boolean().describe("Pushing stopped after too many failures; POST …/replay resumes it"),
+    dead_lettered_at: z.string().nullable(),
+  })
+  .meta({ id: "PeerLinkState" });
+
+const PeerSchema = z
+  .object({ name: z.string(), url: z.string(), public_key: z.string(), added_at: z.string(), state: LinkStateSchema })
+  .meta({ id: "Peer" });
+
+const security = [{ operatorToken: [] }];
+const unauthorized = { 401: { description: "Missing or wrong operator token", content: { "application/problem+json": { schema: ProblemSchema } } } };
+const NameParam = z.object({ name: z.string().describe("The peer's name") });
+
+function view(p: PeerRow, s: LinkState, localMax: number) {
+  const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
+  return {
+    name: p.name,
+    url: p.url,
+    public_key: p.publicKey,
+    added_at: p.addedAt,
+    state: {
+      cursor: s.cursor,
+      backlog: Math.max(0, localMax - s.cursor),
+      pulled_after: s.pulledAfter,
+      pushed: s.pushed,
+      pulled: s.pulled,
+      refused: s.refused,
+      last_refusal: s.lastRefusal,
+      last_success: s.lastSuccess,
+      last_error: s.lastError,
+      last_error_at: s.lastErrorAt,
+      last_pull: s.lastPull,
+      last_pull_error: s.lastPullError,
+      attempts: s.attempts,
+      next_retry: iso(s.nextRetry),
+      next_pull: iso(s.nextPull),
+      dead_letter: s.deadLetter,
+      dead_lettered_at: s.deadLetteredAt,
+    },
+  };
+}
+
+/** The peer's own descriptor, when it answers (null otherwise: explicit values are then accepted). */
+async function fetchDescriptor(url: string): Promise<{ name?: unknown; public_key?: unknown } | null> {
+  try {
+    const res = await fetch(url.replace(/\/+$/, "") + "/.well-known/opt-out-registry", { signal: AbortSignal.timeout(5000), headers: { accept: "application/json" } });
+    if (!res.ok) return null;
+    const d = (await res.json()) as Record<string, unknown>;
+    return typeof d === "object" && d !== null ? d : null;
+  } catch {
+    return null;
+  }
+}
+
+async function resolvePeer(env: Env, input: z.infer<typeof PeerInputSchema>): Promise<{ name: string; url: string; publicKey: string }> {
+  const url = input.url.replace(/\/+$/, "");
+  const descriptor = await fetchDescriptor(url);
+  const errors: { pointer: string; detail: string }[] = [];
+  const pick = (field: "name" | "public_key", given: string | undefined): string | undefined => {
+    const theirs = typeof descriptor?.[field] === "string" ? (descriptor[field] as string) : undefined;
+    if (given !== undefined && theirs !== undefined && given !== theirs)
+      errors.push({ pointer: `/${field}`, detail: `the peer's descriptor says ${JSON.stringify(theirs)}` });
+    if (given === undefined && theirs === undefined)
+      errors.push({ pointer: `/${field}`, detail: descriptor ? "the peer's descriptor has none; give it explicitly" : "required: the peer's descriptor is not reachable" });
+    return given ?? theirs;
+  };
+  const name = pick("name", input.name);
+  const publicKey = pick("public_key", input.public_key);
+  if (publicKey !== undefined) {
+    try {
+      decodeEd25519PublicMultikey(publicKey);
+    } catch (e) {
+      errors.push({ pointer: "/public_key", detail: (e as Error).message });
+    }
+  }
+  const me = await registryIdentity(env);
+  if (name === me.name) errors.push({ pointer: "/name", detail: "is this registry's own name" });
+  if (errors.length) throw Problem.invalid(errors);
+  return { name: name!, url, publicKey: publicKey! };
+}
+
+export function peers(app: App) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token (Worker secret OPERATOR_TOKEN)",
+  });
+  app.use("/v1/peers", operatorAuth);
+  app.use("/v1/peers/*", operatorAuth);
+
+  defineRoute(
+    app,
+    {
+      method: "post",
+      path: "/v1/peers",
+      summary: "Add or update a partner registry (operator); its descriptor is checked when reachable",
+      security,
+      request: { body: { content: { "application/json": { schema: PeerInputSchema } }, required: true } },
+      responses: { 201: json(PeerSchema, "Added"), 200: json(PeerSchema, "Updated"), ...unauthorized, ...problemResponses },
+    },
+    async (c) => {
+      const input = validate(PeerInputSchema, await readJson(c.req.raw, 16 * 1024));
+      const peer = await resolvePeer(c.env, input);
+      const created = await upsertPeer(c.env.DB, peer, new Date());
+      const state = await peerLink(c.env, peer.name).start(peer.name);
+      const row = (await findPeer(c.env.DB, peer.name))!;
+      return c.json(view(row, state, await maxSeq(c.env.DB)), created ? 201 : 200);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "get",
+      path: "/v1/peers",
+      summary: "Partner registries and the state of each link: cursor, backlog, retries, dead letter (operator)",
+      security,
+      responses: { 200: json(z.object({ local_max_seq: z.number().int(), peers: z.array(PeerSchema) }).meta({ id: "PeerList" }), "The peers"), ...unauthorized },
+    },
+    async (c) => {
+      const [rows, localMax] = await Promise.all([listPeers(c.env.DB), maxSeq(c.env.DB)]);
+      const states = await Promise.all(rows.map((p) => peerLink(c.env, p.name).status()));
+      return c.json({ local_max_seq: localMax, peers: rows.map((p, i) => view(p, states[i]!, localMax)) });
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "delete",
+      path: "/v1/peers/{name}",
+      summary: "Remove a partner registry and its link state (operator)",
+      security,
+      request: { params: NameParam },
+      responses: { 204: { description: "Removed" }, ...unauthorized, 404: { description: "No such peer", content: { "application/problem+json": { schema: ProblemSchema } } } },
+    },
+    async (c) => {
+      const name = c.req.param("name")!;
+      if (!(await deletePeer(c.env.DB, name))) throw notFound(`No peer named ${name}`);
+      await peerLink(c.env, name).remove();
+      return c.body(null, 204);
+    },
+  );
+
+  defineRoute(
+    app,
+    {
+      method: "post",
+      path: "/v1/peers/{name}/replay",
+      summary: "Resume a dead-lettered (or backing-off) peer from its cursor (operator)",
+      security,
+      request: { params: NameParam },
+      responses: { 200: json(PeerSchema, "Resumed"), ...unauthorized, 404: { description: "No such peer", content: { "application/problem+json": { schema: ProblemSchema } } } },
+    },
+    async (c) => {
+      const name = c.req.param("name")!;
+      const row = await findPeer(c.env.DB, name);
+      if (!row) throw notFound(`No peer named ${name}`);
+      const state = await peerLink(c.env, name).replay();
+      return c.json(view(row, state, await maxSeq(c.env.DB)));
+    },
+  );
+}
