@@ -59,6 +59,7 @@ export default defineConfig(async () => {
             setupFiles: ["./test/workers/apply-migrations.ts"],
           },
         },
+        { test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], environment: "node", testTimeout: 60000, hookTimeout: 120000 } },
       ],
     },
   };

@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Runs the TypeScript source directly through tsx, so `npx optout` works from a clean clone
+// under Node 20 and 22 with no build step.
+import { register } from "tsx/esm/api";
+
+register();
+const { main } = await import("../src/cli/optout.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,75 @@
+/**
+ * Builds and signs declarations from command-line flags, so a declarant never handles JCS,
+ * Ed25519 or multibase. The registry remains the judge of validity: only what the flags cannot
+ * express is checked here; everything else is left for the registry's problem response, which
+ * names every bad field at once.
+ */
+import { randomBytes } from "node:crypto";
+import type { Declaration, PreferenceMap } from "../domain/declaration-schema";
+import { signJson, type Keypair } from "../domain/iscc-sig";
+import { CliError, EXIT_USAGE } from "./optout-errors";
+
+export const PREFERENCE_FLAGS = ["all", "train-ai", "train-genai", "ai-use", "search"] as const;
+type PreferenceFlag = (typeof PREFERENCE_FLAGS)[number];
+
+export interface SubjectAndTerms {
+  iscc?: string;
+  datahash?: string;
+  urls?: string[];
+  preferences?: PreferenceMap;
+  name?: string;
+  policy?: string;
+}
+
+export type Unsigned = Omit<Declaration, "signature">;
+
+/** Reads --all/--train-ai/… ; with none given, the common case: no AI training. */
+export function preferencesFromFlags(values: Partial<Record<PreferenceFlag, string | undefined>>): PreferenceMap {
+  const prefs: PreferenceMap = {};
+  for (const key of PREFERENCE_FLAGS) {
+    const v = values[key];
+    if (v === undefined) continue;
+    const norm = v.toLowerCase();
+    if (norm !== "y" && norm !== "n") throw new CliError(`--${key} takes y or n, got ${JSON.stringify(v)}`, EXIT_USAGE);
+    prefs[key] = norm;
+  }
+  return Object.keys(prefs).length ? prefs : { "train-ai": "n" };
+}
+
+function envelope(intent: Declaration["intent"], supersedes?: string) {
+  return {
+    type: "OptOutDeclaration" as const,
+    version: 1 as const,
+    intent,
+    ...(supersedes !== undefined ? { supersedes } : {}),
+  };
+}
+
+function stamp() {
+  // toISOString is always UTC with milliseconds: exactly the precision the schema asks for.
+  return { timestamp: new Date().toISOString(), nonce: randomBytes(16).toString("hex") };
+}
+
+export function buildActivateOrUpdate(terms: SubjectAndTerms, supersedes?: string): Unsigned {
+  if (terms.iscc === undefined && terms.datahash === undefined && !terms.urls?.length) {
+    throw new CliError("nothing to declare: give --iscc, --file, --datahash or --url", EXIT_USAGE);
+  }
+  return {
+    ...envelope(supersedes === undefined ? "activate" : "update", supersedes),
+    ...(terms.iscc !== undefined ? { iscc: terms.iscc } : {}),
+    ...(terms.datahash !== undefined ? { datahash: terms.datahash } : {}),
+    ...(terms.urls?.length ? { urls: terms.urls } : {}),
+    ...(terms.preferences ? { preferences: terms.preferences } : {}),
+    ...(terms.policy !== undefined ? { policy: terms.policy } : {}),
+    ...(terms.name !== undefined ? { name: terms.name } : {}),
+    ...stamp(),
+  };
+}
+
+export function buildRevoke(supersedes: string): Unsigned {
+  return { ...envelope("revoke", supersedes), ...stamp() };
+}
+
+export function signDeclaration(unsigned: Unsigned, keypair: Keypair): Promise<Declaration> {
+  return signJson(unsigned, keypair) as Promise<Declaration>;
+}

@@ -1,0 +1,237 @@
+/**
+ * The `optout` CLI against a real local registry, as a new user would use it (issue 3, "Judged by"):
+ * keygen → declare an ISCC and a URL prefix → resolve → match a code 3 bits away → look up a URL
+ * under the prefix → revoke → the same lookup says not opted out.
+ *
+ * The registry is the project's Worker under wrangler's own dev server (workerd, local D1 and
+ * Durable Objects), with its state and secrets in a temp directory so the developer's
+ * .wrangler/state and .dev.vars are never read or written. The CLI runs as a child process through
+ * bin/optout.mjs, exactly as `npx optout` does.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeypair } from "../../src/domain/iscc-sig";
+import { encodeEd25519SecretMultikey } from "../../src/domain/multikey";
+import { DataHasher, decompose, encodeUnit, genIsccCodeV0, genTextCodeV0, InstanceHasher } from "../../src/iscc/index";
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, "../..");
+const BIN = join(ROOT, "bin/optout.mjs");
+const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+
+// Set before wrangler loads: no metrics, no fetch of Cloudflare's `Request.cf` template (tests run offline).
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.WRANGLER_LOG ??= "warn";
+
+let dir: string;
+let registry: string;
+let keyPath: string;
+let worker: { dispose(): Promise<void> } | undefined;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function optout(...args: string[]): Promise<Result> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, OPTOUT_REGISTRY: registry, OPTOUT_KEY: keyPath, NO_COLOR: "1" },
+      // Killed well inside the test timeout, so a stuck registry fails with the CLI's output, not a bare timeout.
+      timeout: 40_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const x = e as { code?: number | null; killed?: boolean; stdout?: string; stderr?: string };
+    if (x.killed) throw new Error(`optout ${args.join(" ")} did not finish in 40 s\n${x.stderr ?? ""}${x.stdout ?? ""}`);
+    if (typeof x.code !== "number") throw e;
+    return { code: x.code, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
+  }
+}
+
+/** Runs a command that must succeed; on failure the CLI's own words make the test message. */
+async function ok(...args: string[]): Promise<string> {
+  const r = await optout(...args);
+  if (r.code !== 0) throw new Error(`optout ${args.join(" ")} exited ${r.code}\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+async function okJson<T>(...args: string[]): Promise<T> {
+  return JSON.parse(await ok("--json", ...args)) as T;
+}
+
+/** The same unit with `positions` of its body's bits inverted: a near-duplicate at a known distance. */
+function flipBits(unitCode: string, positions: number[]): string {
+  const [unit] = decompose(unitCode);
+  const body = Uint8Array.from(unit!.body);
+  for (const p of positions) body[p >> 3]! ^= 0x80 >> (p & 7);
+  return encodeUnit(unit!.maintype, unit!.subtype, unit!.version, unit!.bits, body);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "optout-e2e-"));
+  keyPath = join(dir, "config", "key.json");
+  const state = join(dir, "state");
+  const envFile = join(dir, "registry.env");
+  await writeFile(
+    envFile,
+    `REGISTRY_SECRET_KEY=${encodeEd25519SecretMultikey(generateKeypair().secretKey)}\nOPERATOR_TOKEN=e2e-operator-token\n`,
+    { mode: 0o600 },
+  );
+  // The same command `npm start` runs, pointed at the temp state directory the server will use.
+  await run(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], {
+    cwd: ROOT,
+    env: process.env,
+  });
+  const { unstable_startWorker } = await import("wrangler");
+  const w = await unstable_startWorker({
+    config: join(ROOT, "wrangler.toml"),
+    // An explicit env file replaces .dev.vars entirely (wrangler reads .dev.vars only when none is given).
+    envFiles: [envFile],
+    dev: { server: { hostname: "127.0.0.1", port: 0 }, persist: state, inspector: false, watch: false },
+  });
+  worker = w;
+  await w.ready;
+  registry = (await w.url).origin;
+});
+
+afterAll(async () => {
+  await worker?.dispose();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("optout CLI against a local registry", () => {
+  it("--help lists every command, and each command has its own help", async () => {
+    const help = await ok("--help");
+    for (const cmd of ["keygen", "declare", "update", "revoke", "resolve", "lookup", "match", "info"]) {
+      expect(help).toMatch(new RegExp(`^  ${cmd}\\b`, "m"));
+    }
+    const declareHelp = await ok("declare", "--help");
+    for (const flag of ["--iscc", "--url", "--datahash", "--file", "--train-ai", "--ai-use", "--search", "--all", "--name", "--policy", "--controller"]) {
+      expect(declareHelp).toContain(flag);
+    }
+    expect(await ok("match", "--help")).toContain("--max-distance");
+    const bare = await optout();
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Commands:");
+  });
+
+  it("keygen writes a 0600 key file and refuses to overwrite it", async () => {
+    const out = await ok("keygen");
+    expect(out).toMatch(/pubkey\s+z6Mk/);
+    const first = await readFile(keyPath, "utf8");
+    const key = JSON.parse(first) as { secret: string; pubkey: string };
+    expect(key.secret).toMatch(/^z3u2/);
+    expect(key.pubkey).toMatch(/^z6Mk/);
+    expect((await stat(keyPath)).mode & 0o777).toBe(0o600);
+
+    const again = await optout("keygen");
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("already exists");
+    expect(await readFile(keyPath, "utf8")).toBe(first);
+  });
+
+  it("declare → resolve → match 3 bits away → lookup → revoke → lookup", async () => {
+    const registryInfo = await ok("info");
+    expect(registryInfo).toContain("hub 1");
+
+    // A text work's ISCC-CODE, built with the project's ISCC library as any ISCC tool would.
+    const text = "Sunset over Lisbon: the light on the river, the trams climbing to the castle, and the long evening.";
+    const bytes = new TextEncoder().encode(text);
+    const content = genTextCodeV0(text).iscc;
+    const iscc = genIsccCodeV0([content, new DataHasher(bytes).code(), new InstanceHasher(bytes).code()]).iscc;
+
+    const declared = await ok("declare", "--iscc", iscc, "--url", "https://example.com/art/*", "--train-ai", "n", "--name", "Sunset over Lisbon");
+    const id = /^Registered (ISCC:MAI[A-Z2-7]+)/m.exec(declared)?.[1];
+    expect(id, declared).toBeDefined();
+
+    const resolved = await ok("resolve", id!);
+    expect(resolved).toContain(`${id}  ACTIVE`);
+    expect(resolved).toContain(iscc);
+    expect(resolved).toContain("https://example.com/art/*");
+    expect(resolved).toMatch(/preferences\s+train-ai=n/);
+
+    const near = flipBits(content, [3, 29, 60]);
+    expect(near).not.toBe(content);
+    const matched = await okJson<{
+      results: { opted_out: boolean; matches: { declaration: { id: string }; units: { unit_type: string; distance: number }[] }[] }[];
+    }>("match", near);
+    const hit = matched.results[0]!.matches.find((m) => m.declaration.id === id);
+    expect(hit?.units).toContainEqual(expect.objectContaining({ unit_type: "CONTENT-TEXT-V0", distance: 3 }));
+    expect(matched.results[0]!.opted_out).toBe(true);
+    expect(await ok("match", near)).toMatch(/OPTED OUT .*train-ai=n[\s\S]*CONTENT-TEXT-V0 distance 3/);
+    // Just outside a tight threshold, the same code no longer matches.
+    expect(await ok("match", near, "--max-distance", "2")).toContain("no match");
+
+    const url = "https://example.com/art/x.jpg";
+    const before = await ok("lookup", url);
+    expect(before).toMatch(/^https:\/\/example\.com\/art\/x\.jpg\s+OPTED OUT\s+Content-Usage: [^(]*train-ai=n.*\(1 declaration, self-asserted\)/);
+    const batch = await ok("lookup", url, "https://example.com/elsewhere.jpg");
+    expect(batch.trim().split("\n")).toEqual([expect.stringContaining("OPTED OUT"), expect.stringContaining("not opted out")]);
+
+    const revoked = await ok("revoke", id!);
+    expect(revoked).toContain(`Revoked ${id}`);
+    expect(await ok("resolve", id!)).toContain(`${id}  REVOKED`);
+
+    const after = await okJson<{ opted_out: boolean; declarations: unknown[] }>("lookup", url);
+    expect(after.opted_out).toBe(false);
+    expect(after.declarations).toEqual([]);
+    expect(await ok("lookup", url)).toMatch(/not opted out/);
+  });
+
+  it("declare --file computes the same ISCC-CODE and datahash as the iscc CLI; update replaces the declaration", async () => {
+    const story = join(dir, "story.txt");
+    await writeFile(story, "A short story about a lighthouse keeper who counts ships, written for this test and nothing else.\n");
+    const image = join(dir, "gradient.png");
+    const png = new PNG({ width: 64, height: 48 });
+    for (let y = 0; y < 48; y++)
+      for (let x = 0; x < 64; x++) png.data.set([x * 4, y * 5, (x * y) & 255, 255], (y * 64 + x) * 4);
+    await writeFile(image, PNG.sync.write(png));
+
+    const { stdout } = await run(process.execPath, [join(ROOT, "bin/iscc.mjs"), "--json", story, image], { cwd: dir });
+    const reference = JSON.parse(stdout) as { iscc: string; datahash: string }[];
+
+    const ids: string[] = [];
+    for (const [i, file] of [story, image].entries()) {
+      const receipt = await okJson<{ id: string; status: string }>("declare", "--file", file, "--ai-use", "n");
+      expect(receipt.status).toBe("active");
+      const stored = await okJson<{ declaration: { iscc: string; datahash: string; preferences: Record<string, string> } }>("resolve", receipt.id);
+      expect(stored.declaration.iscc).toBe(reference[i]!.iscc);
+      expect(stored.declaration.datahash).toBe(reference[i]!.datahash);
+      expect(stored.declaration.preferences).toEqual({ "ai-use": "n" });
+      ids.push(receipt.id);
+    }
+    expect(decompose((await okJson<{ declaration: { iscc: string } }>("resolve", ids[1]!)).declaration.iscc)[0]!.typeName).toBe("CONTENT-IMAGE-V0");
+
+    const updated = await okJson<{ id: string }>("update", ids[0]!, "--file", story, "--all", "n");
+    expect((await okJson<{ status: string }>("resolve", ids[0]!)).status).toBe("superseded");
+    const replacement = await okJson<{ supersedes: string; declaration: { preferences: unknown } }>("resolve", updated.id);
+    expect(replacement.supersedes).toBe(ids[0]);
+    expect(replacement.declaration.preferences).toEqual({ all: "n" });
+  });
+
+  it("a bad ISCC is refused with the problem's pointer, and a non-zero exit", async () => {
+    const r = await optout("declare", "--iscc", "ISCC:NOT-A-CODE", "--url", "https://example.com/bad/*");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("The request is not valid");
+    expect(r.stderr).toMatch(/^\s+\/iscc: /m);
+    // Nothing was registered for the URL of the refused declaration.
+    expect(await ok("lookup", "https://example.com/bad/x")).toMatch(/not opted out/);
+  });
+
+  it("usage mistakes exit 2 without contacting the registry", async () => {
+    const r = await optout("declare", "--train-ai", "maybe", "--url", "https://example.com/*");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--train-ai takes y or n");
+    expect((await optout("frobnicate")).code).toBe(2);
+    expect((await optout("resolve")).code).toBe(2);
+  });
+});
