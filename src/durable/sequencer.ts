@@ -222,6 +222,9 @@ export class Sequencer extends DurableObject<Env> {
       created.set(p.digest, reg);
       createdById.set(id, reg);
       targets.set(id, { id, intent: d.intent, status, declarant: p.declarant, controller: p.controller, controllerVerified: p.controllerVerified });
+      // A peer's update or revoke whose target is not here yet waits for it, within this group too.
+      if (d.supersedes && !target)
+        waitingSupersessions.set(d.supersedes, [...(waitingSupersessions.get(d.supersedes) ?? []), { id, intent: d.intent, status, declarant: p.declarant, controller: p.controller, controllerVerified: p.controllerVerified }]);
       outcomes[i] = reg;
       seq += 1;
     }

@@ -236,6 +236,19 @@ describe("POST /v1/webhooks/declarations", () => {
     expect(await statusOf(v2.receipt.id)).toBe("active");
   });
 
+  it("applies supersessions that precede their targets within one delivery", async () => {
+    const t = await registeredAt(alpha, await declaration(declarant, { urls: ["https://one-batch.example/t"] }));
+    const up = await registeredAt(alpha, await declaration(declarant, { intent: "update", supersedes: t.receipt.id, urls: ["https://one-batch.example/t"], preferences: { "train-ai": "y" } }));
+    const rev = await registeredAt(alpha, await declaration(declarant, { intent: "revoke", supersedes: up.receipt.id, preferences: undefined }));
+    const res = await deliver(alpha, [rev, up, t]);
+    expect(res.body.results.map((r: any) => [r.outcome, r.status])).toEqual([
+      ["created", "active"],
+      ["created", "revoked"],
+      ["created", "superseded"],
+    ]);
+    expect([await statusOf(t.receipt.id), await statusOf(up.receipt.id), await statusOf(rev.receipt.id)]).toEqual(["superseded", "revoked", "active"]);
+  });
+
   it("refuses a body that is not a delivery (422) after the signature checks out", async () => {
     const before = await tableCounts();
     const res = await deliver(alpha, [{ declaration: "nope" }]);
