@@ -113,7 +113,8 @@ async function loadKey(ctx: Context) {
   return keypair;
 }
 
-async function termsFromFlags(ctx: Context): Promise<SubjectAndTerms> {
+/** Everything the flags say, checked before any slow work; `file` is hashed later by `withFile`. */
+function termsFromFlags(ctx: Context): { terms: SubjectAndTerms; file?: string } {
   const v = ctx.values;
   const terms: SubjectAndTerms = {
     preferences: preferencesFromFlags({
@@ -127,38 +128,46 @@ async function termsFromFlags(ctx: Context): Promise<SubjectAndTerms> {
   const iscc = str(v, "iscc");
   const datahash = str(v, "datahash");
   const file = str(v, "file");
+  if (iscc !== undefined && file !== undefined) throw new CliError("give --iscc or --file, not both", EXIT_USAGE);
   if (iscc !== undefined) terms.iscc = iscc;
   if (datahash !== undefined) terms.datahash = datahash;
-  if (file !== undefined) {
-    if (iscc !== undefined) throw new CliError("give --iscc or --file, not both", EXIT_USAGE);
-    // Loaded on demand: the image decoders are only needed here, and every other command starts faster without them.
-    const { isccOfFile } = await import("./optout-file-iscc");
-    const computed = await isccOfFile(file);
-    if (datahash !== undefined && datahash !== computed.datahash) {
-      throw new CliError(`--datahash ${datahash} is not the datahash of ${file} (${computed.datahash})`, EXIT_USAGE);
-    }
-    terms.iscc = computed.iscc;
-    terms.datahash = computed.datahash;
-    if (!ctx.json) {
-      const how =
-        computed.kind === "binary"
-          ? "no Content-Code (not PNG, JPEG or UTF-8 text): Data- and Instance-Code only"
-          : `${computed.kind} Content-Code, Data- and Instance-Code`;
-      ctx.err(`${file}: ${computed.iscc} (${computed.filesize} bytes; ${how})`);
-    }
-  }
   const urls = v.url;
   if (Array.isArray(urls) && urls.length) terms.urls = urls;
   const name = str(v, "name");
   const policy = str(v, "policy");
   if (name !== undefined) terms.name = name;
   if (policy !== undefined) terms.policy = policy;
-  return terms;
+  return file !== undefined ? { terms, file } : { terms };
+}
+
+async function withFile(ctx: Context, { terms, file }: { terms: SubjectAndTerms; file?: string }): Promise<SubjectAndTerms> {
+  if (file === undefined) return terms;
+  // Loaded on demand: the image decoders are only needed here, and every other command starts faster without them.
+  const { isccOfFile } = await import("./optout-file-iscc");
+  const computed = await isccOfFile(file);
+  if (terms.datahash !== undefined && terms.datahash !== computed.datahash) {
+    throw new CliError(`--datahash ${terms.datahash} is not the datahash of ${file} (${computed.datahash})`, EXIT_USAGE);
+  }
+  if (!ctx.json) {
+    const how =
+      computed.kind === "binary"
+        ? "no Content-Code (not PNG, JPEG or UTF-8 text): Data- and Instance-Code only"
+        : `${computed.kind} Content-Code, Data- and Instance-Code`;
+    ctx.err(`${file}: ${computed.iscc} (${computed.filesize} bytes; ${how})`);
+  }
+  return { ...terms, iscc: computed.iscc, datahash: computed.datahash };
 }
 
 /** Signs and posts; the receipt carries no subjects, so the summary shows what was sent. */
-async function register(ctx: Context, unsigned: Unsigned, describe: (r: Receipt, created: boolean, sent: Unsigned) => string): Promise<number> {
-  const signed = await signDeclaration(unsigned, await loadKey(ctx));
+async function register(
+  ctx: Context,
+  build: () => Promise<Unsigned>,
+  describe: (r: Receipt, created: boolean, sent: Unsigned) => string,
+): Promise<number> {
+  // The key before `build`: a missing key file should fail before minutes of hashing a large --file.
+  const keypair = await loadKey(ctx);
+  const unsigned = await build();
+  const signed = await signDeclaration(unsigned, keypair);
   const { status, body } = await ctx.registry().post<Receipt>("v1/declarations", signed);
   ctx.out(ctx.json ? JSON.stringify(body, null, 2) : describe(body, status === 201, unsigned));
   return 0;
@@ -193,7 +202,8 @@ const COMMANDS: Command[] = [
     docs: TERMS_DOCS,
     positionals: { min: 0, max: 0 },
     async run(ctx) {
-      return register(ctx, buildActivateOrUpdate(await termsFromFlags(ctx)), (r, created, sent) => {
+      const flags = termsFromFlags(ctx);
+      return register(ctx, async () => buildActivateOrUpdate(await withFile(ctx, flags)), (r, created, sent) => {
         const text = formatReceipt(r, created, sent);
         return created ? `${text}\nKeep the id: you need it to update or revoke this declaration.` : text;
       });
@@ -207,7 +217,8 @@ const COMMANDS: Command[] = [
     docs: TERMS_DOCS,
     positionals: { min: 1, max: 1 },
     async run(ctx, [id]) {
-      return register(ctx, buildActivateOrUpdate(await termsFromFlags(ctx), id!), (r, created, sent) =>
+      const flags = termsFromFlags(ctx);
+      return register(ctx, async () => buildActivateOrUpdate(await withFile(ctx, flags), id!), (r, created, sent) =>
         formatReceipt(r, created, sent).replace(/^(Registered|Already registered) /, `$1 update of ${id}: `),
       );
     },
@@ -220,7 +231,7 @@ const COMMANDS: Command[] = [
     docs: [{ flag: "--controller DID", help: "did:web:HOST that lists your key (overrides the key file)" }],
     positionals: { min: 1, max: 1 },
     async run(ctx, [id]) {
-      return register(ctx, buildRevoke(id!), (r, created) =>
+      return register(ctx, async () => buildRevoke(id!), (r, created) =>
         `${created ? "Revoked" : "Already revoked"} ${id}\n  revocation  ${r.id}  (seq ${r.seq})\n  digest      ${r.digest}`,
       );
     },
