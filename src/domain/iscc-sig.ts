@@ -26,9 +26,9 @@
  * for the caller to resolve.
  */
 import * as ed from "@noble/ed25519";
-import { sha512 } from "@noble/hashes/sha2.js";
 import { base58btcDecode, base58btcEncode } from "./base58.js";
 import { canonicalBytes, CanonicalJsonError } from "./canonical-json.js";
+import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import {
   decodeEd25519PublicMultikey,
   decodeEd25519SecretMultikey,
@@ -36,9 +36,7 @@ import {
   MultikeyError,
 } from "./multikey.js";
 
-// The synchronous noble API (key derivation) needs a sha512; signing and verifying use the async
-// API, which goes to WebCrypto in both Workers and Node.
-if (!ed.hashes.sha512) ed.hashes.sha512 = sha512;
+// Key derivation uses noble's synchronous API; ./ed25519.js configures its sha512 on import.
 
 export const ISCC_SIG_VERSION = "ISCC-SIG v1.0";
 
@@ -116,14 +114,25 @@ function isJsonObject(v: unknown): v is Record<string, unknown> {
  * Signs a JSON object. Returns a new object (the input is not modified) with `signature` last.
  * Throws if the object already has a `signature` member or is not canonicalizable JSON.
  */
+/**
+ * A signature made with a public key that does not belong to the secret key would never verify;
+ * deriving the public key costs a scalar multiplication, so each keypair object is checked once.
+ */
+const checkedKeypairs = new WeakSet<Keypair>();
+function checkKeypair(keypair: Keypair): void {
+  if (checkedKeypairs.has(keypair)) return;
+  if (!bytesEqual(ed.getPublicKey(keypair.secretKey), keypair.publicKey)) {
+    throw new MultikeyError("keypair.publicKey does not belong to keypair.secretKey");
+  }
+  checkedKeypairs.add(keypair);
+}
+
 export async function signJson<T extends object>(obj: T, keypair: Keypair): Promise<Signed<T>> {
   if (!isJsonObject(obj)) throw new TypeError("only a JSON object can be signed");
   if (Object.prototype.hasOwnProperty.call(obj, "signature")) {
     throw new SignatureError("/signature", "input must not contain a 'signature' field");
   }
-  if (!bytesEqual(ed.getPublicKey(keypair.secretKey), keypair.publicKey)) {
-    throw new MultikeyError("keypair.publicKey does not belong to keypair.secretKey");
-  }
+  checkKeypair(keypair);
   // Insertion order mirrors iscc-crypto's output; JCS sorts keys anyway, so it only affects display.
   const signature: Record<string, string> = { version: ISCC_SIG_VERSION };
   if (keypair.controller) signature.controller = keypair.controller;
@@ -135,7 +144,7 @@ export async function signJson<T extends object>(obj: T, keypair: Keypair): Prom
   canonicalBytes(obj);
   const copy = structuredClone(obj) as Record<string, unknown>;
   copy.signature = signature;
-  const sig = await ed.signAsync(canonicalBytes(copy), keypair.secretKey);
+  const sig = await ed25519Sign(canonicalBytes(copy), keypair.secretKey);
   signature.proof = "z" + base58btcEncode(sig);
   return copy as Signed<T>;
 }
@@ -221,14 +230,7 @@ export async function verifyJson(obj: unknown, opts?: { publicKey?: Uint8Array }
     throw e;
   }
 
-  let ok: boolean;
-  try {
-    ok = await ed.verifyAsync(proof, payload, key, { zip215: false });
-  } catch {
-    // noble throws rather than returning false for byte strings that are not curve points.
-    ok = false;
-  }
-  if (!ok) throw new SignatureError("/signature/proof", "signature does not verify");
+  if (!(await ed25519Verify(proof, payload, key))) throw new SignatureError("/signature/proof", "signature does not verify");
 
   const result: VerifiedSignature = { pubkey: key, pubkeyMultikey: encodeEd25519PublicMultikey(key) };
   if (controller !== undefined) result.controller = controller;
