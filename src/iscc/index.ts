@@ -29,4 +29,4 @@ export { textClean, textCollapse, textTrim, textRemoveNewlines } from "./text.js
 export { canonicalJson } from "./jcs.js";
 export { imagePixelsFromRgba, exifTranspose, resizeBicubicGray, type RgbaImage, type NormalizeOptions } from "./image-normalize.js";
 export { exifOrientation, jpegExif, pngExif } from "./exif-orientation.js";
-export { enableWasmBlake3 } from "./blake3.js";
+export { enableWasmBlake3, enableNativeBlake3, enableFastBlake3 } from "./blake3.js";

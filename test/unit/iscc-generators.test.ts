@@ -12,7 +12,7 @@ import {
   parseIscc,
   textCollapse,
 } from "../../src/iscc/index.js";
-import { minhash } from "../../src/iscc/minhash.js";
+import { minhash, minhashWith } from "../../src/iscc/minhash.js";
 import { MINHASH_A, MINHASH_B } from "../../src/iscc/minhash-params.js";
 import { xxh32 } from "../../src/iscc/xxh32.js";
 import { cdcOffset, DATA_CDC } from "../../src/iscc/cdc.js";
@@ -55,6 +55,85 @@ describe("minhash", () => {
         });
         expect(Array.from(minhash(features))).toEqual(expected);
       }),
+    );
+  });
+
+  // Reference value of one (a, b, f): the 32-bit-limb arithmetic must agree on every edge of the
+  // mod-2^64 wrap and of the mod-(2^61−1) reduction, which random ISCC features practically never reach.
+  const M64 = (1n << 64n) - 1n;
+  const M61 = (1n << 61n) - 1n;
+  const ref = (a: bigint, b: bigint, f: number) => Number((((a * BigInt(f) + b) & M64) % M61) & 0xffffffffn);
+
+  it("is exact around multiples of 2^61−1, 2^61, 2^32 and the 2^64 wrap", () => {
+    const bases = [0n, M61, 2n * M61, 3n * M61, 4n * M61, 5n * M61, 6n * M61, 7n * M61, 8n * M61, 1n << 61n, 1n << 62n,
+      1n << 63n, 1n << 32n, (1n << 32n) - 1n, M61 << 1n, M64, (7n << 61n) + M61];
+    const as: bigint[] = [];
+    const bs: bigint[] = [];
+    for (const base of bases) {
+      for (const a of [1n, 2n, 0xffffffffn, 1n << 32n]) {
+        as.push(a);
+        bs.push((base - 40n * a) & M64);
+      }
+    }
+    const all: number[] = [];
+    for (let f = 0; f <= 80; f++) {
+      const got = minhashWith([f], as, bs);
+      as.forEach((a, k) => expect(got[k], `a=${a} b=${bs[k]} f=${f}`).toBe(ref(a, bs[k]!, f)));
+      all.push(f);
+    }
+    // the running-minimum filter must still see values that wrap past 2^32, in any feature order
+    for (const order of [all, [...all].reverse(), all.map((_, i) => all[(i * 37) % all.length]!)]) {
+      const got = minhashWith(order, as, bs);
+      as.forEach((a, k) => expect(got[k]).toBe(Math.min(...order.map((f) => ref(a, bs[k]!, f)))));
+    }
+  });
+
+  it("keeps a minimum that only appears after the low word wraps", () => {
+    // a = 1: f = 1000 gives 7·2^61 + 2^32 + 996 → 1003; f = 0 has low word 2^32 − 4 but folds to 3
+    const b = (7n << 61n) + 0xfffffffcn;
+    expect(Array.from(minhashWith([1000, 0], [1n], [b]))).toEqual([3]);
+    expect(ref(1n, b, 0)).toBe(3);
+    expect(ref(1n, b, 1000)).toBe(1003);
+  });
+
+  it("is exact for any 64-bit a, b and any 32-bit feature", () => {
+    const u64 = fc.bigInt({ min: 0n, max: M64 });
+    const edgy = fc.oneof(u64, fc.constantFrom(0n, 1n, M64, M61, M61 + 1n, 0xffffffffn, 1n << 32n, M64 - 0xffffffffn));
+    const feature = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 1, 0x7fffffff, 0x80000000, 0xffffffff));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(edgy, edgy), { minLength: 1, maxLength: 9 }), feature, (ab, f) => {
+        const got = minhashWith([f], ab.map((x) => x[0]), ab.map((x) => x[1]));
+        expect(Array.from(got)).toEqual(ab.map(([a, b]) => ref(a, b, f)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("equals the BigInt minimum for edge permutations over several features", () => {
+    const M64e = fc.oneof(fc.bigInt({ min: 0n, max: M64 }), fc.constantFrom(M64, M61, 7n << 61n, (7n << 61n) + 0xfffffff0n));
+    const feature = fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 64 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(M64e, M64e), { minLength: 1, maxLength: 5 }), fc.array(feature, { minLength: 1, maxLength: 30 }), (ab, fs) => {
+        const got = minhashWith(fs, ab.map((x) => x[0]), ab.map((x) => x[1]));
+        expect(Array.from(got)).toEqual(ab.map(([a, b]) => Math.min(...fs.map((f) => ref(a, b, f)))));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("gets the carry word exact where the high word crosses a multiple of 2^29", () => {
+    // The high word only matters through its top 3 bits and the all-ones check, so b_hi is chosen to put it
+    // at −2…+1 of a multiple of 2^29: an off-by-one carry from a_lo·f + b_lo then changes the result.
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(u32, u32, u32, u32, fc.integer({ min: 0, max: 8 }), fc.integer({ min: -2, max: 1 }), (aLo, aHi, bLo, f, m, delta) => {
+        const a = (BigInt(aHi) << 32n) | BigInt(aLo);
+        const carry = (BigInt(aLo) * BigInt(f) + BigInt(bLo)) >> 32n;
+        const bHi = (BigInt(m) * (1n << 29n) + BigInt(delta) - carry - BigInt(aHi) * BigInt(f)) & 0xffffffffn;
+        const b = (bHi << 32n) | BigInt(bLo);
+        expect(minhashWith([f], [a], [b])[0]).toBe(ref(a, b, f));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
@@ -242,5 +321,36 @@ describe("single-block BLAKE3", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("BLAKE3 backends", () => {
+  // chunk (1,024 B) and block (64 B) boundaries, several tree levels, and the 4-chunk batches of SIMD code
+  const sizes = [0, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 2049, 3072, 4096, 4097, 8191, 16_385, 65_536, 65_537, 100_003];
+
+  it("pure JS (blake3-jit) and the native addon equal @noble/hashes at every boundary size and split", async () => {
+    const { blake3: noble } = await import("@noble/hashes/blake3.js");
+    const { blake3, createBlake3 } = await import("../../src/iscc/blake3.js");
+    const check = () => {
+      for (const n of sizes) {
+        const d = bytes(n, n + 3);
+        const want = noble(d);
+        expect(blake3(d), `one-shot ${n}`).toEqual(want);
+        for (const cut of [0, 1, 64, 1000, 1024, 4097]) {
+          if (cut > n) continue;
+          const h = createBlake3().update(d.subarray(0, cut)).update(d.subarray(cut));
+          expect(h.digest(), `split ${n} at ${cut}`).toEqual(want);
+        }
+      }
+    };
+    check();
+    const { enableNativeBlake3 } = await import("../../src/iscc/index.js");
+    // a dependency with a prebuilt linux-x64 binary; other platforms fall back to pure JS
+    if (process.platform === "linux" && process.arch === "x64") expect(await enableNativeBlake3()).toBe(true);
+    check();
+    const data = bytes(300_000, 9);
+    const h = new InstanceHasher();
+    pushInPieces(h, data, [1, 999, 1025, 70_000, 200_001]);
+    expect(h.multihash()).toBe("1e20" + Buffer.from(noble(data)).toString("hex"));
   });
 });
