@@ -1,5 +1,6 @@
-import { signCheckpoint } from "../log/checkpoint";
-import { ed25519Signer, formatVerifierKey } from "../log/note";
+import { ed25519Sign } from "../domain/ed25519";
+import { formatCheckpoint } from "../log/checkpoint";
+import { ed25519KeyId, formatVerifierKey, signNoteAsync, type AsyncNoteSigner } from "../log/note";
 import type { RegistryIdentity } from "../registry-identity";
 
 /** The log's origin line, which is also the note key name (C2SP: a schema-less URL prefix). */
@@ -12,6 +13,15 @@ export function logVerifierKey(me: RegistryIdentity): string {
   return formatVerifierKey(logOrigin(me), me.publicKey);
 }
 
+/** One signer per identity: a checkpoint is signed after every group commit. */
+const signers = new WeakMap<RegistryIdentity, AsyncNoteSigner>();
+
 export async function signedCheckpoint(me: RegistryIdentity, size: number, rootHash: Uint8Array): Promise<string> {
-  return signCheckpoint({ origin: logOrigin(me), size, rootHash }, ed25519Signer(logOrigin(me), me.secretKey));
+  let signer = signers.get(me);
+  if (!signer) {
+    const name = logOrigin(me);
+    signer = { name, keyId: ed25519KeyId(name, me.publicKey), sign: (message) => ed25519Sign(message, me.secretKey) };
+    signers.set(me, signer);
+  }
+  return signNoteAsync(formatCheckpoint({ origin: logOrigin(me), size, rootHash }), signer);
 }

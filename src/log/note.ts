@@ -226,22 +226,40 @@ function textProblem(s: string): string | null {
 
 /** Signs `text` (which must end in a newline) with each signer, in order. */
 export function signNote(text: string, ...signers: NoteSigner[]): string {
+  const message = noteMessage(text, signers.length);
+  return `${text}\n` + signers.map((s) => signatureLine(s, s.sign(message))).join("");
+}
+
+/** A signer whose signature comes asynchronously (e.g. WebCrypto's native Ed25519). */
+export interface AsyncNoteSigner {
+  readonly name: string;
+  readonly keyId: number;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/** signNote for asynchronous signers; the note is the same. */
+export async function signNoteAsync(text: string, ...signers: AsyncNoteSigner[]): Promise<string> {
+  const message = noteMessage(text, signers.length);
+  const sigs = await Promise.all(signers.map((s) => s.sign(message)));
+  return `${text}\n` + signers.map((s, i) => signatureLine(s, sigs[i]!)).join("");
+}
+
+/** Checks the text and the signer count, and returns the bytes every signer signs. */
+function noteMessage(text: string, signers: number): Uint8Array {
   if (!text.endsWith("\n")) throw new MalformedNoteError("text must end with a newline");
   const problem = textProblem(text);
   if (problem) throw new MalformedNoteError(`text contains ${problem}`);
-  if (signers.length === 0) throw new NoteError("signNote needs at least one signer");
-  const message = utf8.encode(text);
-  let out = `${text}\n`;
-  for (const s of signers) {
-    requireName(s.name);
-    if (!Number.isInteger(s.keyId) || s.keyId < 0 || s.keyId > 0xffffffff) throw new NoteKeyError(`invalid key id ${s.keyId}`);
-    const sig = s.sign(message);
-    const raw = new Uint8Array(4 + sig.length);
-    new DataView(raw.buffer).setUint32(0, s.keyId);
-    raw.set(sig, 4);
-    out += `${EM_DASH_PREFIX}${s.name} ${encodeBase64(raw)}\n`;
-  }
-  return out;
+  if (signers === 0) throw new NoteError("signNote needs at least one signer");
+  return utf8.encode(text);
+}
+
+function signatureLine(s: { name: string; keyId: number }, sig: Uint8Array): string {
+  requireName(s.name);
+  if (!Number.isInteger(s.keyId) || s.keyId < 0 || s.keyId > 0xffffffff) throw new NoteKeyError(`invalid key id ${s.keyId}`);
+  const raw = new Uint8Array(4 + sig.length);
+  new DataView(raw.buffer).setUint32(0, s.keyId);
+  raw.set(sig, 4);
+  return `${EM_DASH_PREFIX}${s.name} ${encodeBase64(raw)}\n`;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
