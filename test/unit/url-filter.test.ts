@@ -1,0 +1,129 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { BinaryFuse8, fmix32 } from "../../src/filter/binary-fuse";
+import { hashKeyPair, probeFilterKeys, probeUrl, ruleFilterKey } from "../../src/filter/url-keys";
+import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
+import { matchesUrl, parseUrlPattern } from "../../src/domain/url-pattern";
+
+function filterOf(keys: string[]): BinaryFuse8 {
+  const a = new Uint32Array(keys.length);
+  const b = new Uint32Array(keys.length);
+  keys.forEach((k, i) => ([a[i], b[i]] = hashKeyPair(k)));
+  return BinaryFuse8.build(a, b);
+}
+
+const has = (f: BinaryFuse8) => (a: number, b: number) => f.has(a, b);
+
+/** The rule key the sequencer stores in url_rules.key (see prepareDeclaration). */
+function ruleOf(pattern: string) {
+  const p = parseUrlPattern(pattern);
+  return { ...p, key: p.kind === "exact" ? matchKey(p.pattern) : p.kind === "prefix" ? matchKey(p.prefix!) : p.host };
+}
+
+describe("binary fuse filter", () => {
+  it("never loses a key it was built from, at any size", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ minLength: 0, maxLength: 40 }), { maxLength: 3000 }), (keys) => {
+        const f = filterOf(keys);
+        for (const k of keys) {
+          const [a, b] = hashKeyPair(k);
+          if (!f.has(a, b)) return false;
+        }
+        return true;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("keeps 100,000 keys in about 9 bits each, with a false-positive rate near 2^-8", () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `key-${i}`);
+    const f = filterOf(keys);
+    expect(f.sizeInBytes * 8 / keys.length).toBeLessThan(10);
+    let fp = 0;
+    const trials = 200_000;
+    for (let i = 0; i < trials; i++) {
+      const [a, b] = hashKeyPair(`other-${i}`);
+      if (f.has(a, b)) fp++;
+    }
+    // 2^-8 = 0.39%; a broken hash or layout shows up as a rate far from it.
+    expect(fp / trials).toBeGreaterThan(0.002);
+    expect(fp / trials).toBeLessThan(0.006);
+  });
+
+  it("takes duplicate keys and the empty set", () => {
+    const f = filterOf(["a", "a", "b"]);
+    expect(f.has(...hashKeyPair("a"))).toBe(true);
+    expect(f.has(...hashKeyPair("b"))).toBe(true);
+    const empty = filterOf([]);
+    let hits = 0;
+    for (let i = 0; i < 1000; i++) if (empty.has(...hashKeyPair(String(i)))) hits++;
+    expect(hits).toBeLessThan(20);
+  });
+
+  it("hashes keys with the documented function (the snapshot format depends on it)", () => {
+    expect(hashKeyPair("")).toEqual([fmix32(0x811c9dc5 ^ 0), fmix32(0x9747b28c ^ 0 ^ fmix32(0x811c9dc5))]);
+    // non-ASCII keys hash as their UTF-8 bytes
+    const [a] = hashKeyPair("é");
+    expect(a).not.toBe(hashKeyPair("\u00e9x")[0]);
+  });
+});
+
+describe("URL rule keys", () => {
+  const host = fc.constantFrom("example.com", "a.example.com", "b.a.example.com", "xn--bcher-kva.example", "example.org:8080");
+  const seg = fc.stringMatching(/^[a-z0-9._~%-]{0,12}$/).filter((s) => !/%(?![0-9A-F]{2})/.test(s));
+  const path = fc.array(seg, { maxLength: 5 }).map((xs) => "/" + xs.join("/"));
+  const query = fc.option(fc.stringMatching(/^[a-z0-9=&]{1,10}$/), { nil: undefined });
+
+  it("a URL covered by a rule always probes one of the rule's keys (no false negative through the filter)", () => {
+    fc.assert(
+      fc.property(host, path, query, fc.nat(40), fc.constantFrom("exact", "prefix", "host"), fc.boolean(), (h, p, q, cut, kind, http) => {
+        const url = normalizeUrl(`${http ? "http" : "https"}://${h}${p}${q ? "?" + q : ""}`);
+        const key = matchKey(url);
+        let pattern: string;
+        if (kind === "exact") pattern = "https://" + key;
+        else if (kind === "prefix") {
+          const a = key.indexOf("/");
+          const pathPart = key.slice(a).split("?")[0]!;
+          pattern = "https://" + key.slice(0, a) + pathPart.slice(0, 1 + (cut % Math.max(1, pathPart.length))) + "*";
+        } else {
+          const bare = h.split(":")[0]!;
+          const labels = bare.split(".");
+          pattern = `https://*.${labels.slice(cut % (labels.length - 1)).join(".")}/*`;
+        }
+        let rule;
+        try {
+          rule = ruleOf(pattern);
+        } catch {
+          return true; // cut inside a percent-escape: not a pattern anyone can declare
+        }
+        if (!matchesUrl(rule, url)) return true; // the generator's pattern does not cover the URL; nothing to check
+        const f = filterOf([ruleFilterKey(rule), "xunrelated.example/"]);
+        return probeUrl(has(f), key, hostOfNormalized(url));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("probeUrl probes exactly the keys probeFilterKeys lists", () => {
+    const url = normalizeUrl("https://cdn.photos.example/art/2024/very-long-file-name.jpg?size=large");
+    const keys = probeFilterKeys(matchKey(url), hostOfNormalized(url));
+    expect(keys).toContain("xcdn.photos.example/art/2024/very-long-file-name.jpg?size=large");
+    expect(keys).toContain("pcdn.photos.example/");
+    expect(keys).toContain("pcdn.photos.example/art/2024/very-l");
+    expect(keys).not.toContain("pcdn.photos.example/art/2024/very-lo");
+    expect(keys).toContain("hphotos.example");
+    for (const k of keys) {
+      const f = filterOf([k]);
+      expect(probeUrl(has(f), matchKey(url), hostOfNormalized(url)), k).toBe(true);
+    }
+    const other = filterOf(["pcdn.photos.example/b", "xcdn.photos.example/art", "hother.example"]);
+    expect(probeUrl(has(other), matchKey(url), hostOfNormalized(url))).toBe(false);
+  });
+
+  it("cuts long prefixes to the probed length, and keeps short ones whole", () => {
+    expect(ruleFilterKey(ruleOf("https://example.com/a/*"))).toBe("pexample.com/a/");
+    expect(ruleFilterKey(ruleOf("https://example.com/collections/2024/summer/*"))).toBe("pexample.com/collections/202");
+    expect(ruleFilterKey(ruleOf("http://example.com:8080/x.jpg"))).toBe("xexample.com:8080/x.jpg");
+    expect(ruleFilterKey(ruleOf("https://*.example.com/*"))).toBe("hexample.com");
+  });
+});
