@@ -17,11 +17,15 @@ import { match } from "./routes/match";
 import { peers } from "./routes/peers";
 import { openapi } from "./routes/openapi";
 import { spawningQuery } from "./routes/spawning-query";
+import { snapshotUrls } from "./routes/snapshot-urls";
+import { readYourWrites } from "./http/read-your-writes";
 import { wellKnown } from "./routes/well-known";
 import { webhooksDeclarations } from "./routes/webhooks-declarations";
 
 export function createApp() {
   const app = new OpenAPIHono<{ Bindings: Env }>();
+  // Lookup speed (issue 6): writes invalidate the isolate's lookup state and return a D1 bookmark.
+  app.use(readYourWrites);
   for (const register of [
     declarationsCreate,
     declarationsBatch,
@@ -34,6 +38,7 @@ export function createApp() {
     lookupGet,
     lookupPost,
     spawningQuery,
+    snapshotUrls,
     feed,
     peers,
     webhooksDeclarations,

@@ -2,6 +2,7 @@ import { jsonPointer, type FieldError } from "../domain/field-error";
 import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import { hostLookupKeys } from "../domain/url-pattern";
+import { declaredUrls, type Reader } from "../filter/declared-urls";
 
 export interface UrlCitation {
   id: string;
@@ -25,6 +26,7 @@ export type UrlLookup =
   | { url: string; error: FieldError };
 
 interface RuleRow {
+  i: number;
   id: string;
   pattern: string;
   kind: string;
@@ -34,47 +36,103 @@ interface RuleRow {
   preferences: string;
 }
 
-/** Statements per D1 batch; one batch is one round trip. */
-const STATEMENTS_PER_BATCH = 500;
+/**
+ * URLs per statement. Each statement carries its chunk as one JSON parameter, so the number of
+ * bound parameters (D1 allows 100) never limits the chunk; 100 URLs keeps a statement's text and
+ * result small. All statements of a request go in one D1 batch: one round trip.
+ */
+export const URLS_PER_STATEMENT = 100;
 
 /**
- * Every active URL rule that covers the URL: the exact rule for its match key, prefix rules on
- * its host whose prefix it starts with, and host rules on its host or a parent domain.
+ * Every active URL rule that covers any URL of the chunk, tagged with the URL's index: the exact
+ * rule for its match key, prefix rules on its host whose prefix it starts with, and host rules on
+ * its host or a parent domain. Each arm is answered from an index (url_rules_key, url_rules_host).
  */
 const RULES_SQL = `
-SELECT d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.preferences
-FROM url_rules r JOIN declarations d ON d.seq = r.seq
-WHERE d.status = 'active' AND (
-  (r.kind = 'exact' AND r.key = ?1) OR
-  (r.kind = 'prefix' AND r.host = ?2 AND substr(?1, 1, length(r.key)) = r.key) OR
-  (r.kind = 'host' AND r.host IN (SELECT value FROM json_each(?3))))
-ORDER BY d.seq`;
+WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
+SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
+       d.declarant AS declarant, d.controller AS controller, d.preferences AS preferences
+FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
+WHERE d.status = 'active'
+UNION ALL
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.preferences
+FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
+JOIN declarations d ON d.seq = r.seq
+WHERE d.status = 'active'
+UNION ALL
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.preferences
+FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
+WHERE d.status = 'active'
+ORDER BY 1, 2`;
 
-/** Looks up many URLs in order; a bad URL gets its own error and does not spoil the others. */
-export async function lookupUrls(db: D1Database, urls: string[], pointer: (i: number) => (string | number)[]): Promise<UrlLookup[]> {
-  const parsed = urls.map((url, i) => {
-    try {
-      const normalized = normalizeUrl(url);
-      return { url, normalized, host: hostOfNormalized(normalized) };
-    } catch (e) {
-      if (!(e instanceof UrlError)) throw e;
-      return { url, error: { pointer: jsonPointer(pointer(i)), detail: e.message } };
-    }
-  });
-  const valid = parsed.filter((p): p is { url: string; normalized: string; host: string } => "normalized" in p);
-  const rows: RuleRow[][] = [];
-  for (let i = 0; i < valid.length; i += STATEMENTS_PER_BATCH) {
-    const statements = valid
-      .slice(i, i + STATEMENTS_PER_BATCH)
-      .map((v) => db.prepare(RULES_SQL).bind(matchKey(v.normalized), v.host, JSON.stringify(hostLookupKeys(v.host))));
-    for (const r of await db.batch<RuleRow>(statements)) rows.push(r.results);
-  }
-  let next = 0;
-  return parsed.map((p) => ("error" in p ? { url: p.url, error: p.error! } : answer(p.url, p.normalized!, rows[next++]!)));
+export interface LookupOptions {
+  /** Use the isolate's filter of declared URL keys (declared-urls.ts); off: every URL is queried. */
+  filter: boolean;
+  /** How old the isolate's registry version may be before it is re-read, in ms. */
+  freshnessMs: number;
+  /** Re-read the version first (the client sent a bookmark: it expects its own writes). */
+  forceFresh?: boolean;
 }
 
-function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
-  const declarations = rules.map((r) => ({ ...r, preferences: JSON.parse(r.preferences) as Record<string, "y" | "n"> }));
+interface ParsedUrl {
+  url: string;
+  normalized: string;
+  key: string;
+  host: string;
+}
+
+/** Normalizes a URL for lookup, or says why it cannot be looked up. */
+export function parseLookupUrl(url: string, pointer: (string | number)[]): ParsedUrl | { url: string; error: FieldError } {
+  try {
+    const normalized = normalizeUrl(url);
+    return { url, normalized, key: matchKey(normalized), host: hostOfNormalized(normalized) };
+  } catch (e) {
+    if (!(e instanceof UrlError)) throw e;
+    return { url, error: { pointer: jsonPointer(pointer), detail: e.message } };
+  }
+}
+
+/** Looks up many URLs in order; a bad URL gets its own error and does not spoil the others. */
+export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number) => (string | number)[], opts: LookupOptions): Promise<UrlLookup[]> {
+  const parsed = urls.map((url, i) => parseLookupUrl(url, pointer(i)));
+  if (opts.filter) await declaredUrls.refresh(db, opts.freshnessMs, opts.forceFresh);
+  const toQuery: ParsedUrl[] = [];
+  for (const p of parsed) if ("normalized" in p && (!opts.filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
+  const rules = await queryRules(db, toQuery);
+  let next = 0;
+  return parsed.map((p) => {
+    if ("error" in p) return p;
+    const mine = toQuery[next] === p ? rules[next++]! : [];
+    return answer(p.url, p.normalized, mine);
+  });
+}
+
+/** The rules covering each URL, in order, with one statement per chunk and one round trip. */
+export async function queryRules(db: Reader, urls: { key: string; host: string }[]): Promise<RuleRow[][]> {
+  const out: RuleRow[][] = urls.map(() => []);
+  if (!urls.length) return out;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < urls.length; i += URLS_PER_STATEMENT) {
+    const chunk = urls.slice(i, i + URLS_PER_STATEMENT).map((u) => [u.key, u.host, hostLookupKeys(u.host)]);
+    statements.push(db.prepare(RULES_SQL).bind(JSON.stringify(chunk)));
+  }
+  const results = await db.batch<RuleRow>(statements);
+  results.forEach((r, c) => {
+    for (const row of r.results) out[c * URLS_PER_STATEMENT + row.i]!.push(row);
+  });
+  return out;
+}
+
+export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
+  const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, preferences }) => ({
+    id,
+    pattern,
+    kind,
+    verification,
+    declarant,
+    controller,
+    preferences: JSON.parse(preferences) as Record<string, "y" | "n">,
+  }));
   const preferences = combinePreferences(declarations.map((d) => d.preferences));
   return {
     url,

@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { lookupUrls } from "../flows/lookup-urls";
+import { declaredUrls, versionTag } from "../filter/declared-urls";
+import { answer, parseLookupUrl, queryRules, type UrlLookup } from "../flows/lookup-urls";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { readSession, speedConfig } from "../http/read-path";
+import { defineRoute, json, problemResponses, validate, type App, type Ctx } from "../http/route";
 
 const LookupQuerySchema = z.strictObject({ url: z.string().min(1).max(LIMITS.urlLength) });
 
@@ -42,10 +44,43 @@ export function lookupGet(app: App) {
     },
     async (c) => {
       const q = validate(LookupQuerySchema, c.req.query());
-      const [result] = await lookupUrls(c.env.DB, [q.url], () => ["url"]);
-      if ("error" in result!) throw Problem.invalid([result.error]);
-      c.header("content-usage", result!.content_usage);
-      return c.json(result!);
+      const parsed = parseLookupUrl(q.url, ["url"]);
+      if ("error" in parsed) throw Problem.invalid([parsed.error]);
+      const cfg = speedConfig(c.env);
+      const session = readSession(c);
+      let result: UrlLookup;
+      if (cfg.urlFilter) await declaredUrls.refresh(session.db, cfg.freshnessMs, session.bookmarked);
+      if (cfg.urlFilter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
+        // Certainly not declared (the filter has no false negatives): no storage touched.
+        result = answer(parsed.url, parsed.normalized, []);
+      } else {
+        result = await cachedLookup(c, cfg.lookupCache && cfg.urlFilter, parsed, async () => {
+          const [rules] = await queryRules(session.db, [parsed]);
+          return answer(parsed.url, parsed.normalized, rules!);
+        });
+        session.finish(c);
+      }
+      c.header("content-usage", (result as { content_usage: string }).content_usage);
+      return c.json(result);
     },
   );
+}
+
+/**
+ * The Cache API for answers that needed D1. The key holds the registry version, so a registration
+ * or revocation makes every older entry unreachable as soon as this isolate sees the new version
+ * (within FRESHNESS_MS): no purge is needed, old entries just expire. Keyed by the normalized URL,
+ * so spellings of one URL share an entry; the answer's `url` is the caller's own spelling.
+ */
+async function cachedLookup(c: Ctx, enabled: boolean, p: { url: string; normalized: string }, compute: () => Promise<UrlLookup>): Promise<UrlLookup> {
+  const version = declaredUrls.version;
+  if (!enabled || !version || typeof caches === "undefined") return compute();
+  const key = new Request(`https://lookup-cache.invalid/v1/lookup/${versionTag(version)}?url=${encodeURIComponent(p.normalized)}`);
+  const cache = (caches as unknown as { default: Cache }).default;
+  const hit = await cache.match(key);
+  if (hit) return { ...((await hit.json()) as UrlLookup), url: p.url };
+  const result = await compute();
+  const put = cache.put(key, new Response(JSON.stringify(result), { headers: { "content-type": "application/json", "cache-control": "max-age=300" } }));
+  c.executionCtx.waitUntil(put);
+  return result;
 }

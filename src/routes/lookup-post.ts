@@ -2,6 +2,7 @@ import { z } from "zod";
 import { lookupUrls } from "../flows/lookup-urls";
 import { readJson } from "../http/body";
 import { LIMITS } from "../http/limits";
+import { readSession, speedConfig } from "../http/read-path";
 import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
 import { UrlLookupSchema } from "./lookup-get";
 
@@ -21,7 +22,11 @@ export function lookupPost(app: App) {
     },
     async (c) => {
       const body = validate(LookupBatchSchema, await readJson(c.req.raw, LIMITS.lookupBytes));
-      return c.json({ results: await lookupUrls(c.env.DB, body.urls, (i) => ["urls", i]) });
+      const cfg = speedConfig(c.env);
+      const session = readSession(c);
+      const results = await lookupUrls(session.db, body.urls, (i) => ["urls", i], { filter: cfg.urlFilter, freshnessMs: cfg.freshnessMs, forceFresh: session.bookmarked });
+      session.finish(c);
+      return c.json({ results });
     },
   );
 }

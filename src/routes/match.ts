@@ -2,6 +2,7 @@ import { z } from "zod";
 import { matchIscc } from "../flows/match-iscc";
 import { readJson } from "../http/body";
 import { LIMITS } from "../http/limits";
+import { readSession } from "../http/read-path";
 import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
 import { similarityIndex } from "../similarity/select-index";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
@@ -57,8 +58,13 @@ export function match(app: App) {
     },
     async (c) => {
       const body = validate(MatchRequestSchema, await readJson(c.req.raw, LIMITS.matchBytes));
-      const index = similarityIndex(c.env);
-      const results = await matchIscc(c.env.DB, index, body.iscc, body.max_distance);
+      // Reads go through a D1 session (read replicas; x-d1-bookmark for read-your-writes); the
+      // similarity backend only prepares and batches statements, which a session offers too.
+      const session = readSession(c);
+      const db = session.db as D1Database;
+      const index = similarityIndex({ ...c.env, DB: db });
+      const results = await matchIscc(db, index, body.iscc, body.max_distance);
+      session.finish(c);
       return c.json({ max_distance: body.max_distance, backend: index.backend, results });
     },
   );

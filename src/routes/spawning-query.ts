@@ -3,6 +3,7 @@ import { isOptedIn } from "../domain/preferences";
 import { lookupUrls } from "../flows/lookup-urls";
 import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
+import { readSession, speedConfig } from "../http/read-path";
 import { Problem } from "../http/problem";
 import { defineRoute, json, problemResponses, type App } from "../http/route";
 
@@ -32,7 +33,10 @@ export function spawningQuery(app: App) {
       if (urls.length === 0) throw Problem.field("", "no URLs: send one URL per line");
       if (urls.length > LIMITS.lookupUrls)
         throw new Problem(413, "batch-too-large", "Too many URLs", `${urls.length} URLs; at most ${LIMITS.lookupUrls} per request`);
-      const results = await lookupUrls(c.env.DB, urls, (i) => [i]);
+      const cfg = speedConfig(c.env);
+      const session = readSession(c);
+      const results = await lookupUrls(session.db, urls, (i) => [i], { filter: cfg.urlFilter, freshnessMs: cfg.freshnessMs, forceFresh: session.bookmarked });
+      session.finish(c);
       return c.json({
         urls: results.map((r) =>
           "error" in r ? { url: r.url, optOut: false, optIn: false } : { url: r.url, optOut: r.opted_out, optIn: isOptedIn(r.preferences) },

@@ -1,5 +1,6 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { bandNeighbours, bandRadius, bandsOf, distance64 } from "./bands";
+import { memoryUnitIndex } from "./memory-index";
 import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
 /** Read statements per D1 batch: one round trip carries many unit searches. */
@@ -12,9 +13,20 @@ const STATEMENTS_PER_BATCH = 50;
  */
 export class D1SimilarityIndex implements SimilarityIndex {
   readonly backend = "d1" as const;
-  constructor(private readonly db: D1Database) {}
+  /**
+   * `memory` (the default) answers from the isolate's in-memory copy of the bands (memory-index.ts),
+   * refreshed from D1 on every search, so a committed unit is always found; false: SQL only.
+   */
+  constructor(
+    private readonly db: Pick<D1Database, "prepare" | "batch">,
+    private readonly options: { memory?: boolean } = {},
+  ) {}
 
   async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    if (this.options.memory ?? true) {
+      await memoryUnitIndex.refresh(this.db);
+      return memoryUnitIndex.search(this.db, queries, maxDistance);
+    }
     const radius = bandRadius(maxDistance);
     const statements = queries.map((q) => this.statement(q, radius));
     const results: UnitHit[][] = [];

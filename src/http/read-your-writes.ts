@@ -1,0 +1,27 @@
+import type { MiddlewareHandler } from "hono";
+import type { Env } from "../env";
+import { declaredUrls } from "../filter/declared-urls";
+import { BOOKMARK_HEADER } from "./read-path";
+
+/** POST routes that only read: they change nothing, so they neither invalidate nor need a bookmark. */
+const READ_ONLY = new Set(["/v1/lookup", "/v1/match", "/api/v2/query/urls/"]);
+
+/**
+ * After a request that may have written (any successful non-GET outside READ_ONLY): the isolate's
+ * lookup state re-reads the registry version on its next use, so a client talking to this isolate
+ * sees its write at once; and the response carries `x-d1-bookmark` from the primary, taken after the
+ * write committed, which the client can send with its next reads to see the write on any replica.
+ */
+export const readYourWrites: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  await next();
+  const method = c.req.method;
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS" || c.res.status >= 400) return;
+  if (READ_ONLY.has(new URL(c.req.url).pathname)) return;
+  declaredUrls.markChanged();
+  const db = c.env.DB;
+  if (typeof db.withSession !== "function") return;
+  const session = db.withSession("first-primary");
+  await session.prepare("SELECT 1").first();
+  const bookmark = session.getBookmark();
+  if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
+};

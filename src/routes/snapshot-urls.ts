@@ -1,0 +1,77 @@
+import { BinaryFuse8 } from "../filter/binary-fuse";
+import type { Reader } from "../filter/declared-urls";
+import { encodeSnapshot } from "../filter/snapshot-format";
+import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKey } from "../filter/url-keys";
+import { readSession } from "../http/read-path";
+import { defineRoute, type App } from "../http/route";
+import { registryIdentity } from "../registry-identity";
+
+const PAGE = 50_000;
+
+/** One built snapshot per isolate, for the version it was built at. */
+let built: { version: number; registry: string; bytes: Uint8Array } | null = null;
+
+/** The keys of every active URL rule at one registry version, read in one consistent batch per page. */
+async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: BinaryFuse8; keys: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const top = await db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
+  const version = top?.seq ?? 0;
+  let after = -1;
+  for (;;) {
+    const { results } = await db
+      .prepare(
+        `SELECT r.rowid AS rowid, r.kind AS kind, r.key AS key FROM url_rules r JOIN declarations d ON d.seq = r.seq
+         WHERE d.status = 'active' AND r.seq <= ?1 AND r.rowid > ?2 ORDER BY r.rowid LIMIT ?3`,
+      )
+      .bind(version, after, PAGE)
+      .all<{ rowid: number; kind: string; key: string }>();
+    for (const r of results) {
+      const [x, y] = hashKeyPair(ruleFilterKey(r));
+      a.push(x);
+      b.push(y);
+    }
+    if (results.length < PAGE) break;
+    after = results[results.length - 1]!.rowid;
+  }
+  return { version, filter: BinaryFuse8.build(Uint32Array.from(a), Uint32Array.from(b)), keys: a.length };
+}
+
+export function snapshotUrls(app: App) {
+  defineRoute(
+    app,
+    {
+      method: "get",
+      path: "/v1/snapshot/urls",
+      summary: "Signed binary fuse filter of every declared URL key, for checking URLs offline (format: README, src/filter/snapshot-format.ts)",
+      responses: {
+        200: { description: "The snapshot (application/octet-stream); ETag and x-registry-version carry its version" },
+        304: { description: "Unchanged since If-None-Match" },
+      },
+    },
+    async (c) => {
+      const session = readSession(c);
+      const me = await registryIdentity(c.env);
+      const current = await session.db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
+      const version = current?.seq ?? 0;
+      if (!built || built.version !== version || built.registry !== me.name) {
+        const f = await activeRuleFilter(session.db);
+        const bytes = await encodeSnapshot(
+          { filter: f.filter, probeChars: PREFIX_PROBE_CHARS, keyCount: f.keys, version: f.version, createdAt: Date.now(), registry: me.name },
+          me.secretKey,
+        );
+        built = { version: f.version, registry: me.name, bytes };
+      }
+      session.finish(c);
+      const etag = `"urls-${built.version}"`;
+      const headers = {
+        etag,
+        "x-registry-version": String(built.version),
+        // Shared caches may keep it a minute; a crawler re-downloads when the ETag changes.
+        "cache-control": "public, max-age=60",
+      };
+      if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+      return c.body(built.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-type": "application/octet-stream" });
+    },
+  );
+}

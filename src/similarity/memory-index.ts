@@ -1,0 +1,233 @@
+import { bandRadius, BANDS, BAND_BITS } from "./bands";
+import { verify } from "./d1-index";
+import type { Reader } from "../filter/declared-urls";
+import type { UnitHit, UnitQuery } from "./similarity-index";
+
+/**
+ * The d1 backend's search, in memory: every unit's first 64 bits, loaded from D1 once per isolate
+ * and kept up to date by iscc_units rowid (the table is append-only), searched by the same
+ * multi-index hashing as the SQL (bands.ts: 4 bands of 16 bits, probe every band value within
+ * ⌊d/4⌋ bits, so every unit within d bits is a candidate; exact distances then drop the rest).
+ *
+ * Why memory: at 1,000,000 units a 16-bit band value holds ~15 units of a type, and a radius-3 probe
+ * touches 697 values per band, so one query reads ~40,000 index entries. SQLite does that as
+ * 2,788 index seeks per query unit; an array walk does it in microseconds. The candidates that pass
+ * the 64-bit distance are then read back from D1 (code and whole body, by rowid) and checked by
+ * `verify`, exactly as the SQL path checks its rows, so both paths return the same hits.
+ *
+ * Memory: 4 bytes per unit per band plus 16 bytes of body, rowid and seq, about 32 MB per million
+ * units, within a Worker's 128 MB. Loading streams pages of 50,000 rows.
+ */
+
+const PAGE = 50_000;
+const POP = new Uint8Array(1 << 16);
+for (let i = 1; i < POP.length; i++) POP[i] = (i & 1) + POP[i >> 1]!;
+
+/** Units of one type, columnar, with a counting-sort index per band: ids of value v are ids[off[v]..off[v+1]). */
+class TypeIndex {
+  n = 0;
+  hi = new Int32Array(1024);
+  lo = new Int32Array(1024);
+  rowid = new Float64Array(1024);
+  /** Units appended since the band index was built; searched by a linear scan until the next build. */
+  built = 0;
+  offsets: Uint32Array[] = [];
+  ids: Uint32Array[] = [];
+
+  push(hi: number, lo: number, rowid: number): void {
+    if (this.n === this.hi.length) {
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hi = grow(this.hi);
+      this.lo = grow(this.lo);
+      this.rowid = grow(this.rowid);
+    }
+    this.hi[this.n] = hi;
+    this.lo[this.n] = lo;
+    this.rowid[this.n] = rowid;
+    this.n++;
+  }
+
+  band(i: number, b: number): number {
+    return b === 0 ? this.hi[i]! >>> 16 : b === 1 ? this.hi[i]! & 0xffff : b === 2 ? this.lo[i]! >>> 16 : this.lo[i]! & 0xffff;
+  }
+
+  build(): void {
+    const size = 1 << BAND_BITS;
+    this.offsets = [];
+    this.ids = [];
+    for (let b = 0; b < BANDS; b++) {
+      const off = new Uint32Array(size + 1);
+      for (let i = 0; i < this.n; i++) off[this.band(i, b) + 1]!++;
+      for (let v = 0; v < size; v++) off[v + 1]! += off[v]!;
+      const fill = off.slice(0, size);
+      const ids = new Uint32Array(this.n);
+      for (let i = 0; i < this.n; i++) ids[fill[this.band(i, b)]!++] = i;
+      this.offsets.push(off);
+      this.ids.push(ids);
+    }
+    this.built = this.n;
+  }
+
+  /** Generation stamps: a unit is checked once per query even when several bands list it. */
+  private stamp = new Uint32Array(0);
+  private generation = 0;
+
+  /** Indexes of units within maxDistance over 64 bits (exact: equal first 32 bits, the shortest unit). */
+  search(qhi: number, qlo: number, maxDistance: number, exact: boolean, masks: Int32Array): number[] {
+    const out: number[] = [];
+    const hi = this.hi;
+    const lo = this.lo;
+    if (this.stamp.length < this.n) {
+      this.stamp = new Uint32Array(this.hi.length);
+      this.generation = 0;
+    }
+    const stamp = this.stamp;
+    const gen = ++this.generation;
+    if (gen === 0xffffffff) {
+      stamp.fill(0);
+      this.generation = 1;
+    }
+    const check = (i: number) => {
+      if (stamp[i] === gen) return;
+      stamp[i] = gen;
+      if (exact) {
+        if (hi[i] === qhi) out.push(i);
+        return;
+      }
+      const x = hi[i]! ^ qhi;
+      let d = POP[x & 0xffff]! + POP[x >>> 16]!;
+      if (d > maxDistance) return;
+      const y = lo[i]! ^ qlo;
+      d += POP[y & 0xffff]! + POP[y >>> 16]!;
+      if (d <= maxDistance) out.push(i);
+    };
+    if (this.built) {
+      const qb = [qhi >>> 16, qhi & 0xffff, qlo >>> 16, qlo & 0xffff];
+      // Exact units agree on their first 32 bits (bands 0 and 1): one band probe finds them all.
+      const bands = exact ? 1 : BANDS;
+      const probe = exact ? 1 : masks.length;
+      for (let b = 0; b < bands; b++) {
+        const off = this.offsets[b]!;
+        const ids = this.ids[b]!;
+        for (let m = 0; m < probe; m++) {
+          const v = qb[b]! ^ masks[m]!;
+          for (let k = off[v]!, end = off[v + 1]!; k < end; k++) check(ids[k]!);
+        }
+      }
+    }
+    for (let i = this.built; i < this.n; i++) check(i);
+    return out;
+  }
+}
+
+export class MemoryUnitIndex {
+  private types = new Map<string, TypeIndex>();
+  private mark: { rowid: number; ident: string } | null = null;
+  private pending: Promise<void> | null = null;
+  private units = 0;
+  readonly stats = { fullLoads: 0, incrementalLoads: 0 };
+
+  get size(): number {
+    return this.units;
+  }
+
+  /** Loads what D1 has that this index has not; a table that changed under it is reloaded whole. */
+  async refresh(db: Reader): Promise<void> {
+    if (!this.pending) this.pending = this.load(db).finally(() => (this.pending = null));
+    await this.pending;
+  }
+
+  private async load(db: Reader): Promise<void> {
+    const ident = (r: { rowid: number; seq: number; code: string } | undefined) => (r ? `${r.rowid}:${r.seq}:${r.code}` : "none");
+    const [last, atMark] = await db.batch<{ rowid: number; seq: number; code: string }>([
+      db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid DESC LIMIT 1"),
+      db.prepare("SELECT rowid, seq, code FROM iscc_units WHERE rowid = ?1").bind(this.mark?.rowid ?? -1),
+    ]);
+    const lastRow = last!.results[0];
+    if (this.mark && ident(lastRow) === this.mark.ident) return;
+    if (!this.mark || ident(atMark!.results[0]) !== this.mark.ident) {
+      this.types = new Map();
+      this.units = 0;
+      this.mark = null;
+      this.stats.fullLoads++;
+    } else this.stats.incrementalLoads++;
+    let after = this.mark?.rowid ?? -1;
+    const touched = new Set<TypeIndex>();
+    for (;;) {
+      const rows = await db
+        .prepare("SELECT rowid, seq, unit_type, code, b0, b1, b2, b3 FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+        .bind(after, PAGE)
+        .raw<[number, number, string, string, number, number, number, number]>();
+      for (const [rowid, , type, , b0, b1, b2, b3] of rows) {
+        let t = this.types.get(type);
+        if (!t) this.types.set(type, (t = new TypeIndex()));
+        t.push((b0 << 16) | b1, (b2 << 16) | b3, rowid);
+        touched.add(t);
+        this.units++;
+      }
+      const end = rows[rows.length - 1];
+      if (end) {
+        after = end[0];
+        this.mark = { rowid: end[0], ident: `${end[0]}:${end[1]}:${end[3]}` };
+      }
+      if (rows.length < PAGE) break;
+    }
+    // Rebuild a type's band index when its unindexed tail grows past 1/8 of it; scan the tail until then.
+    for (const t of touched) if (t.n - t.built > Math.max(2048, t.built / 8)) t.build();
+  }
+
+  /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */
+  async search(db: Reader, queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    const radius = bandRadius(maxDistance);
+    const masks = maskTable(radius);
+    const candidates: number[][] = [];
+    const rowids: number[] = [];
+    for (const q of queries) {
+      const t = this.types.get(q.unitType);
+      if (!t) {
+        candidates.push([]);
+        continue;
+      }
+      const b = q.body;
+      const qhi = ((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0);
+      const qlo = ((b[4] ?? 0) << 24) | ((b[5] ?? 0) << 16) | ((b[6] ?? 0) << 8) | (b[7] ?? 0);
+      const found = t.search(qhi | 0, qlo | 0, maxDistance, q.exact, masks);
+      const ids = found.map((i) => t.rowid[i]!);
+      candidates.push(ids);
+      rowids.push(...ids);
+    }
+    const rows = await rowsById(db, rowids);
+    return queries.map((q, k) => verify(q, candidates[k]!.map((r) => rows.get(r)!).filter(Boolean), maxDistance));
+  }
+}
+
+const maskCache = new Map<number, Int32Array>();
+function maskTable(radius: number): Int32Array {
+  let m = maskCache.get(radius);
+  if (!m) {
+    const out: number[] = [];
+    for (let v = 0; v < 1 << BAND_BITS; v++) if (POP[v]! <= radius) out.push(v);
+    maskCache.set(radius, (m = Int32Array.from(out)));
+  }
+  return m;
+}
+
+async function rowsById(db: Reader, rowids: number[]): Promise<Map<number, { seq: number; code: string; body_hex: string }>> {
+  const out = new Map<number, { seq: number; code: string; body_hex: string }>();
+  const unique = [...new Set(rowids)];
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < unique.length; i += 5000)
+    statements.push(
+      db.prepare("SELECT rowid, seq, code, body_hex FROM iscc_units WHERE rowid IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(unique.slice(i, i + 5000))),
+    );
+  for (let i = 0; i < statements.length; i += 50)
+    for (const r of await db.batch<{ rowid: number; seq: number; code: string; body_hex: string }>(statements.slice(i, i + 50)))
+      for (const row of r.results) out.set(row.rowid, row);
+  return out;
+}
+
+export const memoryUnitIndex = new MemoryUnitIndex();

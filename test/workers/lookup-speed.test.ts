@@ -1,0 +1,154 @@
+/**
+ * The techniques that make lookups and matching fast must not change a single answer: the URL key
+ * filter, the chunked batch SQL, the versioned cache keys, the bookmark path, the in-memory band
+ * index and the offline snapshot.
+ */
+import { env, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { decodeEd25519PublicMultikey } from "../../src/domain/multikey";
+import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
+import { declaredUrls, versionTag } from "../../src/filter/declared-urls";
+import { decodeSnapshot, SnapshotError } from "../../src/filter/snapshot-format";
+import { probeUrl } from "../../src/filter/url-keys";
+import { lookupUrls, queryRules, URLS_PER_STATEMENT } from "../../src/flows/lookup-urls";
+import { encodeUnit, MainType } from "../../src/iscc/index";
+import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
+import { D1SimilarityIndex } from "../../src/similarity/d1-index";
+import type { UnitQuery } from "../../src/similarity/similarity-index";
+import { BASE, declaration, flipBits, get, newKey, post, randomBody } from "./helpers";
+
+const key = newKey();
+
+async function register(fields: Record<string, unknown>): Promise<{ id: string; headers: Headers }> {
+  const res = await post("/v1/declarations", await declaration(key, fields));
+  expect(res.status).toBe(201);
+  return { id: res.body.id, headers: res.headers };
+}
+
+describe("URL key filter and batch chunking", () => {
+  it("batch answers equal the single-URL answers, across chunk boundaries, with and without the filter", async () => {
+    await register({ urls: ["https://chunk.example/a/*", "https://*.chunkhost.example/*", "https://chunk.example/exact.jpg"], preferences: { "train-ai": "n" } });
+    await register({ urls: ["https://chunk.example/a/b/*"], preferences: { "train-genai": "n", search: "y" } });
+    const urls: string[] = [];
+    for (let i = 0; i < 3 * URLS_PER_STATEMENT + 7; i++) {
+      const kind = i % 5;
+      urls.push(
+        kind === 0 ? `https://chunk.example/a/${i}` : kind === 1 ? `http://x${i}.chunkhost.example/p` : kind === 2 ? `https://chunk.example/a/b/${i}` : kind === 3 ? `https://chunk.example/exact.jpg` : `https://nope${i}.example/`,
+      );
+    }
+    urls[URLS_PER_STATEMENT] = "not a url";
+    const ptr = (i: number) => ["urls", i];
+    const filtered = await lookupUrls(env.DB, urls, ptr, { filter: true, freshnessMs: 0 });
+    const unfiltered = await lookupUrls(env.DB, urls, ptr, { filter: false, freshnessMs: 0 });
+    expect(filtered).toEqual(unfiltered);
+    // ...and each equals the answer of GET /v1/lookup for that URL alone.
+    for (const i of [0, 1, 2, 3, 4, URLS_PER_STATEMENT - 1, URLS_PER_STATEMENT + 1, 2 * URLS_PER_STATEMENT + 2, urls.length - 1]) {
+      const single = await get("/v1/lookup?url=" + encodeURIComponent(urls[i]!));
+      expect(single.body, urls[i]).toEqual(filtered[i]);
+    }
+    expect(filtered.filter((r) => "opted_out" in r && r.opted_out).length).toBeGreaterThan(200);
+    expect(filtered[2 * 5 + 2]).toMatchObject({ declarations: [{ kind: "prefix" }, { kind: "prefix" }] });
+    // rules of each URL are in registry order, as the single-statement query returned them
+    const rules = await queryRules(env.DB, [{ key: "chunk.example/a/b/1", host: "chunk.example" }]);
+    expect(rules[0]!.map((r) => r.pattern)).toEqual(["https://chunk.example/a/*", "https://chunk.example/a/b/*"]);
+  });
+
+  it("the filter answers undeclared URLs without storage, and never hides a declared one", async () => {
+    await register({ urls: ["https://filtered.example/photos/*"] });
+    await declaredUrls.refresh(env.DB, 0, true);
+    const covered = normalizeUrl("https://filtered.example/photos/2024/x.jpg");
+    expect(declaredUrls.mayCover(matchKey(covered), hostOfNormalized(covered))).toBe(true);
+    let misses = 0;
+    for (let i = 0; i < 500; i++) {
+      const u = normalizeUrl(`https://unknown${i}.example/p/${i}`);
+      if (!declaredUrls.mayCover(matchKey(u), hostOfNormalized(u))) misses++;
+    }
+    expect(misses).toBeGreaterThan(480); // false positives ≈ 0.4% per probe
+  });
+
+  it("sees rules written behind its back once the freshness bound passes, or at once with a bookmark", async () => {
+    await declaredUrls.refresh(env.DB, 0, true);
+    // A rule added directly in D1 (as a peer's delivery or another isolate's write would be, unseen here).
+    const { id } = await register({ urls: ["https://sidechannel.example/seed"] });
+    const seq = (await env.DB.prepare("SELECT seq FROM declarations WHERE id = ?1").bind(id).first<{ seq: number }>())!.seq;
+    await declaredUrls.refresh(env.DB, 0, true);
+    await env.DB.prepare("INSERT INTO url_rules (seq, kind, pattern, host, key, verification) VALUES (?1, 'prefix', 'https://sidechannel.example/late/*', 'sidechannel.example', 'sidechannel.example/late/', 'self-asserted')").bind(seq).run();
+    const late = normalizeUrl("https://sidechannel.example/late/file");
+    await declaredUrls.refresh(env.DB, 0); // the freshness bound has passed: re-read
+    expect(declaredUrls.mayCover(matchKey(late), hostOfNormalized(late))).toBe(true);
+    // Through the API with a bookmark the client always sees it.
+    const res = await SELF.fetch(`${BASE}/v1/lookup?url=${encodeURIComponent("https://sidechannel.example/late/file")}`, { headers: { "x-d1-bookmark": "anything-valid" } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { opted_out: boolean }).opted_out).toBe(true);
+  });
+
+  it("a revocation is visible to the next lookup, and changes the version that keys the cache", async () => {
+    const { id } = await register({ urls: ["https://revoked.example/art/*"] });
+    const url = "/v1/lookup?url=" + encodeURIComponent("https://revoked.example/art/1.jpg");
+    expect((await get(url)).body.opted_out).toBe(true);
+    await declaredUrls.refresh(env.DB, 0, true);
+    const before = versionTag(declaredUrls.version!);
+    const revoke = await post("/v1/declarations", await declaration(key, { intent: "revoke", supersedes: id, preferences: undefined }));
+    expect(revoke.status).toBe(201);
+    expect((await get(url)).body).toMatchObject({ opted_out: false, declarations: [] });
+    await declaredUrls.refresh(env.DB, 0, true);
+    expect(versionTag(declaredUrls.version!)).not.toBe(before);
+  });
+
+  it("returns a D1 bookmark on writes, takes it back on reads, and refuses a malformed one", async () => {
+    const { headers } = await register({ urls: ["https://bookmark.example/x"] });
+    const bookmark = headers.get("x-d1-bookmark");
+    if (bookmark) {
+      const res = await SELF.fetch(`${BASE}/v1/lookup?url=${encodeURIComponent("https://bookmark.example/x")}`, { headers: { "x-d1-bookmark": bookmark } });
+      expect(((await res.json()) as { opted_out: boolean }).opted_out).toBe(true);
+    }
+    const bad = await SELF.fetch(`${BASE}/v1/lookup?url=https://a.example/`, { headers: { "x-d1-bookmark": "not a bookmark!" } });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("offline URL snapshot", () => {
+  it("is signed by the registry key, covers every declared URL, and fails verification when altered", async () => {
+    await register({ urls: ["https://snap.example/gallery/*", "https://*.snapdomain.example/*"] });
+    const res = await SELF.fetch(`${BASE}/v1/snapshot/urls`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/octet-stream");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const pub = decodeEd25519PublicMultikey((await get("/.well-known/opt-out-registry")).body.public_key);
+    const snap = await decodeSnapshot(bytes, pub);
+    expect(snap.version).toBe(Number(res.headers.get("x-registry-version")));
+    for (const u of ["https://snap.example/gallery/a/b.jpg", "http://cdn.snapdomain.example/z"]) {
+      const n = normalizeUrl(u);
+      expect(probeUrl((a, b) => snap.filter.has(a, b), matchKey(n), hostOfNormalized(n), snap.probeChars), u).toBe(true);
+    }
+    const etag = res.headers.get("etag")!;
+    expect((await SELF.fetch(`${BASE}/v1/snapshot/urls`, { headers: { "if-none-match": etag } })).status).toBe(304);
+
+    for (const at of [5, 30, bytes.length - 100, bytes.length - 1]) {
+      const tampered = Uint8Array.from(bytes);
+      tampered[at]! ^= 0x01;
+      await expect(decodeSnapshot(tampered, pub), `byte ${at}`).rejects.toThrow(SnapshotError);
+    }
+    await expect(decodeSnapshot(bytes, newKey().publicKey)).rejects.toThrow(/signature/);
+  });
+});
+
+describe("in-memory band index", () => {
+  it("returns exactly what the SQL band search returns, and sees units committed after it loaded", async () => {
+    const body = randomBody();
+    const near = [1, 5, 9, 12, 14].map((d) => flipBits(body, Array.from({ length: d }, (_, i) => i * 4 + 1)));
+    const codes = near.map((b) => encodeUnit(MainType.CONTENT, 1, 0, 64, b));
+    await register({ iscc: codes[0] });
+    const memory = new D1SimilarityIndex(env.DB);
+    const sql = new D1SimilarityIndex(env.DB, { memory: false });
+    const q: UnitQuery[] = [{ unitType: "CONTENT-IMAGE-V0", body, exact: false }];
+    expect(await memory.search(q, DEFAULT_MAX_DISTANCE)).toEqual(await sql.search(q, DEFAULT_MAX_DISTANCE));
+    for (const c of codes.slice(1)) await register({ iscc: c });
+    for (const d of [0, 4, DEFAULT_MAX_DISTANCE, 15]) {
+      const m = (await memory.search(q, d))[0]!.map((h) => `${h.seq}|${h.distance}`).sort();
+      const s = (await sql.search(q, d))[0]!.map((h) => `${h.seq}|${h.distance}`).sort();
+      expect(m, `d=${d}`).toEqual(s);
+    }
+    expect((await memory.search(q, 15))[0]!.length).toBeGreaterThanOrEqual(5);
+  });
+});
