@@ -253,12 +253,21 @@ const COMMANDS: Command[] = [
     name: "lookup",
     args: "<url>...",
     summary: "effective preferences for URLs, with a Content-Usage value",
-    options: {},
-    docs: [],
+    options: { snapshot: { type: "string" } },
+    docs: [{ flag: "--snapshot FILE", help: "check against the registry's signed offline snapshot first (downloaded to FILE if missing); only possible matches go to the API" }],
     positionals: { min: 1, max: Infinity },
     async run(ctx, urls) {
       let answers: UrlAnswer[];
       let raw: unknown;
+      // --- offline snapshot (src/cli/snapshot.ts, issue 6) ---
+      const snapshotFile = str(ctx.values, "snapshot");
+      if (snapshotFile !== undefined) {
+        const { lookupWithSnapshot } = await import("./snapshot");
+        const r = await lookupWithSnapshot(ctx.registry(), snapshotFile, urls);
+        ctx.out(ctx.json ? JSON.stringify({ snapshot_version: r.version, results: r.answers }, null, 2) : r.answers.map(formatUrlAnswer).join("\n"));
+        return r.answers.some((a) => a.error) ? EXIT_FAILURE : 0;
+      }
+      // --- end offline snapshot ---
       if (urls.length === 1) {
         const { body } = await ctx.registry().get<UrlAnswer>(`v1/lookup?url=${encodeURIComponent(urls[0]!)}`);
         answers = [body];
