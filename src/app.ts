@@ -10,6 +10,7 @@ import { feed } from "./routes/feed";
 import { declarationsProof } from "./routes/declarations-proof";
 import { logCheckpoint } from "./routes/log-checkpoint";
 import { logConsistency } from "./routes/log-consistency";
+import { logTiles } from "./routes/log-tiles";
 import { healthz } from "./routes/healthz";
 import { lookupGet } from "./routes/lookup-get";
 import { lookupPost } from "./routes/lookup-post";
@@ -34,6 +35,7 @@ export function createApp() {
     declarationsGet,
     logCheckpoint,
     logConsistency,
+    logTiles,
     match,
     lookupGet,
     lookupPost,

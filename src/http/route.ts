@@ -13,9 +13,15 @@ export type Ctx = Context<{ Bindings: Env }>;
  * validates with) and its handler. Validation is done by the handler through `validate`, so
  * that body limits, NDJSON and text bodies, and problem responses stay under our control.
  */
-export function defineRoute(app: App, route: RouteConfig, handler: (c: Ctx) => Promise<Response> | Response): void {
+export function defineRoute(
+  app: App,
+  route: RouteConfig,
+  handler: (c: Ctx) => Promise<Response> | Response,
+  /** hono's own pattern, where OpenAPI's `{param}` cannot say it (e.g. a wildcard over several segments). */
+  honoPath = route.path.replace(/\{(\w+)\}/g, ":$1"),
+): void {
   app.openAPIRegistry.registerPath(route);
-  app.on(route.method.toUpperCase(), route.path.replace(/\{(\w+)\}/g, ":$1"), handler);
+  app.on(route.method.toUpperCase(), honoPath, handler);
 }
 
 /** Parses `value` with `schema`, or throws a 422 problem naming every bad field. */

@@ -1,9 +1,10 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { decodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { decodeBase64 } from "../../src/log/base64";
 import { logEntry } from "../../src/log/entry";
-import { checkRecord, checkTree, leafHash } from "../../src/log/merkle";
+import { checkRecord, checkTree, leafHash, nodeHash } from "../../src/log/merkle";
+import { decodeEntryBundle } from "../../src/log/tiles";
 import { declaration, get, newKey, post } from "./helpers";
 
 const b64 = (s: string) => decodeBase64(s)!;
@@ -114,3 +115,36 @@ describe("transparency log", () => {
     expect(() => checkTree(c.proof.map(b64), repaired.size, repaired.root, before.size, before.root)).not.toThrow();
   });
 });
+
+describe("tiles (C2SP tlog-tiles)", () => {
+  it("serves hash tiles and entry bundles that rebuild the checkpoint's root", async () => {
+    await registerSome(10, "tiles");
+    const cp = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
+    const w = cp.size % 256;
+    expect(cp.size).toBeLessThan(256);
+    const res = await SELF.fetch(`http://registry.test/log/tile/0/000.p/${w}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toContain("max-age=60");
+    const level0 = new Uint8Array(await res.arrayBuffer());
+    expect(level0.length).toBe(32 * w);
+    const leaves = Array.from({ length: w }, (_, i) => level0.subarray(i * 32, i * 32 + 32));
+    expect([...mth(leaves)]).toEqual([...cp.root]);
+
+    const bundle = new Uint8Array(await (await SELF.fetch(`http://registry.test/log/tile/entries/000.p/${w}`)).arrayBuffer());
+    const entries = decodeEntryBundle(bundle);
+    expect(entries).toHaveLength(w);
+    entries.forEach((e, i) => expect([...leafHash(e)]).toEqual([...leaves[i]!]));
+
+    expect((await SELF.fetch(`http://registry.test/log/tile/0/000.p/${w + 1}`)).status).toBe(404);
+    expect((await SELF.fetch("http://registry.test/log/tile/0/000")).status).toBe(404);
+    expect((await SELF.fetch("http://registry.test/log/tile/0/0")).status).toBe(404);
+  });
+});
+
+/** RFC 6962 MTH computed directly from leaf hashes (independent of the stored-hash layout). */
+function mth(leaves: Uint8Array[]): Uint8Array {
+  if (leaves.length === 1) return leaves[0]!;
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return nodeHash(mth(leaves.slice(0, k)), mth(leaves.slice(k)));
+}
