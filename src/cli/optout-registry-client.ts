@@ -27,6 +27,23 @@ export class RegistryClient {
     return this.request<T>("GET", path);
   }
 
+  /** A text resource (a signed checkpoint note); problems are thrown like the JSON routes'. */
+  async getText(path: string): Promise<string> {
+    const url = new URL(path.replace(/^\//, ""), this.base);
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (e) {
+      throw new CliError(`cannot reach the registry at ${this.base.origin} (${(e as Error).message})`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      if ((res.headers.get("content-type") ?? "").includes("json")) throw new ProblemError(JSON.parse(text) as ProblemBody, res.status);
+      throw new CliError(`GET ${url.pathname}: HTTP ${res.status}`);
+    }
+    return text;
+  }
+
   post<T>(path: string, body: unknown): Promise<{ status: number; body: T }> {
     return this.request<T>("POST", path, body);
   }

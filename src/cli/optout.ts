@@ -27,6 +27,7 @@ import {
   type UrlAnswer,
 } from "./optout-output";
 import { DEFAULT_REGISTRY, RegistryClient } from "./optout-registry-client";
+import { auditOnce, defaultAuditStatePath, verifyDeclaration } from "./optout-verify";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -102,6 +103,11 @@ const TERMS_DOCS: OptionDoc[] = [
 function str(values: Values, name: string): string | undefined {
   const v = values[name];
   return typeof v === "string" ? v : undefined;
+}
+
+function wholeNumber(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new CliError(`${flag} takes a whole number, got ${JSON.stringify(text)}`, EXIT_USAGE);
+  return Number(text);
 }
 
 async function loadKey(ctx: Context) {
@@ -301,6 +307,50 @@ const COMMANDS: Command[] = [
       });
       ctx.out(ctx.json ? JSON.stringify(body, null, 2) : formatMatch(body));
       return body.results.some((r) => r.error) ? EXIT_FAILURE : 0;
+    },
+  },
+  {
+    name: "verify",
+    args: "<id|digest>",
+    summary: "check a declaration's whole chain: declarant signature, registry receipt, inclusion in a signed checkpoint",
+    options: { "registry-key": { type: "string" }, trust: { type: "string", multiple: true } },
+    docs: [
+      { flag: "--registry-key z6Mk…", help: "the registry key you trust (default: the one its descriptor presents, shown in the output)" },
+      { flag: "--trust NAME=z6Mk…", help: "also trust receipts signed by registry NAME with this key (declarations received from peers); repeatable" },
+    ],
+    positionals: { min: 1, max: 1 },
+    async run(ctx, [id]) {
+      const trust = (ctx.values.trust as string[] | undefined) ?? [];
+      const { steps, keyNote } = await verifyDeclaration(ctx.registry(), id!, { registryKey: str(ctx.values, "registry-key"), trust });
+      const ok = steps.every((s) => s.ok);
+      if (ctx.json) ctx.out(JSON.stringify({ ok, steps }, null, 2));
+      else ctx.out([...steps.map((s) => `${s.ok ? "ok  " : "FAIL"}  ${s.step.padEnd(20)} ${s.detail}`), `${ok ? "VERIFIED" : "NOT VERIFIED"} (${keyNote})`].join("\n"));
+      return ok ? 0 : EXIT_FAILURE;
+    },
+  },
+  {
+    name: "audit",
+    args: "[registry-url]",
+    summary: "fetch the registry's signed checkpoint and check it extends every checkpoint you kept before",
+    options: { state: { type: "string" }, interval: { type: "string" }, count: { type: "string" } },
+    docs: [
+      { flag: "--state FILE", help: "where the checkpoints you saw are kept (default ~/.config/optout/audit/<host>.json)" },
+      { flag: "--interval S", help: "seconds between rounds (default 60)" },
+      { flag: "--count N", help: "rounds to run (default 1; run from cron, or with --count to watch)" },
+    ],
+    positionals: { min: 0, max: 1 },
+    async run(ctx, [url]) {
+      const client = url !== undefined ? new RegistryClient(url) : ctx.registry();
+      const count = wholeNumber(str(ctx.values, "count") ?? "1", "--count");
+      const interval = wholeNumber(str(ctx.values, "interval") ?? "60", "--interval");
+      const statePath = str(ctx.values, "state") ?? defaultAuditStatePath(client.base);
+      for (let round = 1; round <= count; round++) {
+        const r = await auditOnce(client, statePath);
+        (r.ok ? ctx.out : ctx.err)(ctx.json ? JSON.stringify(r) : r.message);
+        if (!r.ok) return EXIT_FAILURE;
+        if (round < count) await new Promise((done) => setTimeout(done, interval * 1000));
+      }
+      return 0;
     },
   },
   {

@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeypair } from "../../src/domain/iscc-sig";
-import { encodeEd25519SecretMultikey } from "../../src/domain/multikey";
+import { encodeEd25519PublicMultikey, encodeEd25519SecretMultikey } from "../../src/domain/multikey";
 import { DataHasher, decompose, encodeUnit, genIsccCodeV0, genTextCodeV0, InstanceHasher } from "../../src/iscc/index";
 
 const run = promisify(execFile);
@@ -235,3 +235,42 @@ describe("optout CLI against a local registry", () => {
     expect((await optout("resolve")).code).toBe(2);
   });
 });
+
+describe("optout verify and audit (an auditor's view)", () => {
+  it("verify checks signature, receipt and inclusion in the signed checkpoint", async () => {
+    const declared = await okJson<{ id: string }>("declare", "--url", "https://verify.example/works/*", "--train-ai", "n");
+    const out = await ok("verify", declared.id);
+    expect(out).toMatch(/^ok\s+declarant signature/m);
+    expect(out).toMatch(/^ok\s+registry receipt/m);
+    expect(out).toMatch(/^ok\s+signed checkpoint/m);
+    expect(out).toMatch(/^ok\s+log inclusion/m);
+    expect(out).toContain("VERIFIED");
+    const info = await okJson<{ public_key: string }>("info");
+    const pinned = await optout("verify", declared.id, "--registry-key", info.public_key);
+    expect(pinned.code).toBe(0);
+    const wrong = await optout("verify", declared.id, "--registry-key", generateKeypairMultikey());
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain("not the pinned");
+  });
+
+  it("audit keeps checkpoints and proves each new one extends the last; a rewritten history fails", async () => {
+    const state = join(dir, "audit.json");
+    expect(await ok("audit", registry, "--state", state)).toContain("first checkpoint kept");
+    await ok("declare", "--url", "https://audit.example/a", "--train-ai", "n");
+    await ok("declare", "--url", "https://audit.example/b", "--train-ai", "n");
+    expect(await ok("audit", registry, "--state", state)).toMatch(/\(\+2\); consistent with the \d+-entry checkpoint/);
+    const kept = JSON.parse(await readFile(state, "utf8")) as { checkpoints: { size: number; root: string }[] };
+    expect(kept.checkpoints).toHaveLength(2);
+    // Pretend the registry once showed a different history: the next round must refuse.
+    kept.checkpoints[1]!.root = kept.checkpoints[0]!.root;
+    await writeFile(state, JSON.stringify(kept));
+    await ok("declare", "--url", "https://audit.example/c", "--train-ai", "n");
+    const r = await optout("audit", registry, "--state", state);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("LOG INCONSISTENT");
+  });
+});
+
+function generateKeypairMultikey(): string {
+  return encodeEd25519PublicMultikey(generateKeypair().publicKey);
+}
