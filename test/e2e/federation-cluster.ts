@@ -77,6 +77,10 @@ async function waitUntilUp(url: string, child: ChildProcess, log: string[], time
 
 export async function startCluster(n: number, vars: Record<string, string> = {}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "optout-federation-"));
+  // Bundle once and serve that file: `wrangler dev` on the sources would reload every instance
+  // whenever someone edits a file, dropping requests mid-test; a restart must be ours alone.
+  const bundle = join(dir, "worker");
+  await promisify(execFile)(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", bundle], { cwd: ROOT, env: childEnv() });
   const registries: Registry[] = [];
   for (let i = 0; i < n; i++) {
     const port = await freePort();
@@ -99,7 +103,7 @@ export async function startCluster(n: number, vars: Record<string, string> = {})
       running: false,
       log: [],
       async start() {
-        const args = [WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--env-file", envFile];
+        const args = [WRANGLER, "dev", join(bundle, "index.js"), "--config", join(ROOT, "wrangler.toml"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--env-file", envFile];
         args.push("--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", "warn");
         for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
         child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
