@@ -4,4 +4,5 @@
 import { register } from "tsx/esm/api";
 
 register();
-await import("../src/cli/iscc.ts");
+const { main } = await import("../src/cli/iscc.ts");
+process.exitCode = await main(process.argv.slice(2));

@@ -23,7 +23,6 @@ import {
   pngExif,
   type RgbaImage,
 } from "../iscc/index";
-import { CliError } from "./optout-errors";
 
 export interface FileIscc {
   iscc: string;
@@ -32,7 +31,12 @@ export interface FileIscc {
   /** What the Content-Code was computed from, if any. */
   kind: "image" | "text" | "binary";
   filesize: number;
+  /** Characters the Text-Code saw, for text files. */
+  characters?: number;
 }
+
+/** Reading or decoding the file failed; the message names the file and the reason. */
+export class FileIsccError extends Error {}
 
 const READ_SIZE = 2 * 1024 * 1024;
 /** Above these sizes a file is hashed as plain bytes (Data + Instance): decoding would need it all in memory. */
@@ -71,14 +75,14 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
   try {
     handle = await open(path, "r");
   } catch (e) {
-    throw new CliError(`cannot read --file ${path}: ${(e as Error).message}`);
+    throw new FileIsccError(`cannot read ${path}: ${(e as Error).message}`);
   }
   const data = new DataHasher();
   const instance = new InstanceHasher();
   const kept: Uint8Array[] = [];
   try {
     const s = await handle.stat();
-    if (!s.isFile()) throw new CliError(`--file ${path} is not a regular file`);
+    if (!s.isFile()) throw new FileIsccError(`${path} is not a regular file`);
     const keepWhole = s.size <= Math.max(MAX_TEXT_BYTES, MAX_IMAGE_BYTES);
     const buf = new Uint8Array(READ_SIZE);
     for (;;) {
@@ -97,17 +101,20 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
 
   let content: string | undefined;
   let kind: FileIscc["kind"] = "binary";
+  let characters: number | undefined;
   if (complete && (isPng(whole) || isJpeg(whole)) && whole.length <= MAX_IMAGE_BYTES) {
     try {
       content = imageContentCode(whole);
     } catch (e) {
-      throw new CliError(`--file ${path}: cannot decode the image: ${(e as Error).message}`);
+      throw new FileIsccError(`${path}: cannot decode the image: ${(e as Error).message}`);
     }
     kind = "image";
   } else if (complete && whole.length > 0 && whole.length <= MAX_TEXT_BYTES) {
     const text = utf8Text(whole);
     if (text !== undefined) {
-      content = genTextCodeV0(text).iscc;
+      const r = genTextCodeV0(text);
+      content = r.iscc;
+      characters = r.characters;
       kind = "text";
     }
   }
@@ -118,5 +125,6 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
     units,
     kind,
     filesize: instance.filesize,
+    ...(characters !== undefined ? { characters } : {}),
   };
 }

@@ -149,8 +149,12 @@ function termsFromFlags(ctx: Context): { terms: SubjectAndTerms; file?: string }
 async function withFile(ctx: Context, { terms, file }: { terms: SubjectAndTerms; file?: string }): Promise<SubjectAndTerms> {
   if (file === undefined) return terms;
   // Loaded on demand: the image decoders are only needed here, and every other command starts faster without them.
-  const { isccOfFile } = await import("./optout-file-iscc");
-  const computed = await isccOfFile(file);
+  const { isccOfFile, FileIsccError } = await import("./file-iscc");
+  const { enableFastBlake3 } = await import("../iscc/index");
+  await enableFastBlake3();
+  const computed = await isccOfFile(file).catch((e: unknown) => {
+    throw e instanceof FileIsccError ? new CliError(`--file ${e.message}`) : e;
+  });
   if (terms.datahash !== undefined && terms.datahash !== computed.datahash) {
     throw new CliError(`--datahash ${terms.datahash} is not the datahash of ${file} (${computed.datahash})`, EXIT_USAGE);
   }
