@@ -5,7 +5,7 @@
  *     revocation (local or from a peer) is a new declaration row, so any change to any answer
  *     changes the version. The id is part of it so that a database rebuilt to the same length
  *     (tests, restores) is still seen as different.
- *   - a binary fuse filter of the keys of every active URL rule (url-keys.ts), plus the keys of rules
+ *   - a binary fuse filter (16-bit fingerprints) of the keys of every active URL rule (url-keys.ts), plus the keys of rules
  *     added since it was built. A lookup whose probes all miss is not declared, without a query.
  *
  * Freshness: the version is re-read at most once per `freshnessMs` (default 1 s), on the request
@@ -16,8 +16,8 @@
  * checks the status). A change is therefore visible to lookups everywhere within freshnessMs
  * plus read-replica lag, and at once to the client holding the write's bookmark.
  */
-import { BinaryFuse8 } from "./binary-fuse";
-import { hashKeyPair, probeUrl, ruleFilterKey } from "./url-keys";
+import { BinaryFuse16 } from "./binary-fuse";
+import { hashKeyPair, probeUrl, ruleFilterKeys } from "./url-keys";
 
 export type Reader = Pick<D1Database, "prepare" | "batch">;
 
@@ -59,7 +59,7 @@ export class DeclaredUrls {
   version: RegistryVersion | null = null;
   private checkedAt = -Infinity;
   private changed = false;
-  private filter: BinaryFuse8 | null = null;
+  private filter: BinaryFuse16 | null = null;
   private delta = new DeltaKeys();
   /** The last url_rules row seen (rowid and identity), to load only what came after it. */
   private mark: { rowid: number; ident: string } | null = null;
@@ -115,7 +115,7 @@ export class DeclaredUrls {
         .prepare("SELECT rowid, seq, kind, key FROM url_rules WHERE rowid > ?1 ORDER BY rowid")
         .bind(this.mark.rowid)
         .all<RuleRow>();
-      for (const r of results) this.delta.add(...hashKeyPair(ruleFilterKey(r)));
+      for (const r of results) for (const k of ruleFilterKeys(r)) this.delta.add(...hashKeyPair(k));
       const end = results[results.length - 1];
       if (end) this.mark = { rowid: end.rowid, ident: ident(end) };
       this.stats.incrementalLoads++;
@@ -145,9 +145,11 @@ export class DeclaredUrls {
       const rows = page!.results as (RuleRow & { active: number })[];
       for (const r of rows) {
         if (!r.active) continue;
-        const [x, y] = hashKeyPair(ruleFilterKey(r));
-        a.push(x);
-        b.push(y);
+        for (const k of ruleFilterKeys(r)) {
+          const [x, y] = hashKeyPair(k);
+          a.push(x);
+          b.push(y);
+        }
       }
       const end = rows[rows.length - 1];
       if (end) {
@@ -162,7 +164,7 @@ export class DeclaredUrls {
         break;
       }
     }
-    this.filter = BinaryFuse8.build(Uint32Array.from(a), Uint32Array.from(b));
+    this.filter = BinaryFuse16.build(Uint32Array.from(a), Uint32Array.from(b));
     this.delta = new DeltaKeys();
     this.mark = mark;
     this.stats.fullBuilds++;

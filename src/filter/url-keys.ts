@@ -4,9 +4,11 @@
  *
  *   rule                             key                                    probed by a URL whose match key is K
  *   exact    K                       "x" K                                  "x" K
- *   prefix   P (authority A + path)  "p" P cut to A + min(|path|, 16)       "p" K cut to A + t, t = 1…min(16, |path of K|)
+ *   prefix   P (authority A + path)  "a" A, and                             "a" A; only if it hits:
+ *                                    "p" P cut to A + min(|path|, 16)       "p" K cut to A + t, t = 1…min(16, |path of K|)
  *   host     *.D                     "h" D                                  "h" H for H in hostLookupKeys(host of K)
  *
+ * The "a" key gates the prefix probes: a URL on a host with no prefix rule costs one probe, not 16.
  * Why the prefix cut: a URL is covered by prefix P iff K starts with P; then K and P share their
  * first A + min(|path of P|, 16) characters, which is one of the lengths probed. Cutting at 16
  * keeps a lookup to at most 16 prefix probes however long the URL, and 16 characters of path
@@ -32,17 +34,17 @@ export interface RuleForFilter {
   key: string;
 }
 
-/** The filter key of a URL rule. */
-export function ruleFilterKey(rule: RuleForFilter, probeChars = PREFIX_PROBE_CHARS): string {
+/** The filter keys of a URL rule. */
+export function ruleFilterKeys(rule: RuleForFilter, probeChars = PREFIX_PROBE_CHARS): string[] {
   switch (rule.kind) {
     case "exact":
-      return "x" + rule.key;
+      return ["x" + rule.key];
     case "prefix": {
       const a = authorityLength(rule.key);
-      return "p" + rule.key.slice(0, a + Math.min(rule.key.length - a, probeChars));
+      return ["a" + rule.key.slice(0, a), "p" + rule.key.slice(0, a + Math.min(rule.key.length - a, probeChars))];
     }
     case "host":
-      return "h" + rule.key;
+      return ["h" + rule.key];
     default:
       throw new Error(`unknown URL rule kind ${rule.kind}`);
   }
@@ -54,10 +56,10 @@ function authorityLength(matchKey: string): number {
   return slash === -1 ? matchKey.length : slash;
 }
 
-/** Every key a lookup of this URL probes (for tests and for readers; lookups use `probeUrl`). */
+/** Every key a lookup of this URL may probe (the "p" keys only when the "a" key hits; lookups use `probeUrl`). */
 export function probeFilterKeys(matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): string[] {
   const a = authorityLength(matchKey);
-  const keys = ["x" + matchKey];
+  const keys = ["x" + matchKey, "a" + matchKey.slice(0, a)];
   for (let t = 1; t <= Math.min(probeChars, matchKey.length - a); t++) keys.push("p" + matchKey.slice(0, a + t));
   for (const h of hostLookupKeys(host)) keys.push("h" + h);
   return keys;
@@ -127,6 +129,12 @@ export function probeUrl(has: (a: number, b: number) => boolean, matchKey: strin
   if (has(hashA, hashB)) return true;
   const a = authorityLength(matchKey);
   const last = Math.min(probeChars, matchKey.length - a);
+  hashKey("a" + matchKey.slice(0, a));
+  if (has(hashA, hashB)) return probePrefixes(has, matchKey, a, last) || probeHosts(has, host);
+  return probeHosts(has, host);
+}
+
+function probePrefixes(has: (a: number, b: number) => boolean, matchKey: string, a: number, last: number): boolean {
   start();
   byte(0x70); // "p"
   if (ascii(matchKey, 0, a)) {
@@ -151,6 +159,10 @@ export function probeUrl(has: (a: number, b: number) => boolean, matchKey: strin
       if (has(hashA, hashB)) return true;
     }
   }
+  return false;
+}
+
+function probeHosts(has: (a: number, b: number) => boolean, host: string): boolean {
   for (const h of hostLookupKeys(host)) {
     hashKey("h" + h);
     if (has(hashA, hashB)) return true;

@@ -123,7 +123,12 @@ export async function queryRules(db: Reader, urls: { key: string; host: string }
   return out;
 }
 
+/** The preferences of a URL nothing covers: one shared value, since most answers are this one. */
+const NONE = Object.freeze(combinePreferences([]));
+const NONE_USAGE = contentUsageHeader(NONE);
+
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
+  if (!rules.length) return { url, normalized, opted_out: false, preferences: NONE, content_usage: NONE_USAGE, declarations: [] };
   const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, preferences }) => ({
     id,
     pattern,

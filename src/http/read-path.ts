@@ -52,12 +52,17 @@ export function readSession(c: Context<{ Bindings: Env }>): ReadSession {
     throw new Problem(400, "bad-bookmark", "Invalid D1 bookmark", `${BOOKMARK_HEADER} must be a bookmark this registry returned`);
   const db = c.env.DB;
   if (typeof db.withSession !== "function") return { db, bookmarked: sent !== undefined, finish: () => {} };
-  const session = db.withSession(sent ?? "first-unconstrained");
+  // The session is opened on first use: a lookup the filter answers never creates one.
+  let session: D1DatabaseSession | null = null;
+  const open = () => (session ??= db.withSession(sent ?? "first-unconstrained"));
   return {
-    db: session,
+    db: {
+      prepare: (q: string) => open().prepare(q),
+      batch: <T>(s: D1PreparedStatement[]) => open().batch<T>(s),
+    },
     bookmarked: sent !== undefined,
     finish(ctx) {
-      const b = session.getBookmark();
+      const b = session?.getBookmark();
       if (b) ctx.header(BOOKMARK_HEADER, b);
     },
   };

@@ -1,7 +1,7 @@
-import { BinaryFuse8 } from "../filter/binary-fuse";
+import { BinaryFuse16 } from "../filter/binary-fuse";
 import type { Reader } from "../filter/declared-urls";
 import { encodeSnapshot } from "../filter/snapshot-format";
-import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKey } from "../filter/url-keys";
+import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKeys } from "../filter/url-keys";
 import { readSession } from "../http/read-path";
 import { defineRoute, type App } from "../http/route";
 import { registryIdentity } from "../registry-identity";
@@ -12,7 +12,7 @@ const PAGE = 50_000;
 let built: { version: number; registry: string; bytes: Uint8Array } | null = null;
 
 /** The keys of every active URL rule at one registry version, read in one consistent batch per page. */
-async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: BinaryFuse8; keys: number }> {
+async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: BinaryFuse16; keys: number }> {
   const a: number[] = [];
   const b: number[] = [];
   const top = await db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
@@ -26,15 +26,16 @@ async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: 
       )
       .bind(version, after, PAGE)
       .all<{ rowid: number; kind: string; key: string }>();
-    for (const r of results) {
-      const [x, y] = hashKeyPair(ruleFilterKey(r));
-      a.push(x);
-      b.push(y);
-    }
+    for (const r of results)
+      for (const k of ruleFilterKeys(r)) {
+        const [x, y] = hashKeyPair(k);
+        a.push(x);
+        b.push(y);
+      }
     if (results.length < PAGE) break;
     after = results[results.length - 1]!.rowid;
   }
-  return { version, filter: BinaryFuse8.build(Uint32Array.from(a), Uint32Array.from(b)), keys: a.length };
+  return { version, filter: BinaryFuse16.build(Uint32Array.from(a), Uint32Array.from(b)), keys: a.length };
 }
 
 export function snapshotUrls(app: App) {

@@ -28,6 +28,20 @@ export function bandRadius(maxDistance: number): number {
   return Math.floor(maxDistance / BANDS);
 }
 
+/**
+ * Per-band search radii that still guarantee full recall, tighter than ⌊d/4⌋ for every band
+ * (the generalized pigeonhole principle, Qin et al., "GPH: Similarity Search in Hamming Space",
+ * ICDE 2018): if every band i differed in more than r_i bits, the codes would differ in at least
+ * Σ (r_i + 1) bits; so with Σ (r_i + 1) = d + 1, a code within d bits has some band i within r_i.
+ * For the default d = 12 that is radii (3, 2, 2, 2) instead of (3, 3, 3, 3): 1,108 probed band
+ * values instead of 2,788, and as many fewer candidates.
+ */
+export function bandRadii(maxDistance: number): Bands {
+  const base = Math.floor((maxDistance + 1) / BANDS) - 1;
+  const extra = (maxDistance + 1) % BANDS;
+  return [0, 1, 2, 3].map((i) => base + (i < extra ? 1 : 0)) as Bands;
+}
+
 const neighbourCache = new Map<number, Int32Array>();
 
 /** XOR masks of every 16-bit value with at most `radius` bits set, 0 first. */
@@ -43,9 +57,15 @@ function masks(radius: number): Int32Array {
   return cached;
 }
 
-/** Every 16-bit value within `radius` bits of `value`. */
+/** Every 16-bit value within `radius` bits of `value` (none for a negative radius). */
 export function bandNeighbours(value: number, radius: number): number[] {
+  if (radius < 0) return [];
   return Array.from(masks(radius), (m) => value ^ m);
+}
+
+/** XOR masks of the 16-bit values with at most `radius` bits set, 0 first. */
+export function bandMasks(radius: number): Int32Array {
+  return radius < 0 ? new Int32Array(0) : masks(radius);
 }
 
 function popcount16(v: number): number {

@@ -1,5 +1,5 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { bandNeighbours, bandRadius, bandsOf, distance64 } from "./bands";
+import { bandNeighbours, bandRadii, bandsOf, distance64, type Bands } from "./bands";
 import { memoryUnitIndex } from "./memory-index";
 import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
@@ -27,7 +27,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
       await memoryUnitIndex.refresh(this.db);
       return memoryUnitIndex.search(this.db, queries, maxDistance);
     }
-    const radius = bandRadius(maxDistance);
+    const radius = bandRadii(maxDistance);
     const statements = queries.map((q) => this.statement(q, radius));
     const results: UnitHit[][] = [];
     for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
@@ -41,7 +41,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
     // Rows are inserted by the sequencer in the registration's own atomic batch.
   }
 
-  private statement(q: UnitQuery, radius: number): D1PreparedStatement {
+  private statement(q: UnitQuery, radius: Bands): D1PreparedStatement {
     const bands = bandsOf(q.body);
     // Exact units match on their common prefix, and the shortest unit has 32 bits: only b0 and b1
     // are always real bits of both sides (bands past a short body are zero padding). verify() checks the rest.
@@ -55,7 +55,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
            b0 IN (SELECT value FROM json_each(?2)) OR b1 IN (SELECT value FROM json_each(?3)) OR
            b2 IN (SELECT value FROM json_each(?4)) OR b3 IN (SELECT value FROM json_each(?5)))`,
       )
-      .bind(q.unitType, ...bands.map((b) => JSON.stringify(bandNeighbours(b, radius))));
+      .bind(q.unitType, ...bands.map((b, i) => JSON.stringify(bandNeighbours(b, radius[i]!))));
   }
 }
 

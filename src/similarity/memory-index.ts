@@ -1,4 +1,4 @@
-import { bandRadius, BANDS, BAND_BITS } from "./bands";
+import { bandMasks, bandRadii, BANDS, BAND_BITS } from "./bands";
 import { verify } from "./d1-index";
 import type { Reader } from "../filter/declared-urls";
 import type { UnitHit, UnitQuery } from "./similarity-index";
@@ -6,8 +6,8 @@ import type { UnitHit, UnitQuery } from "./similarity-index";
 /**
  * The d1 backend's search, in memory: every unit's first 64 bits, loaded from D1 once per isolate
  * and kept up to date by iscc_units rowid (the table is append-only), searched by the same
- * multi-index hashing as the SQL (bands.ts: 4 bands of 16 bits, probe every band value within
- * ⌊d/4⌋ bits, so every unit within d bits is a candidate; exact distances then drop the rest).
+ * multi-index hashing as the SQL (bands.ts: 4 bands of 16 bits, probe the band values within
+ * bandRadii(d) bits, so every unit within d bits is a candidate; exact distances then drop the rest).
  *
  * Why memory: at 1,000,000 units a 16-bit band value holds ~15 units of a type, and a radius-3 probe
  * touches 697 values per band, so one query reads ~40,000 index entries. SQLite does that as
@@ -76,8 +76,11 @@ class TypeIndex {
   private stamp = new Uint32Array(0);
   private generation = 0;
 
-  /** Indexes of units within maxDistance over 64 bits (exact: equal first 32 bits, the shortest unit). */
-  search(qhi: number, qlo: number, maxDistance: number, exact: boolean, masks: Int32Array): number[] {
+  /**
+   * Indexes of units within maxDistance over 64 bits, probing band b within radii[b] bits
+   * (bandRadii: full recall); exact units: equal first 32 bits (the shortest unit), one band probe.
+   */
+  search(qhi: number, qlo: number, maxDistance: number, exact: boolean, masks: Int32Array[]): number[] {
     const out: number[] = [];
     const hi = this.hi;
     const lo = this.lo;
@@ -86,40 +89,53 @@ class TypeIndex {
       this.generation = 0;
     }
     const stamp = this.stamp;
-    const gen = ++this.generation;
+    let gen = ++this.generation;
     if (gen === 0xffffffff) {
       stamp.fill(0);
-      this.generation = 1;
+      gen = this.generation = 1;
     }
-    const check = (i: number) => {
-      if (stamp[i] === gen) return;
-      stamp[i] = gen;
-      if (exact) {
-        if (hi[i] === qhi) out.push(i);
-        return;
-      }
-      const x = hi[i]! ^ qhi;
-      let d = POP[x & 0xffff]! + POP[x >>> 16]!;
-      if (d > maxDistance) return;
-      const y = lo[i]! ^ qlo;
-      d += POP[y & 0xffff]! + POP[y >>> 16]!;
-      if (d <= maxDistance) out.push(i);
-    };
     if (this.built) {
-      const qb = [qhi >>> 16, qhi & 0xffff, qlo >>> 16, qlo & 0xffff];
-      // Exact units agree on their first 32 bits (bands 0 and 1): one band probe finds them all.
-      const bands = exact ? 1 : BANDS;
-      const probe = exact ? 1 : masks.length;
-      for (let b = 0; b < bands; b++) {
-        const off = this.offsets[b]!;
-        const ids = this.ids[b]!;
-        for (let m = 0; m < probe; m++) {
-          const v = qb[b]! ^ masks[m]!;
-          for (let k = off[v]!, end = off[v + 1]!; k < end; k++) check(ids[k]!);
+      if (exact) {
+        const off = this.offsets[0]!;
+        const ids = this.ids[0]!;
+        const v = qhi >>> 16;
+        for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
+          const i = ids[k]!;
+          if (hi[i] === qhi) out.push(i);
+        }
+      } else {
+        for (let b = 0; b < BANDS; b++) {
+          const off = this.offsets[b]!;
+          const ids = this.ids[b]!;
+          const mb = masks[b]!;
+          const qv = b === 0 ? qhi >>> 16 : b === 1 ? qhi & 0xffff : b === 2 ? qlo >>> 16 : qlo & 0xffff;
+          for (let m = 0; m < mb.length; m++) {
+            const v = qv ^ mb[m]!;
+            for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
+              const i = ids[k]!;
+              if (stamp[i] === gen) continue;
+              stamp[i] = gen;
+              const x = hi[i]! ^ qhi;
+              let d = POP[x & 0xffff]! + POP[x >>> 16]!;
+              if (d > maxDistance) continue;
+              const y = lo[i]! ^ qlo;
+              d += POP[y & 0xffff]! + POP[y >>> 16]!;
+              if (d <= maxDistance) out.push(i);
+            }
+          }
         }
       }
     }
-    for (let i = this.built; i < this.n; i++) check(i);
+    // The tail appended since the last build, by a scan.
+    for (let i = this.built; i < this.n; i++) {
+      if (exact) {
+        if (hi[i] === qhi) out.push(i);
+        continue;
+      }
+      const x = hi[i]! ^ qhi;
+      const y = lo[i]! ^ qlo;
+      if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(i);
+    }
     return out;
   }
 }
@@ -182,8 +198,7 @@ export class MemoryUnitIndex {
 
   /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */
   async search(db: Reader, queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
-    const radius = bandRadius(maxDistance);
-    const masks = maskTable(radius);
+    const masks = bandRadii(maxDistance).map(bandMasks);
     const candidates: number[][] = [];
     const rowids: number[] = [];
     for (const q of queries) {
@@ -203,17 +218,6 @@ export class MemoryUnitIndex {
     const rows = await rowsById(db, rowids);
     return queries.map((q, k) => verify(q, candidates[k]!.map((r) => rows.get(r)!).filter(Boolean), maxDistance));
   }
-}
-
-const maskCache = new Map<number, Int32Array>();
-function maskTable(radius: number): Int32Array {
-  let m = maskCache.get(radius);
-  if (!m) {
-    const out: number[] = [];
-    for (let v = 0; v < 1 << BAND_BITS; v++) if (POP[v]! <= radius) out.push(v);
-    maskCache.set(radius, (m = Int32Array.from(out)));
-  }
-  return m;
 }
 
 async function rowsById(db: Reader, rowids: number[]): Promise<Map<number, { seq: number; code: string; body_hex: string }>> {
