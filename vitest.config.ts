@@ -1,9 +1,11 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { tsImport } from "tsx/esm/api";
 
 /**
- * did:web documents the workers tests resolve. The Worker's outbound fetches go here instead of the
- * network; rights.example lists the public key of the fixed test seed 0x42…42.
+ * The Worker's outbound fetches in the workers tests go here instead of the network: did:web
+ * documents (rights.example lists the public key of the fixed test seed 0x42…42), and a fake peer
+ * registry (test/fakes/peer-registry.ts).
  */
 const DID_DOCUMENTS: Record<string, unknown> = {
   "https://rights.example/.well-known/did.json": {
@@ -20,7 +22,16 @@ const DID_DOCUMENTS: Record<string, unknown> = {
   },
 };
 
-function outbound(request: Request): Response {
+// The config itself is loaded by Node's own resolver, which the project's extensionless imports
+// defeat; tsx loads the fake (and the src/log code it uses) on first use.
+type FakePeer = typeof import("./test/fakes/peer-registry");
+let fakePeer: Promise<FakePeer> | undefined;
+
+async function outbound(request: Request): Promise<Response> {
+  if (new URL(request.url).host === "log-peer.test") {
+    fakePeer ??= tsImport("./test/fakes/peer-registry.ts", import.meta.url) as Promise<FakePeer>;
+    return (await fakePeer).fakePeerRegistry(request);
+  }
   const doc = DID_DOCUMENTS[request.url];
   return doc ? Response.json(doc) : new Response("not found", { status: 404 });
 }

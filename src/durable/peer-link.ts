@@ -1,8 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { policyFrom, retryDelayMs, webhookIdFor, type FederationPolicy } from "../domain/federation-policy";
+import { decodeEd25519PublicMultikey } from "../domain/multikey";
 import { signWebhook } from "../domain/webhook-signature";
 import type { Env } from "../env";
 import { receiveDelivered } from "../flows/receive-declarations";
+import { decodeBase64 } from "../log/base64";
+import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
+import { ed25519Verifier } from "../log/note";
 import { registryIdentity, type RegistryIdentity } from "../registry-identity";
 import { declarationsAfter, findPeer, listPeers, type PeerRow } from "../store/peers";
 
@@ -31,6 +35,19 @@ export interface LinkState {
   nextPull: number;
   deadLetter: boolean;
   deadLetteredAt: string | null;
+  /** The peer's transparency log as watched from here (see watchLog). */
+  peerLog: PeerLogState;
+}
+
+export interface PeerLogState {
+  /** Pinned at the first verified checkpoint: the peer may not switch logs. */
+  origin: string | null;
+  /** The latest checkpoint that verified and was consistent with every earlier one. */
+  checkpoint: SeenCheckpoint | null;
+  lastCheck: string | null;
+  lastError: string | null;
+  /** Evidence that the peer rewrote its history: set once, kept until the peer is removed. */
+  inconsistent: { reason: string; at: string; note: string } | null;
 }
 
 export type PeerLinkStatus = LinkState;
@@ -54,6 +71,7 @@ function initialState(): LinkState {
     nextPull: 0,
     deadLetter: false,
     deadLetteredAt: null,
+    peerLog: { origin: null, checkpoint: null, lastCheck: null, lastError: null, inconsistent: null },
   };
 }
 
@@ -81,7 +99,8 @@ export class PeerLink extends DurableObject<Env> {
   private poked = false;
 
   private async load(): Promise<LinkState> {
-    if (!this.state) this.state = (await this.ctx.storage.get<LinkState>("state")) ?? initialState();
+    // Merged over the initial state, so a record stored before a field existed gains it.
+    if (!this.state) this.state = { ...initialState(), ...(await this.ctx.storage.get<LinkState>("state")) };
     return this.state;
   }
 
@@ -169,6 +188,7 @@ export class PeerLink extends DurableObject<Env> {
       if (!s.deadLetter && (s.nextRetry === null || s.nextRetry <= Date.now())) more = await this.push(s, peer, me, policy);
       if (s.nextPull <= Date.now()) {
         await this.pull(s, peer, policy);
+        await this.watchLog(s, peer, policy);
         s.nextPull = Date.now() + policy.pullIntervalMs;
       }
     } catch (e) {
@@ -254,6 +274,52 @@ export class PeerLink extends DurableObject<Env> {
       s.nextRetry = null;
     } else {
       s.nextRetry = Date.now() + retryDelayMs(s.attempts, policy, Math.random());
+    }
+  }
+
+  /**
+   * Keeps the peer's latest signed checkpoint and proves each new one consistent with the last
+   * (the same audit `optout audit` runs). A checkpoint signed by the peer's key that does not extend
+   * what it showed before is evidence that it rewrote its history: flagged on GET /v1/peers for good.
+   * An unreachable or unsigned answer is only an error, not evidence.
+   */
+  private async watchLog(s: LinkState, peer: PeerRow, policy: FederationPolicy): Promise<void> {
+    const log = s.peerLog;
+    const now = new Date().toISOString();
+    log.lastCheck = now;
+    const get = async (path: string) => {
+      const res = await fetch(endpoint(peer.url, path), { signal: AbortSignal.timeout(policy.requestTimeoutMs) });
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+      return res;
+    };
+    try {
+      let origin = log.origin;
+      if (!origin) {
+        const d = (await (await get("/.well-known/opt-out-registry")).json()) as { log?: { origin?: unknown } };
+        if (typeof d.log?.origin !== "string") throw new Error("the peer's descriptor names no log origin");
+        origin = d.log.origin;
+      }
+      const outcome = await auditCheckpoint({
+        note: await (await get("/log/checkpoint")).text(),
+        origin,
+        verifier: ed25519Verifier(origin, decodeEd25519PublicMultikey(peer.publicKey)),
+        previous: log.checkpoint,
+        consistency: async (from, to) => {
+          const body = (await (await get(`/v1/log/consistency?from=${from}&to=${to}`)).json()) as { proof?: unknown };
+          if (!Array.isArray(body.proof)) throw new Error("no proof in the answer");
+          return body.proof.map((h) => (typeof h === "string" ? decodeBase64(h) : null) ?? new Uint8Array());
+        },
+      });
+      if (outcome.ok) {
+        log.origin = origin;
+        log.checkpoint = outcome.checkpoint;
+        log.lastError = null;
+      } else {
+        log.lastError = outcome.reason;
+        if (outcome.checkpoint) log.inconsistent ??= { reason: outcome.reason, at: now, note: outcome.checkpoint.note };
+      }
+    } catch (e) {
+      log.lastError = `log: ${(e as Error).message}`;
     }
   }
 

@@ -46,6 +46,17 @@ const LinkStateSchema = z
     next_pull: z.string().nullable(),
     dead_letter: z.boolean().describe("Pushing stopped after too many failures; POST …/replay resumes it"),
     dead_lettered_at: z.string().nullable(),
+    log: z
+      .object({
+        origin: z.string().nullable(),
+        size: z.number().int().nullable().describe("Tree size of the peer's latest consistent checkpoint"),
+        root: z.string().nullable(),
+        last_check: z.string().nullable(),
+        last_error: z.string().nullable(),
+        rewrote_history: z.boolean().describe("The peer signed a checkpoint that does not extend one it showed before"),
+        inconsistency: z.object({ reason: z.string(), at: z.string(), note: z.string() }).nullable(),
+      })
+      .describe("The peer's transparency log as watched from here"),
   })
   .meta({ id: "PeerLinkState" });
 
@@ -82,6 +93,15 @@ function view(p: PeerRow, s: LinkState, localMax: number) {
       next_pull: iso(s.nextPull),
       dead_letter: s.deadLetter,
       dead_lettered_at: s.deadLetteredAt,
+      log: {
+        origin: s.peerLog.origin,
+        size: s.peerLog.checkpoint?.size ?? null,
+        root: s.peerLog.checkpoint?.root ?? null,
+        last_check: s.peerLog.lastCheck,
+        last_error: s.peerLog.lastError,
+        rewrote_history: s.peerLog.inconsistent !== null,
+        inconsistency: s.peerLog.inconsistent,
+      },
     },
   };
 }
