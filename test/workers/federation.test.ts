@@ -113,7 +113,7 @@ describe("operator routes /v1/peers", () => {
     const mine = list.body.peers.find((p: any) => p.name === "crud.test");
     expect(mine).toMatchObject({ url: "https://crud2.test", public_key: k2 });
     expect(Object.keys(mine.state).sort()).toEqual(
-      ["attempts", "backlog", "cursor", "dead_letter", "dead_lettered_at", "last_error", "last_error_at", "last_pull", "last_pull_error", "last_refusal", "last_success", "next_pull", "next_retry", "pulled", "pulled_after", "pushed", "refused"].sort(),
+      ["attempts", "backlog", "cursor", "dead_letter", "dead_lettered_at", "last_error", "last_error_at", "last_pull", "last_pull_error", "last_refusal", "last_success", "log", "next_pull", "next_retry", "pulled", "pulled_after", "pushed", "refused"].sort(),
     );
     expect(mine.state.backlog).toBe(list.body.local_max_seq - mine.state.cursor);
     expect((await op("POST", "/v1/peers/crud.test/replay")).status).toBe(200);
