@@ -10,7 +10,8 @@
  *
  * Freshness: the version is re-read at most once per `freshnessMs` (default 1 s), on the request
  * that finds it older than that; a request carrying a D1 bookmark, or any request after a write
- * passed through this isolate (markRegistryChanged), re-reads it first. New rules are loaded
+ * passed through this isolate (markChanged), re-reads it first; a request with a bookmark does not
+ * use the filter at all. New rules are loaded
  * incrementally by url_rules rowid (the table is append-only); rules whose declaration was revoked
  * or superseded stay in the filter until the next full build and only cost a query (the SQL
  * checks the status). A change is therefore visible to lookups everywhere within freshnessMs
@@ -63,7 +64,9 @@ export class DeclaredUrls {
   private delta = new DeltaKeys();
   /** The last url_rules row seen (rowid and identity), to load only what came after it. */
   private mark: { rowid: number; ident: string } | null = null;
-  private pending: Promise<void> | null = null;
+  private loading = false;
+  /** The load in flight is the one that brings in a write made through this isolate. */
+  private catchingUp = false;
   /** Counters for the benchmark and for tests. */
   readonly stats = { versionChecks: 0, fullBuilds: 0, incrementalLoads: 0 };
 
@@ -72,15 +75,32 @@ export class DeclaredUrls {
     this.changed = true;
   }
 
-  /** Brings version and filter up to date if they are older than `freshnessMs` (or `force`). */
-  async refresh(db: Reader, freshnessMs: number, force = false): Promise<void> {
-    const now = Date.now();
-    if (!force && !this.changed && this.filter && now - this.checkedAt < freshnessMs) return;
-    if (!this.pending) {
-      this.changed = false;
-      this.pending = this.load(db).finally(() => (this.pending = null));
+  /**
+   * Brings version and filter up to date if they are older than `freshnessMs`, and says whether
+   * this request may trust `mayCover`. A request never waits on another request's load: Workers
+   * forbid one request to use I/O started by another ("Cannot perform I/O on behalf of a different
+   * request", seen in the benchmark as 500s). So while one request loads, the others use the
+   * current filter, unless there is none yet or a write through this isolate is not in it: then
+   * they answer from D1 (false).
+   */
+  async refresh(db: Reader, freshnessMs: number): Promise<boolean> {
+    if (this.loading) return this.filter !== null && !this.changed && !this.catchingUp;
+    if (!this.changed && this.filter && Date.now() - this.checkedAt < freshnessMs) return true;
+    this.loading = true;
+    const changed = this.changed;
+    this.changed = false;
+    this.catchingUp = changed;
+    try {
+      await this.load(db);
+      return true;
+    } catch (e) {
+      if (changed) this.changed = true;
+      console.error("URL filter refresh failed; answering from D1", e);
+      return false;
+    } finally {
+      this.loading = false;
+      this.catchingUp = false;
     }
-    await this.pending;
   }
 
   /** Whether some rule may cover the URL (false: certainly none does). */

@@ -70,7 +70,7 @@ export interface LookupOptions {
   filter: boolean;
   /** How old the isolate's registry version may be before it is re-read, in ms. */
   freshnessMs: number;
-  /** Re-read the version first (the client sent a bookmark: it expects its own writes). */
+  /** The client sent a bookmark: it expects its own writes, so the filter is not used. */
   forceFresh?: boolean;
 }
 
@@ -95,9 +95,10 @@ export function parseLookupUrl(url: string, pointer: (string | number)[]): Parse
 /** Looks up many URLs in order; a bad URL gets its own error and does not spoil the others. */
 export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number) => (string | number)[], opts: LookupOptions): Promise<UrlLookup[]> {
   const parsed = urls.map((url, i) => parseLookupUrl(url, pointer(i)));
-  if (opts.filter) await declaredUrls.refresh(db, opts.freshnessMs, opts.forceFresh);
+  // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
+  const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs));
   const toQuery: ParsedUrl[] = [];
-  for (const p of parsed) if ("normalized" in p && (!opts.filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
+  for (const p of parsed) if ("normalized" in p && (!filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
   const rules = await queryRules(db, toQuery);
   let next = 0;
   return parsed.map((p) => {

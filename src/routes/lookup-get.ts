@@ -49,12 +49,13 @@ export function lookupGet(app: App) {
       const cfg = speedConfig(c.env);
       const session = readSession(c);
       let result: UrlLookup;
-      if (cfg.urlFilter) await declaredUrls.refresh(session.db, cfg.freshnessMs, session.bookmarked);
-      if (cfg.urlFilter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
+      // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
+      const filter = cfg.urlFilter && !session.bookmarked && (await declaredUrls.refresh(session.db, cfg.freshnessMs));
+      if (filter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
         // Certainly not declared (the filter has no false negatives): no storage touched.
         result = answer(parsed.url, parsed.normalized, []);
       } else {
-        result = await cachedLookup(c, cfg.lookupCache && cfg.urlFilter, parsed, async () => {
+        result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
           const [rules] = await queryRules(session.db, [parsed]);
           return answer(parsed.url, parsed.normalized, rules!);
         });

@@ -24,8 +24,9 @@ export class D1SimilarityIndex implements SimilarityIndex {
 
   async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
     if (this.options.memory ?? true) {
-      await memoryUnitIndex.refresh(this.db);
-      return memoryUnitIndex.search(this.db, queries, maxDistance);
+      if (await memoryUnitIndex.refresh(this.db)) return memoryUnitIndex.search(this.db, queries, maxDistance);
+      const hits = await memoryUnitIndex.searchWithTail(this.db, queries, maxDistance);
+      if (hits) return hits;
     }
     const radius = bandRadii(maxDistance);
     const statements = queries.map((q) => this.statement(q, radius));

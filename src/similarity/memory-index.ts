@@ -143,7 +143,7 @@ class TypeIndex {
 export class MemoryUnitIndex {
   private types = new Map<string, TypeIndex>();
   private mark: { rowid: number; ident: string } | null = null;
-  private pending: Promise<void> | null = null;
+  private loading = false;
   private units = 0;
   readonly stats = { fullLoads: 0, incrementalLoads: 0 };
 
@@ -151,10 +151,45 @@ export class MemoryUnitIndex {
     return this.units;
   }
 
-  /** Loads what D1 has that this index has not; a table that changed under it is reloaded whole. */
-  async refresh(db: Reader): Promise<void> {
-    if (!this.pending) this.pending = this.load(db).finally(() => (this.pending = null));
-    await this.pending;
+  /**
+   * Loads what D1 has that this index has not; a table that changed under it is reloaded whole.
+   * Returns false when another request is loading: a request never waits on another's I/O
+   * (Workers forbid it), so the caller covers the gap itself (searchWithTail).
+   */
+  async refresh(db: Reader): Promise<boolean> {
+    if (this.loading) return false;
+    this.loading = true;
+    try {
+      await this.load(db);
+      return true;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** The last rowid the index holds (−1: none). */
+  get loadedRowid(): number {
+    return this.mark?.rowid ?? -1;
+  }
+
+  /**
+   * While another request loads: search what is loaded up to a fixed rowid, and check the rows after
+   * it here, from D1. Null when that tail is too long (a cold or reloading index): use SQL instead.
+   */
+  async searchWithTail(db: Reader, queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][] | null> {
+    const upTo = this.loadedRowid;
+    if (upTo < 0) return null;
+    const TAIL = 50_000;
+    const { results: tail } = await db
+      .prepare("SELECT rowid, seq, unit_type, code, body_hex FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+      .bind(upTo, TAIL + 1)
+      .all<{ rowid: number; seq: number; unit_type: string; code: string; body_hex: string }>();
+    if (tail.length > TAIL) return null;
+    const hits = await this.search(db, queries, maxDistance, upTo);
+    return hits.map((h, k) => {
+      const q = queries[k]!;
+      return [...h, ...verify(q, tail.filter((r) => r.unit_type === q.unitType), maxDistance)];
+    });
   }
 
   private async load(db: Reader): Promise<void> {
@@ -197,7 +232,7 @@ export class MemoryUnitIndex {
   }
 
   /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */
-  async search(db: Reader, queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+  async search(db: Reader, queries: UnitQuery[], maxDistance: number, upToRowid = Infinity): Promise<UnitHit[][]> {
     const masks = bandRadii(maxDistance).map(bandMasks);
     const candidates: number[][] = [];
     const rowids: number[] = [];
@@ -211,7 +246,7 @@ export class MemoryUnitIndex {
       const qhi = ((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0);
       const qlo = ((b[4] ?? 0) << 24) | ((b[5] ?? 0) << 16) | ((b[6] ?? 0) << 8) | (b[7] ?? 0);
       const found = t.search(qhi | 0, qlo | 0, maxDistance, q.exact, masks);
-      const ids = found.map((i) => t.rowid[i]!);
+      const ids = found.map((i) => t.rowid[i]!).filter((r) => r <= upToRowid);
       candidates.push(ids);
       rowids.push(...ids);
     }

@@ -14,6 +14,7 @@ import { lookupUrls, queryRules, URLS_PER_STATEMENT } from "../../src/flows/look
 import { encodeUnit, MainType } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";
+import { memoryUnitIndex } from "../../src/similarity/memory-index";
 import type { UnitQuery } from "../../src/similarity/similarity-index";
 import { BASE, declaration, flipBits, get, newKey, post, randomBody } from "./helpers";
 
@@ -55,7 +56,7 @@ describe("URL key filter and batch chunking", () => {
 
   it("the filter answers undeclared URLs without storage, and never hides a declared one", async () => {
     await register({ urls: ["https://filtered.example/photos/*"] });
-    await declaredUrls.refresh(env.DB, 0, true);
+    await declaredUrls.refresh(env.DB, 0);
     const covered = normalizeUrl("https://filtered.example/photos/2024/x.jpg");
     expect(declaredUrls.mayCover(matchKey(covered), hostOfNormalized(covered))).toBe(true);
     let misses = 0;
@@ -67,11 +68,11 @@ describe("URL key filter and batch chunking", () => {
   });
 
   it("sees rules written behind its back once the freshness bound passes, or at once with a bookmark", async () => {
-    await declaredUrls.refresh(env.DB, 0, true);
+    await declaredUrls.refresh(env.DB, 0);
     // A rule added directly in D1 (as a peer's delivery or another isolate's write would be, unseen here).
     const { id } = await register({ urls: ["https://sidechannel.example/seed"] });
     const seq = (await env.DB.prepare("SELECT seq FROM declarations WHERE id = ?1").bind(id).first<{ seq: number }>())!.seq;
-    await declaredUrls.refresh(env.DB, 0, true);
+    await declaredUrls.refresh(env.DB, 0);
     await env.DB.prepare("INSERT INTO url_rules (seq, kind, pattern, host, key, verification) VALUES (?1, 'prefix', 'https://sidechannel.example/late/*', 'sidechannel.example', 'sidechannel.example/late/', 'self-asserted')").bind(seq).run();
     const late = normalizeUrl("https://sidechannel.example/late/file");
     await declaredUrls.refresh(env.DB, 0); // the freshness bound has passed: re-read
@@ -86,12 +87,12 @@ describe("URL key filter and batch chunking", () => {
     const { id } = await register({ urls: ["https://revoked.example/art/*"] });
     const url = "/v1/lookup?url=" + encodeURIComponent("https://revoked.example/art/1.jpg");
     expect((await get(url)).body.opted_out).toBe(true);
-    await declaredUrls.refresh(env.DB, 0, true);
+    await declaredUrls.refresh(env.DB, 0);
     const before = versionTag(declaredUrls.version!);
     const revoke = await post("/v1/declarations", await declaration(key, { intent: "revoke", supersedes: id, preferences: undefined }));
     expect(revoke.status).toBe(201);
     expect((await get(url)).body).toMatchObject({ opted_out: false, declarations: [] });
-    await declaredUrls.refresh(env.DB, 0, true);
+    await declaredUrls.refresh(env.DB, 0);
     expect(versionTag(declaredUrls.version!)).not.toBe(before);
   });
 
@@ -150,5 +151,26 @@ describe("in-memory band index", () => {
       expect(m, `d=${d}`).toEqual(s);
     }
     expect((await memory.search(q, 15))[0]!.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("while another request loads, a search covers the rows after the loaded ones from D1", async () => {
+    const body = randomBody();
+    const q: UnitQuery[] = [{ unitType: "CONTENT-IMAGE-V0", body, exact: false }];
+    await new D1SimilarityIndex(env.DB).search(q, DEFAULT_MAX_DISTANCE); // loaded up to now
+    await register({ iscc: encodeUnit(MainType.CONTENT, 1, 0, 64, flipBits(body, [3, 17, 40])) });
+    // as a request that finds another one loading would: no refresh, the tail read here
+    const hits = await memoryUnitIndex.searchWithTail(env.DB, q, DEFAULT_MAX_DISTANCE);
+    expect(hits![0]!.map((h) => h.distance)).toEqual([3]);
+    const sql = await new D1SimilarityIndex(env.DB, { memory: false }).search(q, DEFAULT_MAX_DISTANCE);
+    expect(hits).toEqual(sql);
+  });
+
+  it("a lookup that finds another request refreshing uses the current filter, or D1 when it has none", async () => {
+    await declaredUrls.refresh(env.DB, 0);
+    const [a, b] = await Promise.all([declaredUrls.refresh(env.DB, 0), declaredUrls.refresh(env.DB, 0)]);
+    expect(a && b).toBe(true); // the second used the filter already built
+    declaredUrls.markChanged();
+    const [c, d] = await Promise.all([declaredUrls.refresh(env.DB, 0), declaredUrls.refresh(env.DB, 0)]);
+    expect([c, d]).toEqual([true, false]); // a write is pending: the concurrent one must ask D1
   });
 });
