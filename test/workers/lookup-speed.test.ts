@@ -165,6 +165,22 @@ describe("in-memory band index", () => {
     expect(hits).toEqual(sql);
   });
 
+  it("re-reading an unchanged registry loads nothing; a new rule is loaded alone, not by a rebuild", async () => {
+    await declaredUrls.refresh(env.DB, 0);
+    const before = { ...declaredUrls.stats };
+    await declaredUrls.refresh(env.DB, 0);
+    await declaredUrls.refresh(env.DB, 0);
+    expect(declaredUrls.stats.fullBuilds).toBe(before.fullBuilds);
+    expect(declaredUrls.stats.incrementalLoads).toBe(before.incrementalLoads);
+    expect(declaredUrls.stats.versionChecks).toBe(before.versionChecks + 2);
+    await register({ urls: ["https://incremental.example/new/*"] });
+    await declaredUrls.refresh(env.DB, 0);
+    expect(declaredUrls.stats.fullBuilds).toBe(before.fullBuilds);
+    expect(declaredUrls.stats.incrementalLoads).toBe(before.incrementalLoads + 1);
+    const u = normalizeUrl("https://incremental.example/new/x");
+    expect(declaredUrls.mayCover(matchKey(u), hostOfNormalized(u))).toBe(true);
+  });
+
   it("a lookup that finds another request refreshing uses the current filter, or D1 when it has none", async () => {
     await declaredUrls.refresh(env.DB, 0);
     const [a, b] = await Promise.all([declaredUrls.refresh(env.DB, 0), declaredUrls.refresh(env.DB, 0)]);
