@@ -125,13 +125,21 @@ export function hashKeyPair(key: string): [number, number] {
  * probeFilterKeys, hashing the shared prefix of the "p" keys once.
  */
 export function probeUrl(has: (a: number, b: number) => boolean, matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): boolean {
-  hashKey("x" + matchKey);
-  if (has(hashA, hashB)) return true;
+  // Keys are hashed from ranges of the URL, tag byte first, without building the key strings.
+  if (hashRange(0x78 /* x */, matchKey, 0, matchKey.length) && has(hashA, hashB)) return true;
   const a = authorityLength(matchKey);
   const last = Math.min(probeChars, matchKey.length - a);
-  hashKey("a" + matchKey.slice(0, a));
-  if (has(hashA, hashB)) return probePrefixes(has, matchKey, a, last) || probeHosts(has, host);
+  if (hashRange(0x61 /* a */, matchKey, 0, a) && has(hashA, hashB)) return probePrefixes(has, matchKey, a, last) || probeHosts(has, host);
   return probeHosts(has, host);
+}
+
+/** Hashes tag + s[from, to) into hashA/hashB, as hashKey(tag + s.slice(from, to)) would. */
+function hashRange(tag: number, s: string, from: number, to: number): boolean {
+  start();
+  byte(tag);
+  if (!ascii(s, from, to)) hashKey(String.fromCharCode(tag) + s.slice(from, to));
+  else finish();
+  return true;
 }
 
 function probePrefixes(has: (a: number, b: number) => boolean, matchKey: string, a: number, last: number): boolean {
@@ -163,11 +171,25 @@ function probePrefixes(has: (a: number, b: number) => boolean, matchKey: string,
 }
 
 function probeHosts(has: (a: number, b: number) => boolean, host: string): boolean {
-  for (const h of hostLookupKeys(host)) {
-    hashKey("h" + h);
-    if (has(hashA, hashB)) return true;
+  // The keys of hostLookupKeys(host), hashed in place: the host, then each parent domain with at
+  // least two labels (a.b.example.com → b.example.com → example.com).
+  const h = host.endsWith(".") ? host.slice(0, -1) : host;
+  const lastDot = h.lastIndexOf(".");
+  if (h.startsWith("[") || lastDot === -1 || /^\d+\.\d+\.\d+\.\d+$/.test(h)) {
+    for (const k of hostLookupKeys(host)) {
+      hashKey("h" + k);
+      if (has(hashA, hashB)) return true;
+    }
+    return false;
   }
-  return false;
+  let from = 0;
+  for (;;) {
+    hashRange(0x68 /* h */, h, from, h.length);
+    if (has(hashA, hashB)) return true;
+    const dot = h.indexOf(".", from);
+    if (dot === -1 || dot >= lastDot) return false;
+    from = dot + 1;
+  }
 }
 
 function isAscii(s: string, to: number): boolean {
