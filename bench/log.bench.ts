@@ -8,7 +8,7 @@
  */
 import { encodeEd25519SecretMultikey } from "../src/domain/multikey";
 import { generateKeypair, signJson } from "../src/domain/iscc-sig";
-import { decodeBase64 } from "../src/log/base64";
+import { decodeBase64 } from "../src/encoding/base64";
 import { parseCheckpoint } from "../src/log/checkpoint";
 import { checkRecord } from "../src/log/merkle";
 import { startLocalRegistry } from "../scripts/local-registry";

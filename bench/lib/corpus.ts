@@ -9,8 +9,8 @@
 import { prepareDeclaration, type PreparedDeclaration } from "../../src/domain/declaration";
 import type { Declaration } from "../../src/domain/declaration-schema";
 import { createPrivateKey, sign as nodeSign, type KeyObject } from "node:crypto";
-import { base58btcEncode } from "../../src/domain/base58";
-import { canonicalBytes } from "../../src/domain/canonical-json";
+import { base58btcEncode } from "../../src/encoding/base58";
+import { canonicalBytes } from "../../src/encoding/canonical-json";
 import { ISCC_SIG_VERSION, keypairFromSecret, type Keypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType, parseIsccIdV1 } from "../../src/iscc/index";

@@ -7,7 +7,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { decodeEd25519PublicMultikey } from "../domain/multikey";
-import { decodeBase64 } from "../log/base64";
+import { decodeBase64 } from "../encoding/base64";
 import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
 import { verifyDeclarationChain, type ChainStep } from "../log/declaration-chain";
 import { ed25519Verifier } from "../log/note";

@@ -2,7 +2,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { decompose, IsccError, MainType, parseIsccIdV1 } from "../iscc/index";
 import { bandsOf, type Bands } from "../similarity/bands";
-import { canonicalize } from "./canonical-json";
+import { canonicalize } from "../encoding/canonical-json";
 import { DeclarationSchema, type Declaration } from "./declaration-schema";
 import { hostIsWithin } from "./did-web";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";

@@ -26,8 +26,8 @@
  * for the caller to resolve.
  */
 import * as ed from "@noble/ed25519";
-import { base58btcDecode, base58btcEncode } from "./base58.js";
-import { canonicalBytes, CanonicalJsonError } from "./canonical-json.js";
+import { base58btcDecode, base58btcEncode } from "../encoding/base58.js";
+import { canonicalBytes, CanonicalJsonError } from "../encoding/canonical-json.js";
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import {
   decodeEd25519PublicMultikey,

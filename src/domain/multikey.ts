@@ -4,7 +4,7 @@
  *   public:  0xed 0x01 (ed25519-pub, 0xed)    → "z6Mk…"
  *   secret:  0x80 0x26 (ed25519-priv, 0x1300) → "z3u2…"
  */
-import { base58btcDecode, base58btcEncode, Base58Error } from "./base58.js";
+import { base58btcDecode, base58btcEncode, Base58Error } from "../encoding/base58.js";
 
 export const ED25519_PUB_PREFIX = Uint8Array.of(0xed, 0x01);
 export const ED25519_PRIV_PREFIX = Uint8Array.of(0x80, 0x26);

@@ -14,6 +14,7 @@
  * Ed25519 implementation accepts too.
  */
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
+import { decodeBase64, encodeBase64 } from "../encoding/base64";
 
 export const WEBHOOK_SIGNATURE_VERSION = "v1a";
 /** Standard Webhooks' recommended tolerance: five minutes either way. */
@@ -53,7 +54,7 @@ export async function signWebhook(m: WebhookMessage, secretKey: Uint8Array): Pro
   return {
     "webhook-id": m.id,
     "webhook-timestamp": String(m.timestamp),
-    "webhook-signature": `${WEBHOOK_SIGNATURE_VERSION},${toBase64(sig)}`,
+    "webhook-signature": `${WEBHOOK_SIGNATURE_VERSION},${encodeBase64(sig)}`,
   };
 }
 
@@ -86,24 +87,9 @@ export async function verifyWebhook(
   const message = { id, timestamp, body };
   const content = signedContent(message);
   for (const c of candidates) {
-    const sig = fromBase64(c);
+    const sig = decodeBase64(c);
     if (!sig || sig.length !== 64) continue;
     if (await ed25519Verify(sig, content, publicKey)) return message;
   }
   throw new WebhookSignatureError("bad-signature", "no webhook-signature verifies with the sender's key over id.timestamp.body");
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s);
-}
-
-function fromBase64(s: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) return null;
-  try {
-    return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
-  } catch {
-    return null;
-  }
 }

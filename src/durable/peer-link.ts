@@ -4,7 +4,7 @@ import { decodeEd25519PublicMultikey } from "../domain/multikey";
 import { signWebhook } from "../domain/webhook-signature";
 import type { Env } from "../env";
 import { receiveDelivered } from "../flows/receive-declarations";
-import { decodeBase64 } from "../log/base64";
+import { decodeBase64 } from "../encoding/base64";
 import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
 import { ed25519Verifier } from "../log/note";
 import { registryIdentity, type RegistryIdentity } from "../registry-identity";

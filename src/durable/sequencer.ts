@@ -7,7 +7,7 @@ import { signJson } from "../domain/iscc-sig";
 import type { Env } from "../env";
 import { genIsccIdV1, MainType, parseIsccIdV1 } from "../iscc/index";
 import { registryIdentity } from "../registry-identity";
-import { encodeBase64 } from "../log/base64";
+import { encodeBase64 } from "../encoding/base64";
 import { logEntry } from "../log/entry";
 import { similarityIndex } from "../similarity/select-index";
 import { pokePeers } from "./peer-link";

@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { z } from "zod";
-import { canonicalize } from "../domain/canonical-json";
+import { canonicalize } from "../encoding/canonical-json";
 import { issuesToFieldErrors, jsonPointer } from "../domain/field-error";
 import { SignatureError, verifyJson } from "../domain/iscc-sig";
 import { decodeEd25519PublicMultikey } from "../domain/multikey";

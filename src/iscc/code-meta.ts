@@ -1,10 +1,11 @@
 import { blake3 } from "./blake3.js";
 import { encodeUnit } from "./codec.js";
-import { decodeDataUrl, encodeBase64 } from "./data-url.js";
+import { encodeBase64 } from "../encoding/base64.js";
+import { decodeDataUrl } from "./data-url.js";
 import { IsccError } from "./errors.js";
 import { MainType, ST_NONE } from "./header.js";
 import { toHex } from "./hex.js";
-import { canonicalJson } from "./jcs.js";
+import { canonicalize, CanonicalJsonError } from "../encoding/canonical-json.js";
 import { simhash } from "./simhash.js";
 import { pyStrip, textClean, textCollapse, textRemoveNewlines, textTrim, utf8WithOffsets } from "./text.js";
 
@@ -83,7 +84,12 @@ export function genMetaCodeV0(
       payload = decodeDataUrl(meta);
       metaValue = meta;
     } else if (meta !== null && typeof meta === "object" && !Array.isArray(meta)) {
-      payload = encoder.encode(canonicalJson(meta));
+      try {
+        payload = encoder.encode(canonicalize(meta));
+      } catch (e) {
+        if (e instanceof CanonicalJsonError) throw new IsccError(`metadata is not canonicalizable JSON: ${e.message}`);
+        throw e;
+      }
       const mediaType = "@context" in meta ? "application/ld+json" : "application/json";
       metaValue = `data:${mediaType};base64,${encodeBase64(payload)}`;
     } else {

@@ -49,14 +49,3 @@ export function decodeBase64(text: string): Uint8Array {
   }
   return out.subarray(0, j);
 }
-
-export function encodeBase64(data: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < data.length; i += 3) {
-    const n = (data[i]! << 16) | ((data[i + 1] ?? 0) << 8) | (data[i + 2] ?? 0);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]!;
-    out += i + 1 < data.length ? B64[(n >> 6) & 63]! : "=";
-    out += i + 2 < data.length ? B64[n & 63]! : "=";
-  }
-  return out;
-}

@@ -26,7 +26,7 @@ export { genMixedCodeV0, softHashCodesV0 } from "./code-mixed.js";
 export { genDataCodeV0, DataHasher } from "./code-data.js";
 export { genInstanceCodeV0, InstanceHasher } from "./code-instance.js";
 export { textClean, textCollapse, textTrim, textRemoveNewlines } from "./text.js";
-export { canonicalJson } from "./jcs.js";
+export { canonicalize as canonicalJson } from "../encoding/canonical-json.js";
 export { imagePixelsFromRgba, exifTranspose, resizeBicubicGray, type RgbaImage, type NormalizeOptions } from "./image-normalize.js";
 export { exifOrientation, jpegExif, pngExif } from "./exif-orientation.js";
 export { enableWasmBlake3, enableNativeBlake3, enableFastBlake3 } from "./blake3.js";

@@ -4,7 +4,7 @@
  * that shrinks, changes its root at the same size, or cannot prove consistency has rewritten its
  * history. Used by the `optout audit` command and by registries watching their peers.
  */
-import { decodeBase64, encodeBase64 } from "./base64";
+import { decodeBase64, encodeBase64 } from "../encoding/base64";
 import { verifyCheckpoint } from "./checkpoint";
 import { checkTree } from "./merkle";
 import type { NoteVerifier } from "./note";

@@ -4,7 +4,7 @@
  * The body of the signed note is the origin line, the tree size in decimal, the base64 root hash,
  * then optional non-empty extension lines, each line ending in a newline.
  */
-import { decodeBase64, encodeBase64 } from "./base64";
+import { decodeBase64, encodeBase64 } from "../encoding/base64";
 import { HASH_SIZE } from "./merkle";
 import { openNote, signNote, type Note, type NoteSigner, type NoteVerifier } from "./note";
 

@@ -5,9 +5,9 @@
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { canonicalBytes } from "../domain/canonical-json";
+import { canonicalBytes } from "../encoding/canonical-json";
 import { verifyJson } from "../domain/iscc-sig";
-import { decodeBase64 } from "./base64";
+import { decodeBase64 } from "../encoding/base64";
 import { verifyCheckpoint } from "./checkpoint";
 import { logEntry } from "./entry";
 import { checkRecord, leafHash } from "./merkle";

@@ -1,4 +1,4 @@
-import { canonicalBytes } from "../domain/canonical-json";
+import { canonicalBytes } from "../encoding/canonical-json";
 
 /**
  * A log entry is the canonical (JCS) bytes of the signed declaration together with the receipt its

@@ -9,7 +9,7 @@
  */
 import * as ed from "@noble/ed25519";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { decodeBase64, encodeBase64 } from "./base64";
+import { decodeBase64, encodeBase64 } from "../encoding/base64";
 
 // The synchronous Ed25519 API needs a SHA-512; notes are signed inside synchronous sequencer code.
 ed.hashes.sha512 = sha512;

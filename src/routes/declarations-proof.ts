@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { encodeBase64 } from "../log/base64";
+import { encodeBase64 } from "../encoding/base64";
 import { logEntry } from "../log/entry";
 import { leafHash } from "../log/merkle";
 import { sequencer } from "../flows/register-declarations";

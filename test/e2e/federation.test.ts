@@ -11,7 +11,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalize } from "../../src/domain/canonical-json";
+import { canonicalize } from "../../src/encoding/canonical-json";
 import { generateKeypair, keypairFromSecret, signJson, type Keypair } from "../../src/domain/iscc-sig";
 import { signWebhook } from "../../src/domain/webhook-signature";
 import { genIsccIdV1 } from "../../src/iscc/index";

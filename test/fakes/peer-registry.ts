@@ -7,7 +7,7 @@
  */
 import { keypairFromSecret } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
-import { encodeBase64 } from "../../src/log/base64";
+import { encodeBase64 } from "../../src/encoding/base64";
 import { signCheckpoint } from "../../src/log/checkpoint";
 import { leafHash, proveTree, storedHashCount, storedHashesForRecord, treeHash } from "../../src/log/merkle";
 import { ed25519Signer } from "../../src/log/note";

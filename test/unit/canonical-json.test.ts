@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { canonicalBytes, canonicalize, CanonicalJsonError } from "../../src/domain/canonical-json";
+import { canonicalBytes, canonicalize, CanonicalJsonError } from "../../src/encoding/canonical-json";
 
 function f64(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createPrivateKey, createPublicKey, sign as osslSign, verify as osslVerify, type KeyObject } from "node:crypto";
-import { base58btcDecode, base58btcEncode } from "../../src/domain/base58";
-import { canonicalBytes } from "../../src/domain/canonical-json";
+import { base58btcDecode, base58btcEncode } from "../../src/encoding/base58";
+import { canonicalBytes } from "../../src/encoding/canonical-json";
 import { decodeEd25519SecretMultikey, encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import {
   generateKeypair,

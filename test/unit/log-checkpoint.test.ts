@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64 } from "../../src/log/base64.js";
+import { decodeBase64 } from "../../src/encoding/base64";
 import { CheckpointError, formatCheckpoint, parseCheckpoint, signCheckpoint, verifyCheckpoint } from "../../src/log/checkpoint.js";
 import { leafHash } from "../../src/log/merkle.js";
 import {

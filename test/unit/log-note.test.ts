@@ -1,6 +1,6 @@
 import * as ed from "@noble/ed25519";
 import { describe, expect, it } from "vitest";
-import { decodeBase64, encodeBase64 } from "../../src/log/base64.js";
+import { decodeBase64, encodeBase64 } from "../../src/encoding/base64";
 import {
   ed25519KeyId,
   ed25519Signer,

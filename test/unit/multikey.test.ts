@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import { base58btcDecode, base58btcEncode, Base58Error } from "../../src/domain/base58";
+import { base58btcDecode, base58btcEncode, Base58Error } from "../../src/encoding/base58";
 import {
   decodeEd25519PublicMultikey,
   decodeEd25519SecretMultikey,

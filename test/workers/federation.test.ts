@@ -2,7 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { canonicalize } from "../../src/domain/canonical-json";
+import { canonicalize } from "../../src/encoding/canonical-json";
 import { signJson, type Keypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { signWebhook } from "../../src/domain/webhook-signature";

@@ -1,7 +1,7 @@
 import { env, evictDurableObject, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { decodeEd25519PublicMultikey } from "../../src/domain/multikey";
-import { decodeBase64 } from "../../src/log/base64";
+import { decodeBase64 } from "../../src/encoding/base64";
 import { logEntry } from "../../src/log/entry";
 import { checkRecord, checkTree, leafHash, nodeHash } from "../../src/log/merkle";
 import { decodeEntryBundle } from "../../src/log/tiles";
