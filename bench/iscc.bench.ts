@@ -25,18 +25,10 @@ import {
   enableWasmBlake3,
 } from "../src/iscc/index.js";
 import { xxh32 } from "../src/iscc/xxh32.js";
+import { xorshiftBytes } from "../test/support/seeded-random";
 
-function bytes(n: number, seed = 42): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const bytes = (n: number, seed = 42) => xorshiftBytes(n, seed);
+
 
 interface Timing {
   wall: number;

@@ -15,19 +15,9 @@ import { ISCC_SIG_VERSION, keypairFromSecret, type Keypair } from "../../src/dom
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType, parseIsccIdV1 } from "../../src/iscc/index";
 
-/** splitmix32: small, seeded, fast. */
-export function prng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  return { next, int: (n: number) => next() % n, bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff) };
-}
-export type Rng = ReturnType<typeof prng>;
+import { prng, type Rng } from "../../test/support/seeded-random";
+
+export { prng, type Rng };
 
 export const HOSTS = 10_000;
 export const PREFIXES_PER_HOST = 10;

@@ -16,19 +16,10 @@ import { minhash, minhashWith } from "../../src/iscc/minhash.js";
 import { MINHASH_A, MINHASH_B } from "../../src/iscc/minhash-params.js";
 import { xxh32 } from "../../src/iscc/xxh32.js";
 import { cdcOffset, DATA_CDC } from "../../src/iscc/cdc.js";
+import { xorshiftBytes } from "../support/seeded-random";
 
-/** Deterministic pseudo-random bytes (xorshift) so large inputs need no fixture files. */
-function bytes(n: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const bytes = (n: number, seed = 1) => xorshiftBytes(n, seed);
+
 
 function pushInPieces<T extends { push(d: Uint8Array): unknown }>(h: T, data: Uint8Array, cuts: number[]): T {
   const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);

@@ -13,24 +13,7 @@ import { D1SimilarityIndex } from "../../src/similarity/d1-index";
 import type { IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "../../src/similarity/similarity-index";
 import { VECTORIZE_TOP_K, VectorizeSimilarityIndex } from "../../src/similarity/vectorize-index";
 import { FakeVectorize } from "../fakes/vectorize-fake";
-
-/** splitmix32: a small seeded PRNG, so the corpus is the same on every run. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  return {
-    next,
-    int: (n: number) => next() % n,
-    bytes: (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff),
-  };
-}
-type Rng = ReturnType<typeof prng>;
+import { prng, type Rng } from "../support/seeded-random";
 
 interface UnitType {
   name: string;
