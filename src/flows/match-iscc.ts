@@ -51,7 +51,10 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
 
   const perQuery = parsed.map(() => new Map<number, DeclarationMatch>());
   flat.forEach(({ q, unit }, k) => {
-    const found = [...hits[k]!, ...datahashHits[k]!];
+    // A declaration with both an ISCC-CODE and its datahash matches an instance unit twice; the
+    // unit match is the one reported, the datahash only adds declarations that have no ISCC.
+    const bySimilarity = new Set(hits[k]!.map((h) => h.seq));
+    const found = [...hits[k]!, ...datahashHits[k]!.filter((h) => !bySimilarity.has(h.seq))];
     for (const hit of found) {
       const row = rows.get(hit.seq);
       if (!row) continue;

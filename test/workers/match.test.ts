@@ -163,6 +163,15 @@ describe.each(backends)("matchIscc with the $name backend", ({ make }) => {
     expect(ok(miss).matches).toEqual([]);
   });
 
+  it("reports an instance unit once when the declaration has both the unit and its datahash", async () => {
+    const hash = randomBody(32);
+    const reg = await register({ iscc: instanceUnit(hash), datahash: "1e20" + hex(hash), preferences: { "train-ai": "n" } });
+    const [r] = await match([instanceUnit(hash)]);
+    const mine = ok(r).matches.filter((x) => x.declaration.id === reg.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.units).toHaveLength(1);
+  });
+
   it("does not match revoked declarations", async () => {
     const key = newKey();
     const body = randomBody();
