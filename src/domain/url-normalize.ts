@@ -40,7 +40,93 @@ function normalizeEscapes(s: string): string {
   });
 }
 
+/**
+ * Per ASCII code: 1 if the character may appear raw in a path or query of a URL already in normal
+ * form (WHATWG leaves it as is, and so do we): unreserved, sub-delims except "'", ":", "@", "/".
+ * Everything else ("%", "?", "#", "\\", quotes, brackets, controls, non-ASCII, …) sends the URL
+ * through the full normalizer.
+ */
+const PLAIN = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/") PLAIN[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether `input` is already its own normal form, proved by one scan without parsing: the common
+ * case for crawlers, which send URLs as they fetch them. Deliberately narrow; anything it does not
+ * recognise returns false and takes the WHATWG path, so this never decides a result differently
+ * (test/unit/url-fast-path.test.ts compares both on generated URLs). Accepts exactly:
+ *   "http://" or "https://", lower-case;
+ *   a host of non-empty labels of [a-z0-9-], none starting "xn--" (IDNA would validate it), the
+ *   last not starting with a digit (WHATWG would parse the host as IPv4), no port, no userinfo;
+ *   a path starting "/" of PLAIN characters and "%XX" escapes with upper-case hex of a character
+ *   that is not unreserved, with no "." or ".." segment (nor any segment starting ".." or "./");
+ *   optionally "?" and a non-empty query of the same characters and "?".
+ */
+export function isNormalForm(input: string): boolean {
+  let i: number;
+  if (input.startsWith("https://")) i = 8;
+  else if (input.startsWith("http://")) i = 7;
+  else return false;
+  const len = input.length;
+  // host
+  let labelStart = i;
+  for (;; i++) {
+    const c = i < len ? input.charCodeAt(i) : 0x2f;
+    if (c === 0x2e /* . */ || c === 0x2f /* / */) {
+      if (i === labelStart) return false; // empty label
+      if (input.charCodeAt(labelStart) === 0x78 && input.startsWith("xn--", labelStart)) return false;
+      if (c === 0x2f) {
+        const first = input.charCodeAt(labelStart);
+        if (first >= 0x30 && first <= 0x39) return false; // last label starts with a digit
+        break;
+      }
+      labelStart = i + 1;
+    } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
+  }
+  if (i >= len) return false; // no path: WHATWG adds "/"
+  // path, then query
+  let inQuery = false;
+  for (; i < len; i++) {
+    const c = input.charCodeAt(i);
+    if (c < 0x80 && PLAIN[c] === 1) {
+      // A segment starting with "." may be a dot segment ("/.", "/..", also as %2e, which is unreserved: rejected below).
+      if (c === 0x2f && !inQuery && input.charCodeAt(i + 1) === 0x2e) {
+        const d = input.charCodeAt(i + 2);
+        if (d !== d || d === 0x2f || d === 0x2e || d === 0x3f) return false; // NaN: end of input
+      }
+      continue;
+    }
+    if (c === 0x3f /* ? */) {
+      if (i === len - 1 && !inQuery) return false; // empty query: dropped
+      inQuery = true;
+      continue;
+    }
+    if (c === 0x25 /* % */) {
+      const h1 = input.charCodeAt(i + 1);
+      const h2 = input.charCodeAt(i + 2);
+      const v1 = h1 >= 0x30 && h1 <= 0x39 ? h1 - 0x30 : h1 >= 0x41 && h1 <= 0x46 ? h1 - 0x37 : -1;
+      const v2 = h2 >= 0x30 && h2 <= 0x39 ? h2 - 0x30 : h2 >= 0x41 && h2 <= 0x46 ? h2 - 0x37 : -1;
+      if (v1 < 0 || v2 < 0) return false;
+      const v = v1 * 16 + v2;
+      if (v < 0x80 && UNRESERVED_CODE[v] === 1) return false; // would be decoded
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+const UNRESERVED_CODE = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") UNRESERVED_CODE[c.charCodeAt(0)] = 1;
+
 export function normalizeUrl(input: string): string {
+  if (typeof input !== "string") throw new UrlError(String(input), "URL must be a string");
+  if (isNormalForm(input)) return input;
+  return normalizeUrlFull(input);
+}
+
+/** The full normalizer (WHATWG parse + our rules); normalizeUrl skips it for URLs already in normal form. */
+export function normalizeUrlFull(input: string): string {
   if (typeof input !== "string") throw new UrlError(String(input), "URL must be a string");
   let url: URL;
   try {

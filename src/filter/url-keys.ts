@@ -126,6 +126,98 @@ export function hashKeyPair(key: string): [number, number] {
  */
 export function probeUrl(has: (a: number, b: number) => boolean, matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): boolean {
   // Keys are hashed from ranges of the URL, tag byte first, without building the key strings.
+  // The common case (ASCII key, host at the start of it, not an IP literal) in one pass with the
+  // hash states in locals: "x", "a" and "p" share the authority's bytes.
+  const len = matchKey.length;
+  const hl = host.length;
+  // The host keys need an ASCII host that is not an IP literal (a host ending in a digit may be
+  // IPv4) and has no trailing dot; anything else takes the general path.
+  let lastDot = -1;
+  for (let k = 0; k < hl; k++) {
+    const c = host.charCodeAt(k);
+    if (c > 0x7f || c === 0x5b /* [ */) return probeUrlGeneral(has, matchKey, host, probeChars);
+    if (c === 0x2e) lastDot = k;
+  }
+  const end = hl === 0 ? 0 : host.charCodeAt(hl - 1);
+  if (end === 0 || end === 0x2e || (end >= 0x30 && end <= 0x39)) return probeUrlGeneral(has, matchKey, host, probeChars);
+  let x1 = X1, x2 = X2, a1 = A1, a2 = A2, p1 = P1, p2 = P2;
+  let i = 0;
+  for (; i < len; i++) {
+    const c = matchKey.charCodeAt(i);
+    if (c === 0x2f) break;
+    if (c > 0x7f) return probeUrlGeneral(has, matchKey, host, probeChars);
+    x1 = Math.imul(x1 ^ c, 0x01000193);
+    x2 = Math.imul(x2 ^ c, 0x5bd1e995);
+    x2 ^= x2 >>> 15;
+    a1 = Math.imul(a1 ^ c, 0x01000193);
+    a2 = Math.imul(a2 ^ c, 0x5bd1e995);
+    a2 ^= a2 >>> 15;
+    p1 = Math.imul(p1 ^ c, 0x01000193);
+    p2 = Math.imul(p2 ^ c, 0x5bd1e995);
+    p2 ^= p2 >>> 15;
+  }
+  const auth = i;
+  let ha = fmix32(a1 ^ (auth + 1));
+  if (has(ha, fmix32(a2 ^ Math.imul(auth + 1, 0x85ebca6b) ^ ha))) {
+    const last = auth + Math.min(probeChars, len - auth);
+    for (let j = auth; j < last; j++) {
+      const c = matchKey.charCodeAt(j);
+      if (c > 0x7f) return probeUrlGeneral(has, matchKey, host, probeChars);
+      p1 = Math.imul(p1 ^ c, 0x01000193);
+      p2 = Math.imul(p2 ^ c, 0x5bd1e995);
+      p2 ^= p2 >>> 15;
+      const pa = fmix32(p1 ^ (j + 2));
+      if (has(pa, fmix32(p2 ^ Math.imul(j + 2, 0x85ebca6b) ^ pa))) return true;
+    }
+  }
+  for (; i < len; i++) {
+    const c = matchKey.charCodeAt(i);
+    if (c > 0x7f) return probeUrlGeneral(has, matchKey, host, probeChars);
+    x1 = Math.imul(x1 ^ c, 0x01000193);
+    x2 = Math.imul(x2 ^ c, 0x5bd1e995);
+    x2 ^= x2 >>> 15;
+  }
+  ha = fmix32(x1 ^ (len + 1));
+  if (has(ha, fmix32(x2 ^ Math.imul(len + 1, 0x85ebca6b) ^ ha))) return true;
+  // Host keys: "h" + the host from each label start, down to two labels (as probeHosts).
+  if (lastDot <= 0) return hostKeyHit(has, host, 0, hl);
+  for (let from = 0; ; ) {
+    if (hostKeyHit(has, host, from, hl)) return true;
+    let dot = from;
+    while (host.charCodeAt(dot) !== 0x2e) dot++;
+    if (dot >= lastDot) return false;
+    from = dot + 1;
+  }
+}
+
+/** The "h" key of host[from, to) (ASCII), probed. */
+function hostKeyHit(has: (a: number, b: number) => boolean, host: string, from: number, to: number): boolean {
+  let k1 = H1, k2 = H2;
+  for (let i = from; i < to; i++) {
+    const c = host.charCodeAt(i);
+    k1 = Math.imul(k1 ^ c, 0x01000193);
+    k2 = Math.imul(k2 ^ c, 0x5bd1e995);
+    k2 ^= k2 >>> 15;
+  }
+  const n1 = to - from + 1;
+  const a = fmix32(k1 ^ n1);
+  return has(a, fmix32(k2 ^ Math.imul(n1, 0x85ebca6b) ^ a));
+}
+
+/** The hash state after the tag byte alone, for each tag. */
+function tagState(tag: number): [number, number] {
+  const s1 = Math.imul(0x811c9dc5 ^ tag, 0x01000193);
+  let s2 = Math.imul(0x9747b28c ^ tag, 0x5bd1e995);
+  s2 ^= s2 >>> 15;
+  return [s1, s2];
+}
+const [X1, X2] = tagState(0x78 /* x */);
+const [A1, A2] = tagState(0x61 /* a */);
+const [P1, P2] = tagState(0x70 /* p */);
+const [H1, H2] = tagState(0x68 /* h */);
+
+/** probeUrl for any input (non-ASCII keys, IP literals, a host not at the start of the key). */
+export function probeUrlGeneral(has: (a: number, b: number) => boolean, matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): boolean {
   if (hashRange(0x78 /* x */, matchKey, 0, matchKey.length) && has(hashA, hashB)) return true;
   const a = authorityLength(matchKey);
   const last = Math.min(probeChars, matchKey.length - a);

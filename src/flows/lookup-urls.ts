@@ -82,19 +82,20 @@ interface ParsedUrl {
 }
 
 /** Normalizes a URL for lookup, or says why it cannot be looked up. */
-export function parseLookupUrl(url: string, pointer: (string | number)[]): ParsedUrl | { url: string; error: FieldError } {
+export function parseLookupUrl(url: string, pointer: (string | number)[] | (() => (string | number)[])): ParsedUrl | { url: string; error: FieldError } {
   try {
     const normalized = normalizeUrl(url);
     return { url, normalized, key: matchKey(normalized), host: hostOfNormalized(normalized) };
   } catch (e) {
     if (!(e instanceof UrlError)) throw e;
-    return { url, error: { pointer: jsonPointer(pointer), detail: e.message } };
+    return { url, error: { pointer: jsonPointer(typeof pointer === "function" ? pointer() : pointer), detail: e.message } };
   }
 }
 
 /** Looks up many URLs in order; a bad URL gets its own error and does not spoil the others. */
 export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number) => (string | number)[], opts: LookupOptions): Promise<UrlLookup[]> {
-  const parsed = urls.map((url, i) => parseLookupUrl(url, pointer(i)));
+  // The pointer of a URL is built only for one that fails (no array per URL on the common path).
+  const parsed = urls.map((url, i) => parseLookupUrl(url, () => pointer(i)));
   // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
   const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs));
   const toQuery: ParsedUrl[] = [];
@@ -127,6 +128,29 @@ export async function queryRules(db: Reader, urls: { key: string; host: string }
 /** The preferences of a URL nothing covers: one shared value, since most answers are this one. */
 const NONE = Object.freeze(combinePreferences([]));
 const NONE_USAGE = contentUsageHeader(NONE);
+
+/** The JSON text of a not-declared answer after its url and normalized fields, written once. */
+const NONE_TAIL = `,"opted_out":false,"preferences":${JSON.stringify(NONE)},"content_usage":${JSON.stringify(NONE_USAGE)},"declarations":[]}`;
+
+/**
+ * `JSON.stringify({ results })`, byte for byte, without stringifying 10,000 objects: a
+ * not-declared answer (the shared NONE preferences, no declarations) is its two URLs plus the
+ * constant NONE_TAIL; any other result is stringified as usual.
+ */
+export function serializeLookups(results: readonly UrlLookup[]): string {
+  let out = '{"results":[';
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i]!;
+    if (i > 0) out += ",";
+    if ("error" in r || r.preferences !== NONE || r.declarations.length !== 0) {
+      out += JSON.stringify(r);
+      continue;
+    }
+    const url = JSON.stringify(r.url);
+    out += '{"url":' + url + ',"normalized":' + (r.normalized === r.url ? url : JSON.stringify(r.normalized)) + NONE_TAIL;
+  }
+  return out + "]}";
+}
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
   if (!rules.length) return { url, normalized, opted_out: false, preferences: NONE, content_usage: NONE_USAGE, declarations: [] };

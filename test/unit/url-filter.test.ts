@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BinaryFuse16, fmix32 } from "../../src/filter/binary-fuse";
-import { hashKeyPair, probeFilterKeys, probeUrl, ruleFilterKeys } from "../../src/filter/url-keys";
+import { hashKeyPair, probeFilterKeys, probeUrl, probeUrlGeneral, ruleFilterKeys } from "../../src/filter/url-keys";
 import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
 import { matchesUrl, parseUrlPattern } from "../../src/domain/url-pattern";
 
@@ -132,5 +132,36 @@ describe("URL rule keys", () => {
     expect(ruleFilterKeys(ruleOf("https://example.com/collections/2024/summer/*"))).toEqual(["aexample.com", "pexample.com/collections/202"]);
     expect(ruleFilterKeys(ruleOf("http://example.com:8080/x.jpg"))).toEqual(["xexample.com:8080/x.jpg"]);
     expect(ruleFilterKeys(ruleOf("https://*.example.com/*"))).toEqual(["hexample.com"]);
+  });
+});
+
+describe("probeUrl (one-pass hashing)", () => {
+  // Every key probeUrl hashes, recorded; the "a" key answers true so that the "p" keys are probed too.
+  function probedKeys(key: string, host: string, general = false): Set<string> {
+    const gate = hashKeyPair("a" + key.slice(0, key.indexOf("/") === -1 ? key.length : key.indexOf("/"))).join(",");
+    const seen = new Set<string>();
+    (general ? probeUrlGeneral : probeUrl)((a, b) => {
+      seen.add(`${a},${b}`);
+      return `${a},${b}` === gate;
+    }, key, host);
+    return seen;
+  }
+  const label = fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,6}$/), fc.constantFrom("1", "255", "xn--bcher-kva", "é", "日本"));
+  const host = fc.oneof(
+    fc.array(label, { minLength: 1, maxLength: 4 }).map((ls) => ls.join(".")),
+    fc.constantFrom("1.2.3.4", "[::1]", "localhost", "example.com.", ".com"),
+  );
+  const rest = fc.stringMatching(/^[a-zA-Z0-9/?=&.%é-]{0,30}$/);
+
+  it("hashes exactly the keys of probeFilterKeys, as the general path does, on generated URLs", () => {
+    fc.assert(
+      fc.property(host, fc.constantFrom("", ":8080"), rest, (h, port, r) => {
+        const key = `${h}${port}/${r}`;
+        const expected = new Set(probeFilterKeys(key, h).map((k) => hashKeyPair(k).join(",")));
+        expect(probedKeys(key, h)).toEqual(expected);
+        expect(probedKeys(key, h, true)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
