@@ -142,9 +142,13 @@ describe("three registries in a mesh", () => {
   it("apply a revoke delivered before its target, at every registry", async () => {
     const target = await asRegisteredByA(await declaration(declarant, { urls: ["https://early-revoke.example/"] }));
     const revoke = await asRegisteredByA(await declaration(declarant, { intent: "revoke", supersedes: target.receipt.id, preferences: undefined }));
-    // B hears of the revoke first, C of the target first; A (whose key signed both) hears from them
+    // B hears of the revoke first (nobody holds the target yet), C of the target; A (whose key signed
+    // both) hears from them. B may already have forwarded the revoke to C when the target reaches C,
+    // so C stores the target active or, correctly, revoked: only the converged state is fixed.
     expect((await webhook(B, [revoke])).body.results[0].outcome).toBe("created");
-    expect((await webhook(C, [target])).body.results[0]).toMatchObject({ outcome: "created", status: "active" });
+    const atC = (await webhook(C, [target])).body.results[0];
+    expect(atC.outcome).toBe("created");
+    expect(["active", "revoked"]).toContain(atC.status);
     const h = await converged([target.receipt.id, revoke.receipt.id]);
     expect(h[target.receipt.id]).toBe("revoked");
     expect(h[revoke.receipt.id]).toBe("active");
