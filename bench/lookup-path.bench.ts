@@ -11,25 +11,10 @@ import { BinaryFuse16 } from "../src/filter/binary-fuse";
 import { hashKeyPair, probeUrl, probeUrlGeneral, ruleFilterKeys } from "../src/filter/url-keys";
 import { parseUrlPattern } from "../src/domain/url-pattern";
 import { matchKey } from "../src/domain/url-normalize";
-import { HOSTS, hostName, prefixPath, prng } from "./lib/corpus";
+import { HOSTS, hostName, lookupUrls, prefixPath } from "./lib/corpus";
 
 const REPEAT = Number(process.env.REPEAT ?? 15);
 const N = 10_000;
-
-function lookupUrls(n: number, seed: number): string[] {
-  const rng = prng(seed);
-  const urls: string[] = [];
-  for (let j = 0; j < n; j++) {
-    const h = rng.int(HOSTS);
-    if (j % 100 === 37) {
-      let k = rng.int(10);
-      while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
-      urls.push(`https://${hostName(h)}${prefixPath(h, k)}img${rng.int(1e6)}.jpg`);
-    } else if (j % 2 === 0) urls.push(`https://${hostName(h)}/other/${rng.int(1e6)}.html`);
-    else urls.push(`https://www.unknown${rng.int(1e6)}.example/p/${rng.int(1e6)}`);
-  }
-  return urls;
-}
 
 // The filter of the corpus's URL rules: 10 prefixes per host (the bench's every-100th exact and
 // every-1,000th host rules change the probes of too few URLs to matter here).
@@ -47,7 +32,7 @@ for (let h = 0; h < HOSTS; h++)
 const filter = BinaryFuse16.build(Uint32Array.from(a), Uint32Array.from(b));
 const has = (x: number, y: number) => filter.has(x, y);
 
-const urls = lookupUrls(N, 0xb10);
+const { urls } = lookupUrls(N, 0xb10);
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)]!;
 
 function time(name: string, f: () => unknown): void {

@@ -12,7 +12,7 @@ import { verifyJson, keypairFromSecret, signJson } from "../src/domain/iscc-sig"
 import { encodeEd25519SecretMultikey } from "../src/domain/multikey";
 import { DEFAULT_MAX_DISTANCE } from "../src/similarity/bands";
 import {
-  buildDeclarations, declarantKeys, hostName, HOSTS, INSERT_SQL, isccCode, prefixPath, prng, rowsOf, specOf, CONTENT_SUBTYPES,
+  buildDeclarations, declarantKeys, hostName, HOSTS, INSERT_SQL, isccCode, lookupUrls, prefixPath, prng, rowsOf, specOf, CONTENT_SUBTYPES,
   type SeedDeclaration,
 } from "./lib/corpus";
 import { bruteForceHits, UnitTable } from "./lib/truth";
@@ -204,24 +204,6 @@ function writeFile(name: string, text: string): string {
 // ---------------------------------------------------------------------------------------------
 // workloads
 
-/** 99% not declared (half on declared hosts outside their prefixes, half on unknown hosts), 1% declared. */
-function lookupUrls(n: number, seed: number): { urls: string[]; declared: number } {
-  const rng = prng(seed);
-  const urls: string[] = [];
-  let declared = 0;
-  for (let j = 0; j < n; j++) {
-    const h = rng.int(HOSTS);
-    if (j % 100 === 37) {
-      // a prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10, skipping exact/host ones
-      let k = rng.int(10);
-      while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
-      urls.push(`https://${hostName(h)}${prefixPath(h, k)}img${rng.int(1e6)}.jpg`);
-      declared++;
-    } else if (j % 2 === 0) urls.push(`https://${hostName(h)}/other/${rng.int(1e6)}.html`);
-    else urls.push(`https://www.unknown${rng.int(1e6)}.example/p/${rng.int(1e6)}`);
-  }
-  return { urls, declared };
-}
 
 interface MatchQuery {
   code: string;

@@ -183,3 +183,22 @@ export const INSERT_SQL = {
   units: `INSERT INTO iscc_units (seq, unit_type, code, body_hex, b0, b1, b2, b3)
      SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 FROM json_each(?1)`,
 };
+
+/** 99% not declared (half on declared hosts outside their prefixes, half on unknown hosts), 1% declared. */
+export function lookupUrls(n: number, seed: number): { urls: string[]; declared: number } {
+  const rng = prng(seed);
+  const urls: string[] = [];
+  let declared = 0;
+  for (let j = 0; j < n; j++) {
+    const h = rng.int(HOSTS);
+    if (j % 100 === 37) {
+      // a prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10, skipping exact/host ones
+      let k = rng.int(10);
+      while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
+      urls.push(`https://${hostName(h)}${prefixPath(h, k)}img${rng.int(1e6)}.jpg`);
+      declared++;
+    } else if (j % 2 === 0) urls.push(`https://${hostName(h)}/other/${rng.int(1e6)}.html`);
+    else urls.push(`https://www.unknown${rng.int(1e6)}.example/p/${rng.int(1e6)}`);
+  }
+  return { urls, declared };
+}

@@ -25,14 +25,9 @@ export type UrlLookup =
     }
   | { url: string; error: FieldError };
 
-interface RuleRow {
+/** A citation as D1 returns it: tagged with its URL's index, preferences still JSON text. */
+interface RuleRow extends Omit<UrlCitation, "preferences"> {
   i: number;
-  id: string;
-  pattern: string;
-  kind: string;
-  verification: "domain-verified" | "self-asserted";
-  declarant: string;
-  controller: string | null;
   preferences: string;
 }
 
