@@ -42,13 +42,14 @@ export const ProblemSchema = z
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details" });
 
-const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
+/** The documentation of one problem response, for a route's `responses`. */
+export const problemDoc = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 
 /** Problem responses every route with a body may give. */
 export const problemResponses = {
-  400: problem("Malformed request: not JSON, not UTF-8"),
-  413: problem("Body too large"),
-  422: problem("Invalid fields: `errors` names each one (JSON pointer) and the reason"),
+  400: problemDoc("Malformed request: not JSON, not UTF-8"),
+  413: problemDoc("Body too large"),
+  422: problemDoc("Invalid fields: `errors` names each one (JSON pointer) and the reason"),
 };
 
 export const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });

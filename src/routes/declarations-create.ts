@@ -3,7 +3,7 @@ import { DeclarationSchema } from "../domain/declaration-schema";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { readJson } from "../http/body";
 import { LIMITS } from "../http/limits";
-import { problemResponses, defineRoute, json, ProblemSchema, type App } from "../http/route";
+import { defineRoute, json, problemDoc, problemResponses, type App } from "../http/route";
 
 export const ReceiptResponseSchema = z
   .object({
@@ -26,9 +26,9 @@ export function declarationsCreate(app: App) {
       responses: {
         201: json(ReceiptResponseSchema, "Registered"),
         200: json(ReceiptResponseSchema, "Already registered: the same receipt"),
-        403: { description: "Update or revoke by another key", content: { "application/problem+json": { schema: ProblemSchema } } },
-        404: { description: "`supersedes` names no declaration", content: { "application/problem+json": { schema: ProblemSchema } } },
-        409: { description: "The superseded declaration is no longer active", content: { "application/problem+json": { schema: ProblemSchema } } },
+        403: problemDoc("Update or revoke by another key"),
+        404: problemDoc("`supersedes` names no declaration"),
+        409: problemDoc("The superseded declaration is no longer active"),
         ...problemResponses,
       },
     },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseIscc } from "../iscc/index";
 import { notFound } from "../http/problem";
-import { defineRoute, json, ProblemSchema, type App } from "../http/route";
+import { defineRoute, json, problemDoc, type App } from "../http/route";
 import { declarationView } from "../store/declaration-view";
 import { findDeclaration } from "../store/declarations-read";
 
@@ -43,7 +43,7 @@ export function declarationsGet(app: App) {
       request: { params: z.object({ id: z.string().describe("ISCC-ID (ISCC:MAI…) or hex digest") }) },
       responses: {
         200: json(DeclarationViewSchema, "The declaration"),
-        404: { description: "Unknown id or digest", content: { "application/problem+json": { schema: ProblemSchema } } },
+        404: problemDoc("Unknown id or digest"),
       },
     },
     async (c) => {

@@ -4,7 +4,7 @@ import { logEntry } from "../log/entry";
 import { leafHash } from "../log/merkle";
 import { sequencer } from "../flows/register-declarations";
 import { notFound, Problem } from "../http/problem";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { defineRoute, json, problemDoc, problemResponses, validate, type App } from "../http/route";
 import { findDeclaration } from "../store/declarations-read";
 import { canonicalIdOrDigest } from "./declarations-get";
 
@@ -33,7 +33,7 @@ export function declarationsProof(app: App) {
       path: "/v1/declarations/{id}/proof",
       summary: "Inclusion proof of a declaration in the transparency log",
       request: { params: z.object({ id: z.string() }), query: ProofQuerySchema },
-      responses: { 200: json(InclusionProofSchema, "The proof"), 404: problemResponses[422], 422: problemResponses[422] },
+      responses: { 200: json(InclusionProofSchema, "The proof"), 404: problemDoc("Unknown id or digest"), 422: problemResponses[422] },
     },
     async (c) => {
       const q = validate(ProofQuerySchema, c.req.query());

@@ -2,7 +2,7 @@ import { and, asc, gte, lt } from "drizzle-orm";
 import { z } from "zod";
 import { sequencer } from "../flows/register-declarations";
 import { notFound, Problem } from "../http/problem";
-import { defineRoute, type App } from "../http/route";
+import { defineRoute, problemDoc, type App } from "../http/route";
 import { logEntry } from "../log/entry";
 import { encodeEntryBundle, entryTileRange, isTileAvailable, parseTilePath, tileHashIndexes, TILE_WIDTH, TilePathError, type Tile } from "../log/tiles";
 import { openDb } from "../store/db";
@@ -23,7 +23,7 @@ export function logTiles(app: App) {
       request: { params: z.object({ path: z.string().describe("e.g. 0/x001/234, 1/000.p/7, entries/000") }) },
       responses: {
         200: { description: "Tile bytes", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
-        404: { description: "No such tile yet", content: { "application/problem+json": { schema: { type: "object" } } } },
+        404: problemDoc("No such tile yet"),
       },
     },
     async (c) => {

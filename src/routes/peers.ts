@@ -5,7 +5,7 @@ import type { Env } from "../env";
 import { readJson } from "../http/body";
 import { operatorAuth } from "../http/operator-auth";
 import { notFound, Problem } from "../http/problem";
-import { defineRoute, json, ProblemSchema, problemResponses, validate, type App } from "../http/route";
+import { defineRoute, json, problemDoc, problemResponses, validate, type App } from "../http/route";
 import { registryIdentity } from "../registry-identity";
 import { deletePeer, findPeer, listPeers, maxSeq, upsertPeer, type PeerRow } from "../store/peers";
 
@@ -65,7 +65,7 @@ const PeerSchema = z
   .meta({ id: "Peer" });
 
 const security = [{ operatorToken: [] }];
-const unauthorized = { 401: { description: "Missing or wrong operator token", content: { "application/problem+json": { schema: ProblemSchema } } } };
+const unauthorized = { 401: problemDoc("Missing or wrong operator token") };
 const NameParam = z.object({ name: z.string().describe("The peer's name") });
 
 function view(p: PeerRow, s: LinkState, localMax: number) {
@@ -198,7 +198,7 @@ export function peers(app: App) {
       summary: "Remove a partner registry and its link state (operator)",
       security,
       request: { params: NameParam },
-      responses: { 204: { description: "Removed" }, ...unauthorized, 404: { description: "No such peer", content: { "application/problem+json": { schema: ProblemSchema } } } },
+      responses: { 204: { description: "Removed" }, ...unauthorized, 404: problemDoc("No such peer") },
     },
     async (c) => {
       const name = c.req.param("name")!;
@@ -216,7 +216,7 @@ export function peers(app: App) {
       summary: "Resume a dead-lettered (or backing-off) peer from its cursor (operator)",
       security,
       request: { params: NameParam },
-      responses: { 200: json(PeerSchema, "Resumed"), ...unauthorized, 404: { description: "No such peer", content: { "application/problem+json": { schema: ProblemSchema } } } },
+      responses: { 200: json(PeerSchema, "Resumed"), ...unauthorized, 404: problemDoc("No such peer") },
     },
     async (c) => {
       const name = c.req.param("name")!;

@@ -7,7 +7,7 @@ import { rejectionProblem } from "../flows/register-declarations";
 import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
 import { Problem, problemBody } from "../http/problem";
-import { defineRoute, json, ProblemSchema, problemResponses, validate, type App } from "../http/route";
+import { defineRoute, json, problemDoc, ProblemSchema, problemResponses, validate, type App } from "../http/route";
 import { findPeer, rememberWebhook, webhookSeen } from "../store/peers";
 
 const WebhookBodySchema = z
@@ -42,7 +42,6 @@ const WebhookResultSchema = z
 /** How long processed webhook ids are remembered: far beyond the timestamp window, past which a replay is stale anyway. */
 const SEEN_FOR_MS = 60 * 60 * 1000;
 
-const refusal = (description: string) => ({ description, content: { "application/problem+json": { schema: ProblemSchema } } });
 
 export function webhooksDeclarations(app: App) {
   defineRoute(
@@ -54,8 +53,8 @@ export function webhooksDeclarations(app: App) {
       request: { headers: WebhookHeadersSchema, body: { content: { "application/json": { schema: WebhookBodySchema } }, required: true } },
       responses: {
         200: json(WebhookResultSchema, "Processed (or a duplicate): one result per item"),
-        401: refusal("Missing, malformed, stale or non-verifying webhook signature"),
-        403: refusal("The sender is not a peer of this registry"),
+        401: problemDoc("Missing, malformed, stale or non-verifying webhook signature"),
+        403: problemDoc("The sender is not a peer of this registry"),
         ...problemResponses,
       },
     },
