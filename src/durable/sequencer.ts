@@ -52,6 +52,16 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
+/** What deciding a supersession needs of a declaration (see Target). */
+const TARGET_COLUMNS = {
+  id: declarations.id,
+  intent: declarations.intent,
+  status: declarations.status,
+  declarant: declarations.declarant,
+  controller: declarations.controller,
+  controllerVerified: declarations.controllerVerified,
+};
+
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
 
@@ -206,7 +216,7 @@ export class Sequencer extends DurableObject<Env> {
     const targetIds = unique(reqs.flatMap((r) => (r.prepared.declaration.supersedes ? [r.prepared.declaration.supersedes] : [])));
     for (const part of chunks(targetIds, 99)) {
       const rows = await db
-        .select({ id: declarations.id, intent: declarations.intent, status: declarations.status, declarant: declarations.declarant, controller: declarations.controller, controllerVerified: declarations.controllerVerified })
+        .select(TARGET_COLUMNS)
         .from(declarations)
         .where(inArray(declarations.id, part));
       for (const r of rows) targets.set(r.id, r);
@@ -221,7 +231,7 @@ export class Sequencer extends DurableObject<Env> {
       for (const r of await db.select({ id: declarations.id }).from(declarations).where(inArray(declarations.id, part)))
         takenIds.add(r.id);
       const rows = await db
-        .select({ id: declarations.id, intent: declarations.intent, status: declarations.status, declarant: declarations.declarant, controller: declarations.controller, controllerVerified: declarations.controllerVerified, supersedes: declarations.supersedes })
+        .select({ ...TARGET_COLUMNS, supersedes: declarations.supersedes })
         .from(declarations)
         .where(inArray(declarations.supersedes, part));
       for (const r of rows) waitingSupersessions.set(r.supersedes!, [...(waitingSupersessions.get(r.supersedes!) ?? []), r]);
