@@ -2,10 +2,8 @@
  * The ISCC-CODE of a local file, from the project's ISCC library: Data- and Instance-Code always,
  * plus a Content-Code for PNG/JPEG images and UTF-8 plain text.
  *
- * It follows the same rules as the `iscc` CLI (src/cli/iscc.ts): the kind of file is sniffed from
- * its bytes, not its name, with the same size limits, so `iscc FILE` and `optout declare --file
- * FILE` always agree on the code (the e2e test checks it). That module runs its `main` on import,
- * so its `isccFile` cannot be reused from here.
+ * The kind of file is sniffed from its bytes, not its name. `iscc FILE` (src/cli/iscc.ts) and
+ * `optout declare --file FILE` both call it, so they always agree on the code (the e2e test checks it).
  */
 import { open } from "node:fs/promises";
 import { TextDecoder } from "node:util";

@@ -13,9 +13,9 @@ import { combinePreferences, contentUsageHeader } from "../domain/preferences";
 import { decodeSnapshot, SnapshotError, type SnapshotContents } from "../filter/snapshot-format";
 import { probeUrl } from "../filter/url-keys";
 import { parseLookupUrl } from "../flows/lookup-urls";
-import { CliError } from "./optout-errors";
-import type { UrlAnswer } from "./optout-output";
-import type { RegistryClient } from "./optout-registry-client";
+import { CliError } from "./errors";
+import type { UrlAnswer } from "./render";
+import type { RegistryClient } from "./registry-client";
 
 const API_BATCH = 10_000;
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lookupWithSnapshot } from "../../src/cli/snapshot";
-import { RegistryClient } from "../../src/cli/optout-registry-client";
+import { RegistryClient } from "../../src/cli/registry-client";
 import { generateKeypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { matchKey } from "../../src/domain/url-normalize";

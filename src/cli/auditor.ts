@@ -11,8 +11,8 @@ import { decodeBase64 } from "../encoding/base64";
 import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
 import { verifyDeclarationChain, type ChainStep } from "../log/declaration-chain";
 import { ed25519Verifier } from "../log/note";
-import { CliError, EXIT_USAGE } from "./optout-errors";
-import type { RegistryClient } from "./optout-registry-client";
+import { CliError, EXIT_USAGE } from "./errors";
+import type { RegistryClient } from "./registry-client";
 
 interface Descriptor {
   name: string;

@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { generateKeypair, keypairFromSecret, type Keypair } from "../domain/iscc-sig";
 import { encodeEd25519PublicMultikey, encodeEd25519SecretMultikey } from "../domain/multikey";
-import { CliError } from "./optout-errors";
+import { CliError } from "./errors";
 
 export interface KeyFile {
   secret: string;

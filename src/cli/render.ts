@@ -2,7 +2,7 @@
  * Human-readable renderings of registry answers. Only the fields the CLI shows are typed here;
  * `--json` prints the registry's answer untouched for anything that needs the rest.
  */
-import type { ProblemBody } from "./optout-errors";
+import type { ProblemBody } from "./errors";
 
 type Prefs = Record<string, string>;
 

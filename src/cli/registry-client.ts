@@ -1,5 +1,5 @@
 /** HTTP calls to a registry; a problem response becomes a ProblemError carrying the registry's own words. */
-import { CliError, EXIT_USAGE, ProblemError, type ProblemBody } from "./optout-errors";
+import { CliError, EXIT_USAGE, ProblemError, type ProblemBody } from "./errors";
 
 export const DEFAULT_REGISTRY = "http://127.0.0.1:8787";
 /** Generous enough for a 10,000-URL lookup; a registry that never answers should not hang a script forever. */

@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Declaration, PreferenceMap } from "../domain/declaration-schema";
 import { signJson, type Keypair } from "../domain/iscc-sig";
-import { CliError, EXIT_USAGE } from "./optout-errors";
+import { CliError, EXIT_USAGE } from "./errors";
 
 export const PREFERENCE_FLAGS = ["all", "train-ai", "train-genai", "ai-use", "search"] as const;
 type PreferenceFlag = (typeof PREFERENCE_FLAGS)[number];

@@ -1,0 +1,19 @@
+import { defineCommand } from "../command";
+import { buildActivateOrUpdate } from "../declaration";
+import { DECLARATION_FLAGS, termsFromFlags, withFile } from "../declaration-flags";
+import { formatReceipt } from "../render";
+import { submitDeclaration } from "../submit";
+
+export default defineCommand({
+  name: "declare",
+  args: "",
+  summary: "sign and register a declaration (by ISCC, file, datahash and/or URL patterns)",
+  flags: DECLARATION_FLAGS,
+  async run(ctx) {
+    const flags = termsFromFlags(ctx.flags);
+    return submitDeclaration(ctx, async () => buildActivateOrUpdate(await withFile(ctx, flags)), (r, created, sent) => {
+      const text = formatReceipt(r, created, sent);
+      return created ? `${text}\nKeep the id: you need it to update or revoke this declaration.` : text;
+    });
+  },
+});
