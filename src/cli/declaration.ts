@@ -7,10 +7,13 @@
 import { randomBytes } from "node:crypto";
 import type { Declaration, PreferenceMap } from "../domain/declaration-schema";
 import { signJson, type Keypair } from "../domain/iscc-sig";
+import { CATEGORIES, CURRENT_VOCABULARY, type Category } from "../domain/preferences";
 import { CliError, EXIT_USAGE } from "./errors";
 
-export const PREFERENCE_FLAGS = ["all", "train-ai", "train-genai", "ai-use", "search"] as const;
+/** One flag per current category (`--ai-use` for the draft-labelled `draft-ai-use`), and `--all` for every one. */
+export const PREFERENCE_FLAGS = ["all", "train-ai", "ai-use", "search"] as const;
 type PreferenceFlag = (typeof PREFERENCE_FLAGS)[number];
+const FLAG_CATEGORY: Record<Exclude<PreferenceFlag, "all">, Category> = { "train-ai": "train-ai", "ai-use": "draft-ai-use", search: "search" };
 
 export interface SubjectAndTerms {
   iscc?: string;
@@ -23,15 +26,26 @@ export interface SubjectAndTerms {
 
 export type Unsigned = Omit<Declaration, "signature">;
 
-/** Reads --all/--train-ai/… ; with none given, the common case: no AI training. */
+function yesNo(flag: string, v: string): "y" | "n" {
+  const norm = v.toLowerCase();
+  if (norm !== "y" && norm !== "n") throw new CliError(`--${flag} takes y or n, got ${JSON.stringify(v)}`, EXIT_USAGE);
+  return norm;
+}
+
+/**
+ * Reads --all/--train-ai/--ai-use/--search into current-vocabulary preferences: `--all` sets every
+ * category (the current vocabulary has no umbrella key), a category's own flag overrides it. With
+ * none given, the common case: no AI training.
+ */
 export function preferencesFromFlags(values: Partial<Record<PreferenceFlag, string | undefined>>): PreferenceMap {
   const prefs: PreferenceMap = {};
-  for (const key of PREFERENCE_FLAGS) {
-    const v = values[key];
-    if (v === undefined) continue;
-    const norm = v.toLowerCase();
-    if (norm !== "y" && norm !== "n") throw new CliError(`--${key} takes y or n, got ${JSON.stringify(v)}`, EXIT_USAGE);
-    prefs[key] = norm;
+  if (values.all !== undefined) {
+    const all = yesNo("all", values.all);
+    for (const c of CATEGORIES) prefs[c] = all;
+  }
+  for (const [flag, category] of Object.entries(FLAG_CATEGORY)) {
+    const v = values[flag as keyof typeof FLAG_CATEGORY];
+    if (v !== undefined) prefs[category] = yesNo(flag, v);
   }
   return Object.keys(prefs).length ? prefs : { "train-ai": "n" };
 }
@@ -40,6 +54,8 @@ function envelope(intent: Declaration["intent"], supersedes?: string) {
   return {
     type: "OptOutDeclaration" as const,
     version: 1 as const,
+    // A revoke states no preferences, so only declarations that state some name their vocabulary.
+    ...(intent !== "revoke" ? { vocabulary: CURRENT_VOCABULARY as 2 } : {}),
     intent,
     ...(supersedes !== undefined ? { supersedes } : {}),
   };

@@ -16,12 +16,17 @@ export const SignatureSchema = z.strictObject({
   proof: z.string().regex(base58, "must be multibase base58btc (z…)").max(100),
 });
 
+/**
+ * Every key of every vocabulary (src/domain/preferences.ts); which of them a declaration may use
+ * depends on its `vocabulary`, checked in declaration.ts.
+ */
 export const PreferencesSchema = z.strictObject({
-  all: preference.optional(),
-  "train-ai": preference.optional(),
-  "train-genai": preference.optional(),
-  "ai-use": preference.optional(),
-  search: preference.optional(),
+  "train-ai": preference.optional().describe("vocabularies 1 and 2: AI training (2: of generative models)"),
+  "draft-ai-use": preference.optional().describe("vocabulary 2: AI Use of draft-ietf-aipref-vocab-08, token not final"),
+  search: preference.optional().describe("vocabularies 1 and 2: search"),
+  all: preference.optional().describe("vocabulary 1 only: all automated processing"),
+  "train-genai": preference.optional().describe("vocabulary 1 only: generative AI training"),
+  "ai-use": preference.optional().describe("vocabulary 1 only: AI use (-02)"),
 });
 
 export const DeclarationSchema = z
@@ -34,6 +39,10 @@ export const DeclarationSchema = z
       .regex(/^1e20[0-9a-f]{64}$/, "must be a BLAKE3 multihash: 1e20 followed by 64 lower-case hex digits")
       .optional(),
     urls: z.array(z.string().min(1).max(2048)).min(1).max(100).optional(),
+    vocabulary: z
+      .union([z.literal(1), z.literal(2)])
+      .optional()
+      .describe("The preference vocabulary the keys are in: 2 is current; absent means 1 (draft-ietf-aipref-vocab-02)"),
     preferences: PreferencesSchema.optional(),
     intent: z.enum(["activate", "update", "revoke"]),
     supersedes: z.string().min(1).max(64).optional().describe("ISCC-ID of the declaration this one updates or revokes"),

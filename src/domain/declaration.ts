@@ -7,6 +7,7 @@ import { DeclarationSchema, type Declaration } from "./declaration-schema";
 import { hostIsWithin } from "./did-web";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
 import { SignatureError, verifyJson } from "./iscc-sig";
+import { preferenceErrors, vocabularyOf, type VocabularyVersion } from "./preferences";
 import { matchKey, UrlError } from "./url-normalize";
 import { parseUrlPattern, type UrlPattern } from "./url-pattern";
 
@@ -34,6 +35,8 @@ export interface PreparedDeclaration {
   declarant: string;
   controller: string | null;
   controllerVerified: boolean;
+  /** The vocabulary its preferences are in (1 when the declaration does not say). */
+  vocabulary: VocabularyVersion;
   urls: UrlSubject[];
   units: UnitSubject[];
   datahash: string | null;
@@ -66,6 +69,8 @@ export function parseDeclaration(input: unknown): Declaration {
     if (!hasSubject) errors.push({ pointer: "", detail: "at least one subject is required: iscc, datahash or urls" });
     if (!d.preferences || Object.keys(d.preferences).length === 0)
       errors.push({ pointer: "/preferences", detail: "at least one preference is required" });
+    else
+      for (const e of preferenceErrors(vocabularyOf(d), d.preferences)) errors.push({ pointer: "/preferences" + e.pointer, detail: e.detail });
   }
   if (d.iscc !== undefined) {
     try {
@@ -130,6 +135,7 @@ export function prepareDeclaration(d: Declaration, verifiedHost: string | null):
     declarant: d.signature.pubkey,
     controller: d.signature.controller ?? null,
     controllerVerified: verifiedHost !== null,
+    vocabulary: vocabularyOf(d),
     urls,
     units: d.iscc !== undefined ? isccUnits(d.iscc) : [],
     datahash: d.datahash ?? null,

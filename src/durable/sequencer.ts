@@ -450,6 +450,7 @@ function insertStatements(db: Db, written: Written[], now: Date): BatchItem<"sql
     origin,
     receivedFrom,
     preferences: JSON.stringify(p.declaration.preferences ?? {}),
+    vocabulary: p.vocabulary,
     body: p.canonical,
     receipt: JSON.stringify(reg.receipt),
   }));

@@ -1,5 +1,5 @@
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
+import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import { hostLookupKeys } from "../domain/url-pattern";
 import { declaredUrls, type Reader } from "../filter/declared-urls";
@@ -11,6 +11,8 @@ export interface UrlCitation {
   verification: "domain-verified" | "self-asserted";
   declarant: string;
   controller: string | null;
+  /** The vocabulary the declaration's own `preferences` are in (src/domain/preferences.ts). */
+  vocabulary: number;
   preferences: Record<string, "y" | "n">;
 }
 
@@ -46,16 +48,16 @@ export const URLS_PER_STATEMENT = 100;
 const RULES_SQL = `
 WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
 SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
-       d.declarant AS declarant, d.controller AS controller, d.preferences AS preferences
+       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences
 FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.preferences
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
 FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
 JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.preferences
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
 FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 ORDER BY 1, 2`;
@@ -149,16 +151,17 @@ export function serializeLookups(results: readonly UrlLookup[]): string {
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
   if (!rules.length) return { url, normalized, opted_out: false, preferences: NONE, content_usage: NONE_USAGE, declarations: [] };
-  const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, preferences }) => ({
+  const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, vocabulary, preferences }) => ({
     id,
     pattern,
     kind,
     verification,
     declarant,
     controller,
+    vocabulary,
     preferences: JSON.parse(preferences) as Record<string, "y" | "n">,
   }));
-  const preferences = combinePreferences(declarations.map((d) => d.preferences));
+  const preferences = combinePreferences(declarations.map((d) => toCurrent(vocabularyOf(d), d.preferences)));
   return {
     url,
     normalized,

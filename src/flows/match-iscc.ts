@@ -1,6 +1,6 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
+import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
 import { declarationCitation, type DeclarationRow } from "../store/declaration-view";
@@ -24,7 +24,7 @@ export type MatchResult =
   | { iscc: string; matches: DeclarationMatch[]; preferences: ResolvedPreferences; opted_out: boolean; content_usage: string }
   | { iscc: string; error: FieldError };
 
-type Row = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "preferences" | "status">;
+type Row = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status">;
 
 /**
  * Decomposes each query code into units, searches every unit in the similarity index (instance
@@ -67,7 +67,9 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
   return parsed.map((p, q) => {
     if ("error" in p) return { iscc: p.iscc, error: p.error! };
     const matches = [...perQuery[q]!.values()];
-    const preferences = combinePreferences(matches.filter((m) => m.decides).map((m) => m.declaration.preferences));
+    const preferences = combinePreferences(
+      matches.filter((m) => m.decides).map((m) => toCurrent(vocabularyOf(m.declaration), m.declaration.preferences)),
+    );
     return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences) };
   });
 }
@@ -77,7 +79,7 @@ async function activeDeclarations(db: D1Database, seqs: number[]): Promise<Map<n
   if (!seqs.length) return out;
   const { results } = await db
     .prepare(
-      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, preferences, status
+      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, vocabulary, preferences, status
        FROM declarations WHERE seq IN (SELECT value FROM json_each(?1)) AND status = 'active'`,
     )
     .bind(JSON.stringify(seqs))

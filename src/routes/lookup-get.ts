@@ -13,8 +13,11 @@ export const UrlLookupSchema = z
     url: z.string(),
     normalized: z.string().optional(),
     opted_out: z.boolean().optional(),
-    preferences: z.record(z.string(), z.enum(["y", "n", "unknown"])).optional(),
-    content_usage: z.string().optional().describe("Ready value for an IETF AIPREF Content-Usage header"),
+    preferences: z
+      .record(z.string(), z.enum(["y", "n", "unknown"]))
+      .optional()
+      .describe("Combined outcome per category of the current vocabulary (train-ai, draft-ai-use, search), whatever vocabulary each declaration used"),
+    content_usage: z.string().optional().describe("Ready value for an IETF AIPREF Content-Usage header (settled tokens only)"),
     declarations: z
       .array(
         z.object({
@@ -24,7 +27,8 @@ export const UrlLookupSchema = z
           verification: z.enum(["domain-verified", "self-asserted"]),
           declarant: z.string(),
           controller: z.string().nullable(),
-          preferences: z.record(z.string(), z.enum(["y", "n"])),
+          vocabulary: z.number().int().describe("The vocabulary of this declaration's own preferences (1: draft-ietf-aipref-vocab-02)"),
+          preferences: z.record(z.string(), z.enum(["y", "n"])).describe("As the declaration states them, in its vocabulary"),
         }),
       )
       .optional(),

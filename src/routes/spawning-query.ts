@@ -13,8 +13,8 @@ const SpawningResponseSchema = z
 
 /**
  * Drop-in for Spawning's "Do Not Train" URL query, so crawlers already wired to it can switch by
- * changing the host. optOut: training is refused (train-ai or train-genai is n); optIn: train-ai
- * is explicitly y. A line that is not a valid URL is answered with both false, as Spawning does
+ * changing the host. optOut: AI training is refused (train-ai is n); optIn: train-ai is
+ * explicitly y. A line that is not a valid URL is answered with both false, as Spawning does
  * for unknown URLs, rather than failing the whole request.
  */
 export function spawningQuery(app: App) {

@@ -3,6 +3,7 @@ import { defineRoute, json, type App } from "../http/route";
 import { LIMITS } from "../http/limits";
 import { logOrigin, logVerifierKey } from "../durable/log-checkpoint";
 import { registryIdentity } from "../registry-identity";
+import { CATEGORIES, CURRENT_VOCABULARY, VOCABULARY_VERSIONS } from "../domain/preferences";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
 
 const DescriptorSchema = z
@@ -15,6 +16,9 @@ const DescriptorSchema = z
     log: z.object({ origin: z.string(), checkpoint: z.string(), verifier_key: z.string().describe("C2SP signed-note verifier key") }),
     matching: z.object({ default_max_distance: z.number(), max_distance: z.number(), backend: z.string() }),
     limits: z.record(z.string(), z.number()),
+    vocabulary: z
+      .object({ current: z.number().int(), accepted: z.array(z.number().int()), categories: z.array(z.string()) })
+      .describe("Preference vocabularies: which declarations this registry accepts, and the categories its answers use"),
   })
   .meta({ id: "RegistryDescriptor" });
 
@@ -47,6 +51,7 @@ export function wellKnown(app: App) {
         log: { origin: logOrigin(me), checkpoint: `${base}/log/checkpoint`, verifier_key: logVerifierKey(me) },
         matching: { default_max_distance: DEFAULT_MAX_DISTANCE, max_distance: MAX_DISTANCE, backend: c.env.SIMILARITY_BACKEND ?? "d1" },
         limits: { ...LIMITS },
+        vocabulary: { current: CURRENT_VOCABULARY, accepted: [...VOCABULARY_VERSIONS], categories: [...CATEGORIES] },
       });
     },
   );

@@ -23,13 +23,14 @@ export function declarationView(row: DeclarationRow) {
 }
 
 /** The short citation of a declaration inside lookup and match answers. */
-export function declarationCitation(row: Pick<DeclarationRow, "id" | "declarant" | "controller" | "controllerVerified" | "preferences" | "status">) {
+export function declarationCitation(row: Pick<DeclarationRow, "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status">) {
   return {
     id: row.id,
     status: row.status,
     declarant: row.declarant,
     controller: row.controller,
     controller_verified: row.controllerVerified,
+    vocabulary: row.vocabulary,
     preferences: JSON.parse(row.preferences) as Record<string, "y" | "n">,
   };
 }

@@ -25,6 +25,8 @@ export const declarations = sqliteTable(
     /** The peer registry that delivered it here (null when registered locally): not pushed back there. */
     receivedFrom: text("received_from"),
     preferences: text("preferences").notNull(),
+    /** The vocabulary `preferences` is in (src/domain/preferences.ts); rows from before it existed are 1. */
+    vocabulary: integer("vocabulary").notNull().default(1),
     body: text("body").notNull(),
     receipt: text("receipt").notNull(),
   },

@@ -203,10 +203,11 @@ describe("optout CLI against a local registry", () => {
     for (const [i, file] of [story, image].entries()) {
       const receipt = await okJson<{ id: string; status: string }>("declare", "--file", file, "--ai-use", "n");
       expect(receipt.status).toBe("active");
-      const stored = await okJson<{ declaration: { iscc: string; datahash: string; preferences: Record<string, string> } }>("resolve", receipt.id);
+      const stored = await okJson<{ declaration: { iscc: string; datahash: string; vocabulary: number; preferences: Record<string, string> } }>("resolve", receipt.id);
       expect(stored.declaration.iscc).toBe(reference[i]!.iscc);
       expect(stored.declaration.datahash).toBe(reference[i]!.datahash);
-      expect(stored.declaration.preferences).toEqual({ "ai-use": "n" });
+      expect(stored.declaration.vocabulary).toBe(2);
+      expect(stored.declaration.preferences).toEqual({ "draft-ai-use": "n" });
       ids.push(receipt.id);
     }
     expect(decompose((await okJson<{ declaration: { iscc: string } }>("resolve", ids[1]!)).declaration.iscc)[0]!.typeName).toBe("CONTENT-IMAGE-V0");
@@ -215,7 +216,8 @@ describe("optout CLI against a local registry", () => {
     expect((await okJson<{ status: string }>("resolve", ids[0]!)).status).toBe("superseded");
     const replacement = await okJson<{ supersedes: string; declaration: { preferences: unknown } }>("resolve", updated.id);
     expect(replacement.supersedes).toBe(ids[0]);
-    expect(replacement.declaration.preferences).toEqual({ all: "n" });
+    // --all sets every category of the current vocabulary, which has no umbrella key.
+    expect(replacement.declaration.preferences).toEqual({ "train-ai": "n", "draft-ai-use": "n", search: "n" });
   });
 
   it("a bad ISCC is refused with the problem's pointer, and a non-zero exit", async () => {

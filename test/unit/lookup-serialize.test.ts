@@ -11,6 +11,7 @@ describe("serializeLookups", () => {
     verification: "self-asserted" as const,
     declarant: "did:key:z6Mk",
     controller: null,
+    vocabulary: 1,
     preferences: '{"train-ai":"n"}',
   };
   const oneResult = fc.oneof(

@@ -1,192 +1,192 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  CATEGORIES,
+  CATEGORY_INFO,
   combinePreferences,
   contentUsageHeader,
   isOptedIn,
   isOptedOut,
-  parsePreferences,
-  PREFERENCE_KEYS,
-  PreferenceError,
-  resolvePreferences,
-  type Preferences,
+  preferenceErrors,
+  toCurrent,
+  unknownPreferences,
+  V1_KEYS,
+  verdictFor,
+  vocabularyOf,
   type ResolvedPreferences,
+  type StatedPreferences,
 } from "../../src/domain/preferences";
 
 const U = "unknown";
-const resolved = (all: string, trainAi: string, genai: string, aiUse: string, search: string) =>
-  ({ all, "train-ai": trainAi, "train-genai": genai, "ai-use": aiUse, search }) as ResolvedPreferences;
+const current = (trainAi: string, aiUse: string, search: string) =>
+  ({ "train-ai": trainAi, "draft-ai-use": aiUse, search }) as ResolvedPreferences;
 
-const arbPrefs: fc.Arbitrary<Preferences> = fc.record(
-  Object.fromEntries(PREFERENCE_KEYS.map((k) => [k, fc.constantFrom<"y" | "n">("y", "n")])) as Record<
-    (typeof PREFERENCE_KEYS)[number],
-    fc.Arbitrary<"y" | "n">
-  >,
-  { requiredKeys: [] },
-);
+const yn = fc.constantFrom<"y" | "n">("y", "n");
+const arbV1: fc.Arbitrary<StatedPreferences> = fc.record(Object.fromEntries(V1_KEYS.map((k) => [k, yn])), { requiredKeys: [] }) as fc.Arbitrary<StatedPreferences>;
+const arbV2: fc.Arbitrary<StatedPreferences> = fc.record(Object.fromEntries(CATEGORIES.map((k) => [k, yn])), { requiredKeys: [] }) as fc.Arbitrary<StatedPreferences>;
+const arbResolved: fc.Arbitrary<ResolvedPreferences> = fc.record({
+  "train-ai": fc.constantFrom("y", "n", U),
+  "draft-ai-use": fc.constantFrom("y", "n", U),
+  search: fc.constantFrom("y", "n", U),
+}) as fc.Arbitrary<ResolvedPreferences>;
 
-// A minimal reader of our own header output, following the draft's consulting process.
-function readHeader(header: string): Preferences {
-  const p: Record<string, string> = {};
-  for (const item of header === "" ? [] : header.split(", ")) {
-    const [k, v] = item.split("=");
-    p[k!] = v!;
-  }
-  return p as Preferences;
+/**
+ * Vocabulary 1 as the registry answered before vocabulary 2 existed (draft -02 §7: an unstated key
+ * takes its parent's value), kept here as the reference the mapping must stay faithful to.
+ */
+function v1Resolve(p: StatedPreferences): Record<string, string> {
+  const parent: Record<string, string | null> = { all: null, "train-ai": "all", "train-genai": "train-ai", "ai-use": "all", search: "all" };
+  const out: Record<string, string> = {};
+  for (const k of V1_KEYS) out[k] = p[k] ?? (parent[k] === null ? U : out[parent[k]!]!);
+  return out;
 }
+const v1OptedOut = (p: StatedPreferences) => v1Resolve(p)["train-ai"] === "n" || v1Resolve(p)["train-genai"] === "n";
 
-describe("resolvePreferences", () => {
-  it("leaves everything unknown when nothing is said", () => {
-    expect(resolvePreferences({})).toEqual(resolved(U, U, U, U, U));
+describe("toCurrent: vocabulary 1 (draft -02) to the current vocabulary", () => {
+  it("maps each -02 statement as documented", () => {
+    const cases: [StatedPreferences, ResolvedPreferences][] = [
+      [{}, current(U, U, U)],
+      [{ all: "n" }, current("n", "n", "n")], // -02 all=n reserves every category
+      [{ all: "y" }, current("y", "y", "y")],
+      [{ "train-genai": "n" }, current("n", U, U)], // -02 generative AI training is today's train-ai
+      [{ "train-ai": "n" }, current("n", U, U)], // -02 train-ai contains train-genai
+      [{ "train-ai": "y", "train-genai": "n" }, current("n", U, U)],
+      [{ "train-ai": "n", "train-genai": "y" }, current("y", U, U)], // the child's own value wins (-02 §7)
+      [{ all: "n", search: "y" }, current("n", "n", "y")],
+      [{ all: "n", "train-ai": "y" }, current("y", "n", "n")],
+      [{ "ai-use": "n" }, current(U, "n", U)],
+      // The SPEC.md example.
+      [{ "train-ai": "n", "train-genai": "n", "ai-use": "y", search: "y" }, current("n", "y", "y")],
+    ];
+    for (const [stated, expected] of cases) expect(toCurrent(1, stated), JSON.stringify(stated)).toEqual(expected);
   });
 
-  it("an n on a parent reaches every descendant that says nothing", () => {
-    expect(resolvePreferences({ all: "n" })).toEqual(resolved("n", "n", "n", "n", "n"));
-    expect(resolvePreferences({ "train-ai": "n" })).toEqual(resolved(U, "n", "n", U, U));
-  });
-
-  it("a y on a parent reaches descendants likewise", () => {
-    expect(resolvePreferences({ all: "y" })).toEqual(resolved("y", "y", "y", "y", "y"));
-  });
-
-  it("a child's own value beats its parent's, in both directions", () => {
-    expect(resolvePreferences({ all: "n", search: "y" })).toEqual(resolved("n", "n", "n", "n", "y"));
-    expect(resolvePreferences({ all: "n", "train-ai": "y" })).toEqual(resolved("n", "y", "y", "n", "n"));
-    expect(resolvePreferences({ "train-ai": "y", "train-genai": "n" })).toEqual(resolved(U, "y", "n", U, U));
-    expect(resolvePreferences({ all: "y", "train-ai": "n", "train-genai": "y" })).toEqual(resolved("y", "n", "y", "y", "y"));
-  });
-
-  it("the SPEC example", () => {
-    expect(resolvePreferences({ "train-ai": "n", "train-genai": "n", "ai-use": "y", search: "y" })).toEqual(
-      resolved(U, "n", "n", "y", "y"),
+  it("the keys both vocabularies share mean the same in either", () => {
+    const shared = fc.record({ "train-ai": yn, search: yn }, { requiredKeys: [] }) as fc.Arbitrary<StatedPreferences>;
+    fc.assert(
+      fc.property(shared, (p) => {
+        expect(toCurrent(1, p)).toEqual(toCurrent(2, p));
+      }),
     );
+  });
+
+  it("keeps opted_out for every -02 statement except one whose train-genai=y overrides train-ai=n", () => {
+    fc.assert(
+      fc.property(arbV1, (p) => {
+        const r = v1Resolve(p);
+        const contradicts = r["train-ai"] === "n" && r["train-genai"] === "y";
+        if (!contradicts) expect(isOptedOut(toCurrent(1, p))).toBe(v1OptedOut(p));
+        else expect(isOptedOut(toCurrent(1, p))).toBe(false); // generative training allowed; other training has no category today
+      }),
+    );
+  });
+
+  it("an -02 n never maps to an allow: adding an n only restricts", () => {
+    fc.assert(
+      fc.property(arbV1, fc.constantFrom(...V1_KEYS), (p, key) => {
+        if (p[key] !== undefined) return;
+        const before = toCurrent(1, p);
+        const after = toCurrent(1, { ...p, [key]: "n" });
+        for (const c of CATEGORIES) if (before[c] === "n") expect(after[c]).toBe("n");
+      }),
+    );
+  });
+
+  it("vocabulary 2 is flat: each category is what it says, nothing inherits", () => {
+    expect(toCurrent(2, { "train-ai": "n" })).toEqual(current("n", U, U));
+    expect(toCurrent(2, { "draft-ai-use": "n", search: "y" })).toEqual(current(U, "n", "y"));
+    fc.assert(
+      fc.property(arbV2, (p) => {
+        for (const c of CATEGORIES) expect(toCurrent(2, p)[c]).toBe(p[c] ?? U);
+      }),
+    );
+  });
+
+  it("reads the vocabulary member, absent meaning 1", () => {
+    expect(vocabularyOf({})).toBe(1);
+    expect(vocabularyOf({ vocabulary: 1 })).toBe(1);
+    expect(vocabularyOf({ vocabulary: 2 })).toBe(2);
   });
 });
 
-describe("combinePreferences", () => {
+describe("combinePreferences (draft -07 §5.1)", () => {
   it("any n wins, then y, else unknown", () => {
-    expect(combinePreferences([])).toEqual(resolved(U, U, U, U, U));
-    expect(combinePreferences([{ all: "y" }, { "train-genai": "n" }])).toEqual(resolved("y", "y", "n", "y", "y"));
-    expect(combinePreferences([{ search: "y" }, { "train-ai": "n" }])).toEqual(resolved(U, "n", "n", U, "y"));
-    // Resolution happens before combining: one declarant's explicit y does not undo another's inherited n.
-    expect(combinePreferences([{ all: "n" }, { "train-ai": "y" }])).toEqual(resolved("n", "n", "n", "n", "n"));
+    expect(combinePreferences([])).toEqual(unknownPreferences());
+    expect(combinePreferences([current("y", U, "y"), current("n", U, U)])).toEqual(current("n", U, "y"));
+    expect(combinePreferences([current(U, "y", U), current(U, U, U)])).toEqual(current(U, "y", U));
+    // Mapping happens before combining: one declarant's explicit y does not undo another's inherited n.
+    expect(combinePreferences([toCurrent(1, { all: "n" }), toCurrent(2, { "train-ai": "y" })])).toEqual(current("n", "n", "n"));
   });
 
-  it("is commutative", () => {
+  it("is commutative, idempotent and associative", () => {
     fc.assert(
-      fc.property(fc.array(arbPrefs, { maxLength: 5 }), (list) => {
-        expect(combinePreferences([...list].reverse())).toEqual(combinePreferences(list));
-      }),
-    );
-  });
-
-  it("is idempotent and associative over concatenation", () => {
-    fc.assert(
-      fc.property(fc.array(arbPrefs, { maxLength: 4 }), fc.array(arbPrefs, { maxLength: 4 }), (a, b) => {
+      fc.property(fc.array(arbResolved, { maxLength: 5 }), fc.array(arbResolved, { maxLength: 4 }), (a, b) => {
+        expect(combinePreferences([...a].reverse())).toEqual(combinePreferences(a));
         expect(combinePreferences([...a, ...a])).toEqual(combinePreferences(a));
-        expect(combinePreferences([...a, ...b])).toEqual(combinePreferences([...b, ...a]));
+        expect(combinePreferences([combinePreferences(a), combinePreferences(b)])).toEqual(combinePreferences([...a, ...b]));
       }),
     );
   });
 
-  it("n dominates: adding an expression never turns an n into anything else", () => {
+  it("n dominates and a single statement combines to itself", () => {
     fc.assert(
-      fc.property(fc.array(arbPrefs, { maxLength: 4 }), arbPrefs, (list, extra) => {
-        const before = combinePreferences(list);
+      fc.property(fc.array(arbResolved, { maxLength: 4 }), arbResolved, (list, extra) => {
         const after = combinePreferences([...list, extra]);
-        for (const k of PREFERENCE_KEYS) {
-          if (before[k] === "n") expect(after[k]).toBe("n");
-          if (resolvePreferences(extra)[k] === "n") expect(after[k]).toBe("n");
-          if (before[k] === "y") expect(after[k]).not.toBe(U);
+        for (const c of CATEGORIES) {
+          if (extra[c] === "n" || combinePreferences(list)[c] === "n") expect(after[c]).toBe("n");
+          if (extra[c] === "y") expect(after[c]).not.toBe(U);
         }
-      }),
-    );
-  });
-
-  it("a single expression combines to its own resolution", () => {
-    fc.assert(
-      fc.property(arbPrefs, (p) => {
-        expect(combinePreferences([p])).toEqual(resolvePreferences(p));
+        expect(combinePreferences([extra])).toEqual(extra);
       }),
     );
   });
 });
 
 describe("contentUsageHeader", () => {
-  it("writes known categories in fixed order, leaving out what a child inherits", () => {
-    expect(contentUsageHeader(resolvePreferences({ "train-ai": "n", "train-genai": "n", "ai-use": "y", search: "y" }))).toBe(
-      "train-ai=n, ai-use=y, search=y",
-    );
-    expect(contentUsageHeader(resolvePreferences({ all: "n", search: "y" }))).toBe("all=n, search=y");
-    expect(contentUsageHeader(resolvePreferences({ all: "n" }))).toBe("all=n");
-    expect(contentUsageHeader(resolvePreferences({ "train-genai": "n" }))).toBe("train-genai=n");
-    expect(contentUsageHeader(resolvePreferences({}))).toBe("");
+  it("writes the settled tokens with known outcomes, in order; the draft category never", () => {
+    expect(contentUsageHeader(current("n", "y", "y"))).toBe("train-ai=n, search=y");
+    expect(contentUsageHeader(current(U, "n", "n"))).toBe("search=n");
+    expect(contentUsageHeader(current(U, "n", U))).toBe("");
+    expect(contentUsageHeader(unknownPreferences())).toBe("");
+    expect(CATEGORY_INFO["draft-ai-use"].token).toBeNull();
+  });
+});
+
+describe("verdicts and Spawning's fields", () => {
+  it("verdictFor names the outcome of one use", () => {
+    expect(verdictFor(current("n", "y", U), "train-ai")).toBe("disallowed");
+    expect(verdictFor(current("n", "y", U), "draft-ai-use")).toBe("allowed");
+    expect(verdictFor(current("n", "y", U), "search")).toBe("unknown");
   });
 
-  it("explicit mode writes every known category", () => {
-    expect(contentUsageHeader(resolvePreferences({ "train-ai": "n", search: "y" }), { explicit: true })).toBe(
-      "train-ai=n, train-genai=n, search=y",
-    );
-  });
-
-  it("reads back to the same preferences, collapsed or explicit", () => {
+  it("opted out when train-ai is n, opted in when it is y, never both", () => {
+    expect(isOptedOut(current("n", U, U))).toBe(true);
+    expect(isOptedOut(current(U, "n", "n"))).toBe(false);
+    expect(isOptedIn(current("y", "n", U))).toBe(true);
     fc.assert(
-      fc.property(fc.array(arbPrefs, { maxLength: 4 }), (list) => {
-        const combined = combinePreferences(list);
-        expect(resolvePreferences(readHeader(contentUsageHeader(combined)))).toEqual(combined);
-        expect(resolvePreferences(readHeader(contentUsageHeader(combined, { explicit: true })))).toEqual(combined);
+      fc.property(arbResolved, (r) => {
+        expect(isOptedIn(r) && isOptedOut(r)).toBe(false);
       }),
     );
   });
 });
 
-describe("isOptedOut / isOptedIn", () => {
-  it("opted out when train-ai or train-genai is n", () => {
-    expect(isOptedOut(resolvePreferences({ "train-ai": "n" }))).toBe(true);
-    expect(isOptedOut(resolvePreferences({ "train-genai": "n" }))).toBe(true);
-    expect(isOptedOut(resolvePreferences({ all: "n" }))).toBe(true);
-    expect(isOptedOut(resolvePreferences({ all: "n", "train-ai": "y" }))).toBe(false);
-    expect(isOptedOut(resolvePreferences({ "ai-use": "n", search: "n" }))).toBe(false);
-    expect(isOptedOut(resolvePreferences({}))).toBe(false);
+describe("preferenceErrors", () => {
+  it("accepts each vocabulary's keys with y/n", () => {
+    expect(preferenceErrors(1, { all: "n", "train-genai": "y", "ai-use": "n", search: "y", "train-ai": "n" })).toEqual([]);
+    expect(preferenceErrors(2, { "train-ai": "n", "draft-ai-use": "y", search: "n" })).toEqual([]);
+    expect(preferenceErrors(2, {})).toEqual([]);
   });
 
-  it("opted in only when training is allowed throughout, and never both", () => {
-    expect(isOptedIn(resolvePreferences({ "train-ai": "y" }))).toBe(true);
-    expect(isOptedIn(resolvePreferences({ all: "y", "train-genai": "n" }))).toBe(false);
-    expect(isOptedIn(resolvePreferences({}))).toBe(false);
-    fc.assert(
-      fc.property(fc.array(arbPrefs, { maxLength: 3 }), (list) => {
-        const c = combinePreferences(list);
-        expect(isOptedIn(c) && isOptedOut(c)).toBe(false);
-      }),
-    );
-  });
-});
-
-describe("parsePreferences", () => {
-  it("accepts vocabulary keys with y/n", () => {
-    expect(parsePreferences({ "train-ai": "n", search: "y" })).toEqual({ "train-ai": "n", search: "y" });
-    expect(parsePreferences({})).toEqual({});
-  });
-
-  it("rejects anything else with the member's pointer", () => {
-    const cases: [unknown, string, RegExp][] = [
-      [null, "", /must be an object/],
-      [["train-ai"], "", /must be an object/],
-      [{ "train-AI": "n" }, "/train-AI", /unknown preference category 'train-AI'/],
-      [{ "tdm/mine": "n" }, "/tdm~1mine", /unknown preference category/],
-      [{ "train-ai": "no" }, "/train-ai", /must be "y" or "n", got "no"/],
-      [{ search: true }, "/search", /got true/],
-    ];
-    for (const [input, pointer, message] of cases) {
-      try {
-        parsePreferences(input);
-        throw new Error(`accepted ${JSON.stringify(input)}`);
-      } catch (e) {
-        expect(e).toBeInstanceOf(PreferenceError);
-        expect((e as PreferenceError).pointer).toBe(pointer);
-        expect((e as PreferenceError).message).toMatch(message);
-      }
-    }
+  it("names every bad member, and the vocabulary a misplaced key belongs to", () => {
+    expect(preferenceErrors(2, { "train-genai": "n", all: "n", search: "no", "tdm/mine": "n" })).toEqual([
+      { pointer: "/train-genai", detail: expect.stringMatching(/not a category of vocabulary 2 .*belongs to vocabulary 1: set "vocabulary": 1/) },
+      { pointer: "/all", detail: expect.stringMatching(/vocabulary 1/) },
+      { pointer: "/search", detail: 'preference for \'search\' must be "y" or "n", got "no"' },
+      { pointer: "/tdm~1mine", detail: expect.stringMatching(/^'tdm\/mine' is not a category of vocabulary 2 \(train-ai, draft-ai-use, search\)$/) },
+    ]);
+    expect(preferenceErrors(1, { "draft-ai-use": "n" })[0]!.detail).toMatch(/belongs to vocabulary 2/);
+    expect(preferenceErrors(1, null)).toEqual([{ pointer: "", detail: "preferences must be an object" }]);
+    expect(preferenceErrors(1, ["train-ai"])).toEqual([{ pointer: "", detail: "preferences must be an object" }]);
   });
 });

@@ -76,6 +76,9 @@ describe("bad input gets a problem response and changes nothing", () => {
     ["future timestamp", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/a"], timestamp: new Date(Date.now() + 11 * 60_000).toISOString() }) }), 422, "/timestamp"],
     ["unknown field", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/a"], colour: "red" }) }), 422, "/colour"],
     ["unknown preference", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/a"], preferences: { "train-everything": "n" } }) }), 422, "/preferences/train-everything"],
+    ["a vocabulary 2 key in a vocabulary 1 declaration", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/a"], preferences: { "draft-ai-use": "n" } }) }), 422, "/preferences/draft-ai-use"],
+    ["a vocabulary 1 key in a vocabulary 2 declaration", async () => ({ body: await declaration(newKey(), { vocabulary: 2, urls: ["https://x.example/a"], preferences: { "train-genai": "n" } }) }), 422, "/preferences/train-genai"],
+    ["an unknown vocabulary", async () => ({ body: await declaration(newKey(), { vocabulary: 3, urls: ["https://x.example/a"] }) }), 422, "/vocabulary"],
     ["invalid URL", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/a", "ftp://x.example/b"] }) }), 422, "/urls/1"],
     ["star in the middle of a URL", async () => ({ body: await declaration(newKey(), { urls: ["https://x.example/*/b"] }) }), 422, "/urls/0"],
     ["no subject", async () => ({ body: await declaration(newKey(), {}) }), 422, ""],
@@ -147,7 +150,7 @@ describe("update and revoke", () => {
     expect(up.status).toBe(201);
     expect((await get(`/v1/declarations/${reg.body.id}`)).body.status).toBe("superseded");
     const look = await get("/v1/lookup?url=https://update.example/a");
-    expect(look.body.preferences).toMatchObject({ "train-genai": "n", "train-ai": "unknown", search: "unknown" });
+    expect(look.body.preferences).toEqual({ "train-ai": "n", "draft-ai-use": "unknown", search: "unknown" });
     // Updating a declaration that is no longer active is refused.
     const again = await post("/v1/declarations", await declaration(key, { intent: "update", supersedes: reg.body.id, urls: ["https://update.example/a"] }));
     expect(again.status).toBe(409);

@@ -10,6 +10,9 @@ beforeAll(async () => {
     await declaration(a, { urls: ["https://photos.example/free.jpg"], preferences: { "train-ai": "y", "train-genai": "y" } }),
     await declaration(b, { urls: ["https://*.label.example/*"], preferences: { "train-genai": "n" } }),
     await declaration(b, { urls: ["https://photos.example/art/one.jpg"], preferences: { "train-ai": "y" } }),
+    // Vocabulary 2 beside vocabulary 1 on one URL: both are answered in the current vocabulary.
+    await declaration(a, { urls: ["https://mixed.example/*"], preferences: { all: "n", search: "y" } }),
+    await declaration(b, { vocabulary: 2, urls: ["https://mixed.example/free/*"], preferences: { "train-ai": "y", "draft-ai-use": "y" } }),
   ]) {
     expect((await post("/v1/declarations", d)).status).toBe(201);
   }
@@ -22,12 +25,28 @@ describe("GET /v1/lookup", () => {
     expect(res.body).toMatchObject({
       normalized: "http://photos.example/art/2024/x.jpg",
       opted_out: true,
-      preferences: { "train-ai": "n", "train-genai": "n", search: "y", all: "unknown" },
+      preferences: { "train-ai": "n", "draft-ai-use": "unknown", search: "y" },
     });
-    expect(res.body.content_usage).toContain("train-ai=n");
+    expect(res.body.content_usage).toBe("train-ai=n, search=y");
     expect(res.headers.get("content-usage")).toBe(res.body.content_usage);
     expect(res.body.declarations).toHaveLength(1);
-    expect(res.body.declarations[0]).toMatchObject({ kind: "prefix", pattern: "https://photos.example/art/*", verification: "self-asserted" });
+    expect(res.body.declarations[0]).toMatchObject({
+      kind: "prefix",
+      pattern: "https://photos.example/art/*",
+      verification: "self-asserted",
+      vocabulary: 1,
+      preferences: { "train-ai": "n", search: "y" },
+    });
+  });
+
+  it("maps each declaration from its own vocabulary before combining", async () => {
+    const onlyV1 = await get("/v1/lookup?url=https://mixed.example/a");
+    expect(onlyV1.body).toMatchObject({ opted_out: true, preferences: { "train-ai": "n", "draft-ai-use": "n", search: "y" }, content_usage: "train-ai=n, search=y" });
+    const both = await get("/v1/lookup?url=https://mixed.example/free/b");
+    // -02 all=n reaches every category, and an n wins over the other declarant's y.
+    expect(both.body.preferences).toEqual({ "train-ai": "n", "draft-ai-use": "n", search: "y" });
+    expect(both.body.declarations.map((d: { vocabulary: number }) => d.vocabulary).sort()).toEqual([1, 2]);
+    expect(both.body.declarations.find((d: { vocabulary: number }) => d.vocabulary === 2).preferences).toEqual({ "train-ai": "y", "draft-ai-use": "y" });
   });
 
   it("combines several declarations: any n wins", async () => {
@@ -37,7 +56,7 @@ describe("GET /v1/lookup", () => {
   });
 
   it("matches whole-host rules on subdomains and the domain itself, not lookalikes", async () => {
-    expect((await get("/v1/lookup?url=https://cdn.music.label.example/t.mp3")).body.preferences["train-genai"]).toBe("n");
+    expect((await get("/v1/lookup?url=https://cdn.music.label.example/t.mp3")).body.preferences["train-ai"]).toBe("n");
     expect((await get("/v1/lookup?url=https://label.example/")).body.opted_out).toBe(true);
     expect((await get("/v1/lookup?url=https://notlabel.example/")).body.declarations).toEqual([]);
   });
@@ -174,6 +193,7 @@ describe("descriptor, docs and errors", () => {
   it("describes the registry", async () => {
     const res = await get("/.well-known/opt-out-registry");
     expect(res.body).toMatchObject({ name: expect.any(String), hub_id: 1, public_key: expect.stringMatching(/^z6Mk/) });
+    expect(res.body.vocabulary).toEqual({ current: 2, accepted: [1, 2], categories: ["train-ai", "draft-ai-use", "search"] });
   });
 
   it("publishes OpenAPI generated from the route schemas, and readable docs", async () => {
@@ -182,6 +202,10 @@ describe("descriptor, docs and errors", () => {
     for (const p of ["/v1/declarations", "/v1/declarations/batch", "/v1/declarations/{id}", "/v1/match", "/v1/lookup", "/api/v2/query/urls/", "/.well-known/opt-out-registry"])
       expect(Object.keys(doc.body.paths)).toContain(p);
     expect(doc.body.components.schemas.Declaration.required).toContain("signature");
+    expect(Object.keys(doc.body.components.schemas.Declaration.properties.preferences.properties)).toEqual(
+      expect.arrayContaining(["train-ai", "draft-ai-use", "search", "all", "train-genai", "ai-use"]),
+    );
+    expect(doc.body.components.schemas.Declaration.properties.vocabulary).toBeDefined();
     const html = await get("/docs");
     expect(html.type).toContain("text/html");
     expect(html.body).toContain("/v1/lookup");

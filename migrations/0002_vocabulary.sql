@@ -1,0 +1,1 @@
+ALTER TABLE `declarations` ADD `vocabulary` integer DEFAULT 1 NOT NULL;
