@@ -1,3 +1,4 @@
+import { inJson, jsonList } from "../store/bound-parameters";
 import { leafHash, storedHashCount, storedHashesForRecord, treeHash, proveRecord, proveTree, type HashReader } from "../log/merkle";
 
 /**
@@ -20,7 +21,7 @@ export class LogStore {
   readonly read: HashReader = (indexes) => {
     if (!indexes.length) return [];
     const rows = this.sql
-      .exec<{ idx: number; hash: ArrayBuffer }>(`SELECT idx, hash FROM log_hashes WHERE idx IN (${indexes.map(() => "?").join(",")})`, ...indexes)
+      .exec<{ idx: number; hash: ArrayBuffer }>(`SELECT idx, hash FROM log_hashes WHERE idx ${inJson()}`, jsonList(indexes))
       .toArray();
     const byIndex = new Map(rows.map((r) => [r.idx, new Uint8Array(r.hash)]));
     return indexes.map((i) => {

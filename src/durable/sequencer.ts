@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { FieldError } from "../domain/field-error";
@@ -13,7 +13,8 @@ import { similarityIndex } from "../similarity/select-index";
 import { pokePeers } from "./peer-link";
 import { signedCheckpoint } from "./log-checkpoint";
 import { LogStore } from "./log-store";
-import { chunks, openDb, rowsPerInsert, type Db } from "../store/db";
+import { inList, insertRows } from "../store/bound-parameters";
+import { openDb, type Db } from "../store/db";
 import type { DeclarationStatus, Receipt } from "../store/receipt";
 import { datahashes, declarations, isccUnits, urlRules } from "../store/schema";
 
@@ -203,22 +204,19 @@ export class Sequencer extends DurableObject<Env> {
     const outcomes: (RegisterOutcome | undefined)[] = new Array(reqs.length);
 
     const existing = new Map<string, Registered>();
-    for (const part of chunks(unique(reqs.map((r) => r.prepared.digest)), 99)) {
+    {
       const rows = await db
         .select({ id: declarations.id, seq: declarations.seq, digest: declarations.digest, status: declarations.status, receipt: declarations.receipt })
         .from(declarations)
-        .where(inArray(declarations.digest, part));
+        .where(inList(declarations.digest, unique(reqs.map((r) => r.prepared.digest))));
       for (const r of rows)
         existing.set(r.digest, { outcome: "exists", id: r.id, seq: r.seq, digest: r.digest, status: r.status, receipt: JSON.parse(r.receipt) });
     }
 
     const targets = new Map<string, Target>();
     const targetIds = unique(reqs.flatMap((r) => (r.prepared.declaration.supersedes ? [r.prepared.declaration.supersedes] : [])));
-    for (const part of chunks(targetIds, 99)) {
-      const rows = await db
-        .select(TARGET_COLUMNS)
-        .from(declarations)
-        .where(inArray(declarations.id, part));
+    if (targetIds.length) {
+      const rows = await db.select(TARGET_COLUMNS).from(declarations).where(inList(declarations.id, targetIds));
       for (const r of rows) targets.set(r.id, r);
     }
 
@@ -227,13 +225,14 @@ export class Sequencer extends DurableObject<Env> {
     const waitingSupersessions = new Map<string, Target[]>();
     const takenIds = new Set<string>();
     const originIds = reqs.flatMap((r) => (r.peer ? [r.peer.receipt.id] : []));
-    for (const part of chunks(unique(originIds), 99)) {
-      for (const r of await db.select({ id: declarations.id }).from(declarations).where(inArray(declarations.id, part)))
+    if (originIds.length) {
+      const part = unique(originIds);
+      for (const r of await db.select({ id: declarations.id }).from(declarations).where(inList(declarations.id, part)))
         takenIds.add(r.id);
       const rows = await db
         .select({ ...TARGET_COLUMNS, supersedes: declarations.supersedes })
         .from(declarations)
-        .where(inArray(declarations.supersedes, part));
+        .where(inList(declarations.supersedes, part));
       for (const r of rows) waitingSupersessions.set(r.supersedes!, [...(waitingSupersessions.get(r.supersedes!) ?? []), r]);
     }
 
@@ -428,7 +427,7 @@ interface Written {
 
 /**
  * The group's rows as multi-row inserts, table by table: a thousand declarations become a few
- * hundred statements instead of thousands, within D1's 100 bound parameters per statement.
+ * hundred statements instead of thousands, each within the 100 bound parameters (insertRows).
  * Statuses are final here (a declaration superseded within the same group is written so).
  */
 function insertStatements(db: Db, written: Written[], now: Date): BatchItem<"sqlite">[] {
@@ -464,9 +463,9 @@ function insertStatements(db: Db, written: Written[], now: Date): BatchItem<"sql
   );
   const hashRows = subjects.flatMap(({ reg, prepared }) => (prepared.datahash ? [{ seq: reg.seq, datahash: prepared.datahash }] : []));
   return [
-    ...chunks(declRows, rowsPerInsert(Object.keys(declRows[0] ?? {}).length)).map((rows) => db.insert(declarations).values(rows)),
-    ...chunks(urlRows, rowsPerInsert(6)).map((rows) => db.insert(urlRules).values(rows)),
-    ...chunks(unitRows, rowsPerInsert(8)).map((rows) => db.insert(isccUnits).values(rows)),
-    ...chunks(hashRows, rowsPerInsert(2)).map((rows) => db.insert(datahashes).values(rows)),
+    ...insertRows(db, declarations, declRows),
+    ...insertRows(db, urlRules, urlRows),
+    ...insertRows(db, isccUnits, unitRows),
+    ...insertRows(db, datahashes, hashRows),
   ];
 }

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { inList } from "./bound-parameters";
 import { openDb } from "./db";
 import { declarations, isccUnits, urlRules } from "./schema";
 
@@ -24,25 +25,23 @@ export async function listDeclarations(d1: D1Database, filter: ListFilter, after
   const db = openDb(d1);
   const conds: SQL[] = [gt(declarations.seq, afterSeq)];
   if (filter.declarant) conds.push(or(eq(declarations.declarant, filter.declarant), eq(declarations.controller, filter.declarant))!);
-  if (filter.isccUnits)
-    conds.push(inArray(declarations.seq, db.select({ seq: isccUnits.seq }).from(isccUnits).where(inArray(isccUnits.code, filter.isccUnits))));
+  if (filter.isccUnits) {
+    const naming = db.select({ seq: isccUnits.seq }).from(isccUnits).where(inList(isccUnits.code, filter.isccUnits));
+    conds.push(sql`${declarations.seq} IN ${naming}`);
+  }
   if (filter.url) {
     const { key, host, hostKeys } = filter.url;
-    conds.push(
-      inArray(
-        declarations.seq,
-        db
-          .select({ seq: urlRules.seq })
-          .from(urlRules)
-          .where(
-            or(
-              and(eq(urlRules.kind, "exact"), eq(urlRules.key, key)),
-              and(eq(urlRules.kind, "prefix"), eq(urlRules.host, host), sql`substr(${key}, 1, length(${urlRules.key})) = ${urlRules.key}`),
-              and(eq(urlRules.kind, "host"), inArray(urlRules.host, hostKeys)),
-            ),
-          ),
-      ),
-    );
+    const covering = db
+      .select({ seq: urlRules.seq })
+      .from(urlRules)
+      .where(
+        or(
+          and(eq(urlRules.kind, "exact"), eq(urlRules.key, key)),
+          and(eq(urlRules.kind, "prefix"), eq(urlRules.host, host), sql`substr(${key}, 1, length(${urlRules.key})) = ${urlRules.key}`),
+          and(eq(urlRules.kind, "host"), inList(urlRules.host, hostKeys)),
+        ),
+      );
+    conds.push(sql`${declarations.seq} IN ${covering}`);
   }
   return db.select().from(declarations).where(and(...conds)).orderBy(asc(declarations.seq)).limit(limit);
 }

@@ -1,5 +1,6 @@
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { chunks, openDb } from "./db";
+import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { inList } from "./bound-parameters";
+import { openDb } from "./db";
 import { declarations, peers, webhookDeliveries } from "./schema";
 
 export type PeerRow = typeof peers.$inferSelect;
@@ -46,15 +47,13 @@ export async function declarationsAfter(d1: D1Database, afterSeq: number, limit:
 
 /** Which of these digests are already registered here, with what they became. */
 export async function knownDigests(d1: D1Database, digests: string[]) {
-  const db = openDb(d1);
   const out = new Map<string, { id: string; seq: number; status: "active" | "superseded" | "revoked"; receipt: string }>();
-  for (const part of chunks([...new Set(digests)], 99)) {
-    const rows = await db
-      .select({ digest: declarations.digest, id: declarations.id, seq: declarations.seq, status: declarations.status, receipt: declarations.receipt })
-      .from(declarations)
-      .where(inArray(declarations.digest, part));
-    for (const r of rows) out.set(r.digest, r);
-  }
+  if (!digests.length) return out;
+  const rows = await openDb(d1)
+    .select({ digest: declarations.digest, id: declarations.id, seq: declarations.seq, status: declarations.status, receipt: declarations.receipt })
+    .from(declarations)
+    .where(inList(declarations.digest, [...new Set(digests)]));
+  for (const r of rows) out.set(r.digest, r);
   return out;
 }
 
