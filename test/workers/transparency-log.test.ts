@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { decodeBase64 } from "../../src/encoding/base64";
 import { logEntry } from "../../src/log/entry";
-import { checkRecord, checkTree, leafHash, nodeHash } from "../../src/log/merkle";
+import { checkRecord, checkTree, leafHash, nodeHash, storedHashCount } from "../../src/log/merkle";
 import { decodeEntryBundle } from "../../src/log/tiles";
 import { declaration, get, newKey, post } from "./helpers";
 
@@ -93,26 +93,39 @@ describe("transparency log", () => {
 
   it("survives a Durable Object restart, and repairs a log that missed a committed group", async () => {
     await registerSome(4, "f");
+    const atKeep = (await get("/log/checkpoint")).body as string;
+    const keep = (await verifyCheckpoint(atKeep, await registryKey())).size;
+    await registerSome(2, "f2");
     const before = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
+    expect(before.size).toBe(keep + 2);
     const stub = env.SEQUENCER.get(env.SEQUENCER.idFromName("sequencer"));
     await evictDurableObject(stub);
     const after = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
     expect(after.size).toBe(before.size);
     expect([...after.root]).toEqual([...before.root]);
 
-    // Forget the last two leaves, as if the object died between the D1 commit and the log append.
+    // Forget the last two leaves, as if the object died between the D1 commit and the log append:
+    // the log is back at `keep` leaves with the checkpoint it had signed then.
     await runInDurableObject(stub, (_instance, state) => {
-      const keep = before.size - 2;
-      state.storage.sql.exec("DELETE FROM log_state");
-      state.storage.sql.exec("DELETE FROM log_hashes");
-      expect(keep).toBeGreaterThan(0);
+      const sql = state.storage.sql;
+      sql.exec("DELETE FROM log_hashes WHERE idx >= ?", storedHashCount(keep));
+      sql.exec("UPDATE log_state SET value = ? WHERE key = 'size'", String(keep));
+      sql.exec("UPDATE log_state SET value = ? WHERE key = 'checkpoint'", atKeep);
+      expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM log_hashes").one().n).toBe(storedHashCount(keep));
     });
     await evictDurableObject(stub);
-    await registerSome(1, "g");
+    // On start the two committed declarations are appended again from D1: the very same tree.
     const repaired = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
-    expect(repaired.size).toBe(before.size + 1);
-    const c = (await get(`/v1/log/consistency?from=${before.size}&to=${repaired.size}`)).body;
-    expect(() => checkTree(c.proof.map(b64), repaired.size, repaired.root, before.size, before.root)).not.toThrow();
+    expect(repaired.size).toBe(before.size);
+    expect([...repaired.root]).toEqual([...before.root]);
+    expect((await SELF.fetch(`http://registry.test/log/tile/entries/000.p/${before.size}`)).status).toBe(200);
+
+    await registerSome(1, "g");
+    const grown = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
+    expect(grown.size).toBe(before.size + 1);
+    const c = (await get(`/v1/log/consistency?from=${keep}&to=${grown.size}`)).body;
+    const old = await verifyCheckpoint(atKeep, await registryKey());
+    expect(() => checkTree(c.proof.map(b64), grown.size, grown.root, keep, old.root)).not.toThrow();
   });
 });
 
