@@ -1,0 +1,147 @@
+import { and, asc, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { PreparedDeclaration } from "../domain/declaration";
+import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
+import { parseIsccIdV1 } from "../iscc/index";
+import { inList, insertRows } from "./bound-parameters";
+import type { Db } from "./db";
+import type { Receipt } from "./receipt";
+import { datahashes, declarations, isccUnits, urlRules } from "./schema";
+
+/** The sequencer's reads and writes in D1 (it is the only writer of these tables). */
+
+const FACTS = {
+  id: declarations.id,
+  intent: declarations.intent,
+  supersedes: declarations.supersedes,
+  declarant: declarations.declarant,
+  controller: declarations.controller,
+  controllerVerified: declarations.controllerVerified,
+};
+const STORED = { ...FACTS, seq: declarations.seq, digest: declarations.digest, status: declarations.status };
+
+export type StoredRow = StoredFacts & { receipt: string };
+
+export interface KnownRows extends Known {
+  byDigest: Map<string, StoredRow>;
+}
+
+/**
+ * What deciding a group needs (see Known): stored declarations by the group's digests and by the
+ * ids it names, and stored declarations naming the ids peers delivered.
+ */
+export async function readKnown(db: Db, q: { digests: string[]; ids: string[]; delivered: string[] }): Promise<KnownRows> {
+  const [byDigest, byId, naming] = await Promise.all([
+    q.digests.length ? db.select({ ...STORED, receipt: declarations.receipt }).from(declarations).where(inList(declarations.digest, unique(q.digests))) : [],
+    q.ids.length ? db.select(STORED).from(declarations).where(inList(declarations.id, unique(q.ids))) : [],
+    q.delivered.length ? db.select(FACTS).from(declarations).where(inList(declarations.supersedes, unique(q.delivered))) : [],
+  ]);
+  const namingMap = new Map<string, Facts[]>();
+  for (const r of naming) namingMap.set(r.supersedes!, [...(namingMap.get(r.supersedes!) ?? []), r]);
+  return { byDigest: new Map(byDigest.map((r) => [r.digest, r])), byId: new Map(byId.map((r) => [r.id, r])), naming: namingMap };
+}
+
+/** Which of these ids are already stored. */
+export async function takenIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db.select({ id: declarations.id }).from(declarations).where(inList(declarations.id, ids));
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The next seq, and the next id timestamp: after the newest id this registry issued itself (hub and
+ * origin ours). Rows a peer wrote never move our counter, whatever ids they carry.
+ */
+export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
+  const [[max], [own]] = await Promise.all([
+    db.select({ seq: sql<number | null>`max(${declarations.seq})` }).from(declarations),
+    db
+      .select({ id: declarations.id })
+      .from(declarations)
+      .where(and(eq(declarations.hubId, me.hubId), eq(declarations.origin, me.name)))
+      .orderBy(desc(declarations.seq))
+      .limit(1),
+  ]);
+  return { seq: (max?.seq ?? 0) + 1, micros: own ? parseIsccIdV1(own.id).timestampMicros + 1n : 0n };
+}
+
+/**
+ * Ids in our hub held by rows we did not issue (none, unless written before peers were refused
+ * ids in our hub): the counter must never hand them out again.
+ */
+export async function foreignIdsInOurHub(db: Db, me: Registry): Promise<Set<string>> {
+  const rows = await db
+    .select({ id: declarations.id })
+    .from(declarations)
+    .where(and(eq(declarations.hubId, me.hubId), ne(declarations.origin, me.name)));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Declarations with seq in [from, to), in order: what the log appends. */
+export async function declarationsInRange(db: Db, from: number, to: number) {
+  return db
+    .select({ seq: declarations.seq, body: declarations.body, receipt: declarations.receipt })
+    .from(declarations)
+    .where(and(gte(declarations.seq, from), lt(declarations.seq, to)))
+    .orderBy(asc(declarations.seq));
+}
+
+/** A declaration a group creates, with what its rows need beyond the declaration itself. */
+export interface NewDeclaration {
+  seq: number;
+  id: string;
+  status: Status;
+  receipt: Receipt;
+  prepared: PreparedDeclaration;
+  origin: string;
+  receivedFrom: string | null;
+}
+
+/**
+ * A group's writes, for one atomic D1 batch: its rows as multi-row inserts, table by table (a
+ * thousand declarations become a few hundred statements), then the status changes of earlier
+ * declarations. Statuses of new rows are final (one superseded within the same group is written so).
+ */
+export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): BatchItem<"sqlite">[] {
+  const declRows = rows.map((r) => ({
+    seq: r.seq,
+    id: r.id,
+    digest: r.prepared.digest,
+    hubId: parseIsccIdV1(r.id).hubId,
+    intent: r.prepared.declaration.intent,
+    supersedes: r.prepared.declaration.supersedes ?? null,
+    status: r.status,
+    declarant: r.prepared.declarant,
+    controller: r.prepared.controller,
+    controllerVerified: r.prepared.controllerVerified,
+    timestamp: r.prepared.declaration.timestamp,
+    registeredAt: r.receipt.registered_at,
+    receivedAt,
+    origin: r.origin,
+    receivedFrom: r.receivedFrom,
+    preferences: JSON.stringify(r.prepared.declaration.preferences ?? {}),
+    vocabulary: r.prepared.vocabulary,
+    body: r.prepared.canonical,
+    receipt: JSON.stringify(r.receipt),
+  }));
+  // A revocation's subjects (if any) only say what it is about; they must not match lookups.
+  const subjects = rows.filter((r) => r.prepared.declaration.intent !== "revoke");
+  const urlRows = subjects.flatMap(({ seq, prepared }) =>
+    prepared.urls.map((u) => ({ seq, kind: u.kind, pattern: u.pattern, host: u.host, key: u.key, verification: u.verification })),
+  );
+  const unitRows = subjects.flatMap(({ seq, prepared }) =>
+    prepared.units.map((u) => ({ seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex, b0: u.bands[0], b1: u.bands[1], b2: u.bands[2], b3: u.bands[3] })),
+  );
+  const hashRows = subjects.flatMap(({ seq, prepared }) => (prepared.datahash ? [{ seq, datahash: prepared.datahash }] : []));
+  return [
+    ...insertRows(db, declarations, declRows),
+    ...insertRows(db, urlRules, urlRows),
+    ...insertRows(db, isccUnits, unitRows),
+    ...insertRows(db, datahashes, hashRows),
+    ...statusChanges.map((c) => db.update(declarations).set({ status: c.status }).where(eq(declarations.id, c.id))),
+  ];
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
