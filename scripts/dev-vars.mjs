@@ -1,5 +1,6 @@
 // First-start setup for `npm start`: a registry key and an operator token in .dev.vars (never
-// committed). Node's own Ed25519 (OpenSSL) makes the key, so this script needs no build step.
+// committed), and the registry's name. Node's own Ed25519 (OpenSSL) makes the key, so this script
+// needs no build step.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 
@@ -36,4 +37,28 @@ export function ensureDevVars(file = new URL("../.dev.vars", import.meta.url)) {
   if (!add.length) return;
   writeFileSync(file, (vars && !vars.endsWith("\n") ? vars + "\n" : vars) + add.join("\n") + "\n", { mode: 0o600 });
   console.log(`${file instanceof URL ? file.pathname : file}: generated ${add.map((l) => l.split("=")[0]).join(" and ")}`);
+}
+
+/** A variable's value in a vars file (dotenv syntax), or undefined when the file or the variable is missing. */
+export function readVar(file, name) {
+  if (!existsSync(file)) return undefined;
+  const value = new RegExp(`^\\s*${name}\\s*=(.*)$`, "m").exec(readFileSync(file, "utf8"))?.[1]?.trim();
+  return value?.replace(/^(["'])(.*)\1$/, "$2");
+}
+
+/**
+ * A variable for `wrangler dev`, and the arguments that set it: from the environment first, then
+ * from the vars files (wrangler reads those itself, and a --var would override them), else
+ * `fallback`; with no fallback, wrangler.toml's value stands.
+ *
+ * The registry's name is the reason: receipts, the log origin (NAME/log) and the DID
+ * (did:web:NAME) all carry it, so two local registries must not share one, or they cannot peer.
+ * The start scripts give the host and port they serve on as its fallback, replacing the
+ * wrangler.toml default, which is a name for port 8787 only.
+ */
+export function devVar(name, fallback, varsFiles, env = process.env) {
+  if (env[name]) return { value: env[name], args: ["--var", `${name}:${env[name]}`] };
+  const configured = varsFiles.map((f) => readVar(f, name)).find((v) => v !== undefined);
+  if (configured !== undefined) return { value: configured, args: [] };
+  return fallback === undefined ? { value: undefined, args: [] } : { value: fallback, args: ["--var", `${name}:${fallback}`] };
 }

@@ -7,12 +7,12 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { generateKeypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey, encodeEd25519SecretMultikey } from "../../src/domain/multikey";
+import { freePort } from "../support/free-port";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
@@ -46,18 +46,6 @@ export interface Cluster {
   dir: string;
   registries: Registry[];
   stop(): Promise<void>;
-}
-
-/** A free loopback port (the OS picks it; another process could take it in between, rarely). */
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, log: string[], timeoutMs = 60_000): Promise<void> {
