@@ -48,6 +48,8 @@ export default defineConfig(async () => {
             name: "unit",
             include: ["test/unit/**/*.test.ts"],
             environment: "node",
+            // Property tests run thousands of cases; on a loaded 2-core machine they need more than 5 s.
+            testTimeout: 30000,
           },
         },
         {
