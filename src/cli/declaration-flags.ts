@@ -48,7 +48,7 @@ export function termsFromFlags(v: FlagValues<typeof DECLARATION_FLAGS>): Declara
 export async function withFile(ctx: Context, { terms, file }: DeclarationFlags): Promise<SubjectAndTerms> {
   if (file === undefined) return terms;
   // Loaded on demand: the image decoders are only needed here, and every other command starts faster without them.
-  const { isccOfFile, FileIsccError } = await import("./file-iscc");
+  const { isccOfFile, FileIsccError } = await import("../media/file-iscc");
   const { enableFastBlake3 } = await import("../iscc/index");
   await enableFastBlake3();
   const computed = await isccOfFile(file).catch((e: unknown) => {
@@ -58,9 +58,11 @@ export async function withFile(ctx: Context, { terms, file }: DeclarationFlags):
     throw new CliError(`--datahash ${terms.datahash} is not the datahash of ${file} (${computed.datahash})`, EXIT_USAGE);
   }
   if (!ctx.json) {
-    const how =
-      computed.kind === "binary"
-        ? "no Content-Code (not PNG, JPEG or UTF-8 text): Data- and Instance-Code only"
+    const n = computed.notComputed;
+    const how = n
+      ? `${n.unit} not computed: ${n.reason}${n.install ? ` — install: ${n.install}` : ""}; Data- and Instance-Code only`
+      : computed.kind === "binary"
+        ? `no Content-Code for ${computed.mediatype}: Data- and Instance-Code only`
         : `${computed.kind} Content-Code, Data- and Instance-Code`;
     ctx.err(`${file}: ${computed.iscc} (${computed.filesize} bytes; ${how})`);
   }

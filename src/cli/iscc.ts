@@ -1,13 +1,13 @@
 /**
- * `iscc <file>...`: prints the ISCC-CODE and its units for each file. Data and Instance always;
- * Text for UTF-8 plain text; Image for PNG and JPEG (see file-iscc.ts). Entry point for
+ * `iscc <file>...`: prints the ISCC-CODE and its units for each file. Data and Instance always; the
+ * Content-Code of every medium src/media/file-iscc.ts handles, or which unit is missing and why. Entry point for
  * bin/iscc.mjs: a program that is one command, run by the same dispatcher as `optout`.
  */
 import { enableFastBlake3, parseIscc } from "../iscc/index";
 import { defineCommand } from "./command";
 import { CONSOLE, runSingle, type Io } from "./dispatch";
 import { EXIT_FAILURE } from "./errors";
-import { FileIsccError, isccOfFile } from "./file-iscc";
+import { FileIsccError, isccOfFile, type NotComputed } from "../media/file-iscc";
 
 interface FileResult {
   file: string;
@@ -15,7 +15,9 @@ interface FileResult {
   units: { kind: string; iscc: string; type: string }[];
   datahash: string;
   filesize: number;
+  mediatype: string;
   characters?: number;
+  not_computed?: NotComputed;
 }
 
 const unit = (kind: string, iscc: string) => ({ kind, iscc, type: parseIscc(iscc).typeName });
@@ -28,7 +30,9 @@ async function isccFile(path: string): Promise<FileResult> {
     units: [...(r.units.content ? [unit("Content", r.units.content)] : []), unit("Data", r.units.data), unit("Instance", r.units.instance)],
     datahash: r.datahash,
     filesize: r.filesize,
+    mediatype: r.mediatype,
     ...(r.characters !== undefined ? { characters: r.characters } : {}),
+    ...(r.notComputed ? { not_computed: r.notComputed } : {}),
   };
 }
 
@@ -37,13 +41,15 @@ function formatFileResult(r: FileResult): string {
   for (const u of r.units) lines.push(`  ${u.kind.padEnd(9)}  ${u.iscc.padEnd(24)}  ${u.type}`);
   lines.push(`  datahash   ${r.datahash}`, `  filesize   ${r.filesize}`);
   if (r.characters !== undefined) lines.push(`  characters ${r.characters}`);
+  if (r.not_computed) lines.push(`  not computed: ${r.not_computed.unit} (${r.not_computed.reason})`);
   return lines.join("\n");
 }
 
 const ISCC = defineCommand({
   name: "iscc",
   args: "<file>...",
-  summary: "print the ISCC-CODE and its units (Content for text/PNG/JPEG, Data, Instance) for each file",
+  summary:
+    "print the ISCC-CODE and its units for each file: Data and Instance always; Content for images (JPEG, PNG, WebP, GIF, TIFF, BMP, AVIF), audio (needs fpcalc), video (needs ffmpeg) and text (plain, Markdown, HTML, PDF, EPUB), or which unit is missing and why",
   flags: {},
   async run(ctx, files) {
     // Native (or WebAssembly) BLAKE3 where Node can load it: far faster than pure JS (src/iscc/blake3.ts).
@@ -55,6 +61,8 @@ const ISCC = defineCommand({
       try {
         const r = await isccFile(file);
         results.push(r);
+        const n = r.not_computed;
+        if (n) ctx.err(`iscc: ${file}: ${n.unit} not computed: ${n.reason}${n.install ? ` — install: ${n.install}` : ""}`);
         if (!ctx.json) ctx.out(formatFileResult(r));
       } catch (e) {
         status = EXIT_FAILURE;

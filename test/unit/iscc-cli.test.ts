@@ -29,7 +29,7 @@ function picture(w: number, h: number): Uint8Array {
   return data;
 }
 
-describe("iscc CLI", () => {
+describe("iscc CLI", { timeout: 30_000 }, () => {
   it("prints Text, Data and Instance units and the ISCC-CODE for a text file", () => {
     const text = "Die Unendliche Geschichte\nvon Michael Ende\n";
     const file = join(dir, "story.txt");
