@@ -7,6 +7,7 @@ export const COMMANDS = [
   (await import("./resolve")).default,
   (await import("./lookup")).default,
   (await import("./match")).default,
+  (await import("./scan")).default,
   (await import("./verify")).default,
   (await import("./audit")).default,
   (await import("./info")).default,

@@ -1,0 +1,91 @@
+/**
+ * Fingerprints remembered by path, size and modification time, so a re-scan computes only what changed.
+ * A JSONL file: a header line naming the format and the media pipeline's version (a new pipeline version
+ * starts an empty cache, since codes may differ), then one line per file; later lines win. Results with a
+ * unit not computed (a tool missing, say) are not kept, so installing the tool and scanning again fills them.
+ */
+import { createReadStream, existsSync } from "node:fs";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createInterface } from "node:readline";
+import type { FileIscc } from "../media/file-iscc.js";
+
+/** Bump when a pipeline change can change a code for the same bytes. */
+export const PIPELINE_VERSION = 1;
+const HEADER = { format: "optout-fingerprint-cache", pipeline: PIPELINE_VERSION };
+
+interface Line {
+  p: string;
+  s: number;
+  m: number;
+  r: FileIscc;
+}
+
+const key = (path: string, size: number, mtimeMs: number) => `${path}\u0000${size}\u0000${mtimeMs}`;
+
+export class FingerprintCache {
+  private entries = new Map<string, FileIscc>();
+  private added: string[] = [];
+  hits = 0;
+
+  private constructor(readonly file: string | null) {}
+
+  /** Loads `file` (missing or of another pipeline version: empty). `null`: a cache that keeps nothing. */
+  static async open(file: string | null): Promise<FingerprintCache> {
+    const cache = new FingerprintCache(file);
+    if (!file || !existsSync(file)) return cache;
+    let first = true;
+    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      if (!text) continue;
+      let line: unknown;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        continue; // a line cut by a crash: the file is only appended to, the rest is intact
+      }
+      if (first) {
+        first = false;
+        const h = line as typeof HEADER;
+        if (h.format !== HEADER.format || h.pipeline !== PIPELINE_VERSION) return new FingerprintCache(file).reset();
+        continue;
+      }
+      const l = line as Line;
+      cache.entries.set(key(l.p, l.s, l.m), l.r);
+    }
+    if (first) await cache.reset();
+    return cache;
+  }
+
+  private async reset(): Promise<this> {
+    if (this.file) {
+      await mkdir(dirname(this.file), { recursive: true });
+      await writeFile(this.file, JSON.stringify(HEADER) + "\n");
+    }
+    return this;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(path: string, size: number, mtimeMs: number): FileIscc | undefined {
+    const r = this.entries.get(key(path, size, mtimeMs));
+    if (r) this.hits++;
+    return r;
+  }
+
+  put(path: string, size: number, mtimeMs: number, r: FileIscc): void {
+    if (r.notComputed) return;
+    this.entries.set(key(path, size, mtimeMs), r);
+    if (this.file) this.added.push(JSON.stringify({ p: path, s: size, m: mtimeMs, r } satisfies Line));
+  }
+
+  /** Appends what was added since the last flush. */
+  async flush(): Promise<void> {
+    if (!this.file || !this.added.length) return;
+    const lines = this.added.join("\n") + "\n";
+    this.added = [];
+    if (!existsSync(this.file)) await this.reset();
+    await appendFile(this.file, lines);
+  }
+}

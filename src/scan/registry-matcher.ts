@@ -1,0 +1,112 @@
+/**
+ * Matching scanned items against a registry over HTTP: ISCC-CODEs through POST /v1/match in batches of
+ * 1,000 (the registry decomposes each code and matches its units by similarity, its instance unit also
+ * against declared datahashes), URLs through POST /v1/lookup in batches of 10,000. Both retry on 429 and
+ * 5xx (retrying-fetch.ts). Answers become ItemMatch lists (verdict.ts).
+ */
+import { BatchQueue } from "./batch-queue";
+import { postJson, type RetryPolicy } from "./retrying-fetch";
+import type { ItemMatch, TrustLabel } from "./verdict";
+
+export const MATCH_BATCH = 1_000;
+export const LOOKUP_BATCH = 10_000;
+
+interface Citation {
+  id: string;
+  controller_verified: boolean;
+  vocabulary: number;
+  preferences: Record<string, "y" | "n">;
+}
+
+interface MatchAnswer {
+  results: {
+    iscc: string;
+    error?: { detail: string };
+    matches?: { declaration: Citation; decides: boolean; units: { unit_type: string; declared: string; distance: number }[] }[];
+  }[];
+}
+
+interface LookupAnswer {
+  results: {
+    url: string;
+    error?: { detail: string };
+    declarations?: { id: string; pattern: string; kind: string; verification: TrustLabel; vocabulary: number; preferences: Record<string, "y" | "n"> }[];
+  }[];
+}
+
+/** Per item: its matches, or why the registry refused the query. */
+export type Found = { matches: ItemMatch[] } | { error: string };
+
+const trustOf = (c: Citation): TrustLabel => (c.controller_verified ? "controller-verified" : "self-asserted");
+
+/** A declared datahash is a multihash (`1e20…`); every other declared subject a unit is matched to is an ISCC unit. */
+export function fromMatchResult(r: MatchAnswer["results"][number]): Found {
+  if (r.error) return { error: r.error.detail };
+  return {
+    matches: (r.matches ?? [])
+      .filter((m) => m.decides)
+      .map((m) => ({
+        declaration: m.declaration.id,
+        matched: m.units.map((u) =>
+          u.declared.startsWith("1e20")
+            ? { by: "datahash" as const, declared: u.declared }
+            : { by: "iscc" as const, unit_type: u.unit_type, declared: u.declared, distance: u.distance },
+        ),
+        trust: trustOf(m.declaration),
+        vocabulary: m.declaration.vocabulary,
+        preferences: m.declaration.preferences,
+      })),
+  };
+}
+
+export function fromLookupResult(r: LookupAnswer["results"][number]): Found {
+  if (r.error) return { error: r.error.detail };
+  return {
+    matches: (r.declarations ?? []).map((d) => ({
+      declaration: d.id,
+      matched: [{ by: "url" as const, pattern: d.pattern, kind: d.kind }],
+      trust: d.verification,
+      vocabulary: d.vocabulary,
+      preferences: d.preferences,
+    })),
+  };
+}
+
+export interface Matcher {
+  matchCode(iscc: string): Promise<Found>;
+  lookupUrl(url: string): Promise<Found>;
+  flush(): Promise<void>;
+  /** Requests sent, for the summary. */
+  readonly requests: number;
+}
+
+export class RegistryMatcher implements Matcher {
+  requests = 0;
+  private codes: BatchQueue<string, Found>;
+  private urls: BatchQueue<string, Found>;
+
+  constructor(base: URL, policy: RetryPolicy, maxDistance?: number, concurrency = 2) {
+    this.codes = new BatchQueue(MATCH_BATCH, concurrency, async (iscc) => {
+      this.requests++;
+      const body = await postJson<MatchAnswer>(base, "v1/match", { iscc, ...(maxDistance !== undefined ? { max_distance: maxDistance } : {}) }, policy);
+      return body.results.map(fromMatchResult);
+    });
+    this.urls = new BatchQueue(LOOKUP_BATCH, concurrency, async (urls) => {
+      this.requests++;
+      const body = await postJson<LookupAnswer>(base, "v1/lookup", { urls }, policy);
+      return body.results.map(fromLookupResult);
+    });
+  }
+
+  matchCode(iscc: string) {
+    return this.codes.enqueue(iscc);
+  }
+
+  lookupUrl(url: string) {
+    return this.urls.enqueue(url);
+  }
+
+  async flush() {
+    await Promise.all([this.codes.flush(), this.urls.flush()]);
+  }
+}

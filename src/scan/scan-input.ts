@@ -1,0 +1,102 @@
+/**
+ * What `optout scan` reads: a directory tree (every regular file below it, in sorted order, symlinks not
+ * followed), or a manifest of one item per row with a `path` and/or `url` column — JSONL, CSV (header row) or
+ * Parquet, as img2dataset and Hugging Face datasets write them. Relative paths are relative to the manifest's
+ * directory. Parquet is read with hyparquet (pure JS, row group by row group; snappy and uncompressed files).
+ */
+import { createReadStream } from "node:fs";
+import { opendir, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { parse as parseCsv } from "csv-parse";
+
+export interface ScanItem {
+  /** Position in the input (0-based row, or file order for a directory). */
+  index: number;
+  path?: string;
+  url?: string;
+}
+
+export class ScanInputError extends Error {}
+
+export type InputKind = "directory" | "jsonl" | "csv" | "parquet";
+
+export async function inputKind(input: string): Promise<InputKind> {
+  let s;
+  try {
+    s = await stat(input);
+  } catch (e) {
+    throw new ScanInputError(`cannot read ${input}: ${(e as Error).message}`);
+  }
+  if (s.isDirectory()) return "directory";
+  const lower = input.toLowerCase();
+  if (lower.endsWith(".parquet")) return "parquet";
+  if (lower.endsWith(".csv")) return "csv";
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) return "jsonl";
+  throw new ScanInputError(`${input}: a manifest must end in .jsonl, .ndjson, .csv or .parquet (or be a directory)`);
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries: { name: string; dir: boolean; file: boolean }[] = [];
+  for await (const e of await opendir(dir)) entries.push({ name: e.name, dir: e.isDirectory(), file: e.isFile() });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.dir) yield* walk(join(dir, e.name));
+    else if (e.file) yield join(dir, e.name);
+  }
+}
+
+function rowItem(row: Record<string, unknown>, index: number, base: string, where: string): ScanItem {
+  const path = row.path ?? row.file ?? row.filepath;
+  const url = row.url ?? row.URL;
+  const item: ScanItem = { index };
+  if (typeof path === "string" && path !== "") item.path = isAbsolute(path) ? path : resolve(base, path);
+  if (typeof url === "string" && url !== "") item.url = url;
+  if (!item.path && !item.url) throw new ScanInputError(`${where}: the row has neither a path nor a url`);
+  return item;
+}
+
+export async function* scanItems(input: string): AsyncGenerator<ScanItem> {
+  const kind = await inputKind(input);
+  const base = dirname(resolve(input));
+  let index = 0;
+  if (kind === "directory") {
+    for await (const path of walk(resolve(input))) yield { index: index++, path };
+    return;
+  }
+  if (kind === "jsonl") {
+    const lines = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of lines) {
+      line++;
+      if (!text.trim()) continue;
+      let row: unknown;
+      try {
+        row = JSON.parse(text);
+      } catch (e) {
+        throw new ScanInputError(`${input}:${line}: not JSON (${(e as Error).message})`);
+      }
+      if (typeof row !== "object" || row === null) throw new ScanInputError(`${input}:${line}: a row must be a JSON object`);
+      yield rowItem(row as Record<string, unknown>, index++, base, `${input}:${line}`);
+    }
+    return;
+  }
+  if (kind === "csv") {
+    const parser = createReadStream(input).pipe(parseCsv({ columns: true, skip_empty_lines: true, bom: true }));
+    for await (const row of parser) yield rowItem(row as Record<string, unknown>, index++, base, `${input}:${index + 2}`);
+    return;
+  }
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import("hyparquet");
+  const file = await asyncBufferFromFile(input);
+  const metadata = await parquetMetadataAsync(file);
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const columns = names.filter((n) => ["path", "file", "filepath", "url", "URL"].includes(n));
+  if (!columns.length) throw new ScanInputError(`${input}: the Parquet file has no path or url column (columns: ${names.join(", ")})`);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const rows = await parquetReadObjects({ file, metadata, columns, rowStart, rowEnd });
+    for (const row of rows) yield rowItem(row, index++, base, `${input} row ${index}`);
+    rowStart = rowEnd;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The report `optout scan` writes: one record per item, JSONL (one object a line) or CSV (matches as a
+ * JSON column), and the exclude list (one path or URL per line, of every item whose verdict is `excluded`).
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import type { ItemMatch, Verdict } from "./verdict";
+
+export interface ScanRecord {
+  path?: string;
+  url?: string;
+  iscc?: string;
+  datahash?: string;
+  verdict: Verdict;
+  /** The effective preference for the scanned use (`--use`). */
+  preference?: "y" | "n" | "unknown";
+  /** Why the verdict is `error`, or which unit could not be computed (the rest was still matched). */
+  reason?: string;
+  matches: ItemMatch[];
+}
+
+export type ReportFormat = "jsonl" | "csv";
+
+const CSV_COLUMNS = ["path", "url", "iscc", "datahash", "verdict", "preference", "reason", "matches"] as const;
+
+function csvField(v: unknown): string {
+  if (v === undefined) return "";
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export class ReportWriter {
+  private out: WriteStream;
+  private excludes: WriteStream | null;
+  counts: Record<Verdict, number> = { excluded: 0, allowed: 0, unknown: 0, error: 0 };
+
+  constructor(file: string, readonly format: ReportFormat, excludeList: string | null) {
+    this.out = createWriteStream(file);
+    this.excludes = excludeList ? createWriteStream(excludeList) : null;
+    if (format === "csv") this.out.write(CSV_COLUMNS.join(",") + "\n");
+  }
+
+  write(r: ScanRecord): void {
+    this.counts[r.verdict]++;
+    const line = this.format === "jsonl" ? JSON.stringify(r) : CSV_COLUMNS.map((c) => csvField(r[c])).join(",");
+    this.out.write(line + "\n");
+    if (r.verdict === "excluded" && this.excludes) this.excludes.write(`${r.path ?? r.url}\n`);
+  }
+
+  async close(): Promise<void> {
+    const end = (s: WriteStream) => new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    await Promise.all([end(this.out), ...(this.excludes ? [end(this.excludes)] : [])]);
+  }
+}

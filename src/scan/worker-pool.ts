@@ -1,0 +1,80 @@
+/**
+ * Fingerprints files on every core: one worker thread per core (or `size`), each computing isccOfFile for
+ * one file at a time; the tools they start (fpcalc, ffmpeg) run as their own processes. `size` 0 computes
+ * on the calling thread (no workers), which the single-worker benchmark compares against.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { isccOfFile, type FileIscc } from "../media/file-iscc.js";
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+}
+
+export class FingerprintPool {
+  private slots: Slot[] = [];
+  private queue: { path: string; resolve: (r: FileIscc) => void; reject: (e: Error) => void }[] = [];
+  private callbacks = new Map<number, { resolve: (r: FileIscc) => void; reject: (e: Error) => void; slot: Slot }>();
+  private nextId = 0;
+  private ready: Promise<unknown>;
+
+  constructor(readonly size = availableParallelism()) {
+    const entry = new URL("./fingerprint-worker-entry.mjs", import.meta.url);
+    const starts: Promise<void>[] = [];
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(entry);
+      const slot: Slot = { worker, busy: true };
+      starts.push(
+        new Promise((resolve, reject) => {
+          worker.once("error", reject);
+          worker.on("message", (m: { ready?: true; id?: number; result?: FileIscc; error?: string }) => {
+            if (m.ready) {
+              slot.busy = false;
+              resolve();
+              this.pump();
+              return;
+            }
+            const cb = this.callbacks.get(m.id!)!;
+            this.callbacks.delete(m.id!);
+            slot.busy = false;
+            if (m.error !== undefined) cb.reject(new Error(m.error));
+            else cb.resolve(m.result!);
+            this.pump();
+          });
+        }),
+      );
+      this.slots.push(slot);
+    }
+    this.ready = Promise.all(starts);
+  }
+
+  /** Files waiting for a worker (for back-pressure: callers keep this bounded). */
+  get backlog(): number {
+    return this.queue.length;
+  }
+
+  async fingerprint(path: string): Promise<FileIscc> {
+    if (this.size === 0) return isccOfFile(path);
+    await this.ready;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ path, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.busy || !this.queue.length) continue;
+      const job = this.queue.shift()!;
+      const id = this.nextId++;
+      slot.busy = true;
+      this.callbacks.set(id, { resolve: job.resolve, reject: job.reject, slot });
+      slot.worker.postMessage({ id, path: job.path });
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * `optout scan` against a real registry (a `wrangler dev` process): originals are declared, then a dataset of
+ * their resized, re-encoded and converted copies (image, text, audio, video) mixed with works never declared is
+ * scanned through the CLI, exactly as `npx optout scan` runs. Exactly the copies must be excluded, by content
+ * similarity, by datahash (an identical copy) or by URL; a second scan must come from the fingerprint cache.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildActivateOrUpdate, signDeclaration } from "../../src/cli/declaration";
+import { generateKeypair } from "../../src/domain/iscc-sig";
+import { isccOfFile } from "../../src/media/file-iscc";
+import { haveTools } from "../support/system-tool";
+import { startCluster, type Cluster } from "./federation-cluster";
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, "../..");
+const BIN = join(ROOT, "bin/optout.mjs");
+const media = haveTools("optout scan e2e", { command: "ffmpeg", apt: "ffmpeg" }, { command: "fpcalc", apt: "libchromaprint-tools" });
+
+let cluster: Cluster;
+let dir: string;
+const ffmpeg = (...args: string[]) => execFileSync("ffmpeg", ["-nostdin", "-v", "error", "-y", ...args]);
+const MELODY = (base: number, step: number) =>
+  `aevalsrc='0.4*sin(2*PI*t*${base}*pow(2,mod(floor(t*4)*${step},12)/12))+0.2*sin(2*PI*t*${base / 2}*pow(2,mod(floor(t*2)*7,12)/12))':d=6:s=22050`;
+const TEXT_A = "Das Lied von der Glocke: Fest gemauert in der Erden steht die Form, aus Lehm gebrannt. Heute muss die Glocke werden, frisch, Gesellen, seid zur Hand! Von der Stirne heiß rinnen muss der Schweiß, soll das Werk den Meister loben; doch der Segen kommt von oben.";
+const TEXT_B = "Der Erlkönig: Wer reitet so spät durch Nacht und Wind? Es ist der Vater mit seinem Kind; er hat den Knaben wohl in dem Arm, er fasst ihn sicher, er hält ihn warm. Mein Sohn, was birgst du so bang dein Gesicht?";
+
+async function optout(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      env: { ...process.env, OPTOUT_REGISTRY: cluster.registries[0]!.url, XDG_CACHE_HOME: join(dir, "cache"), NO_COLOR: "1" },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: x.code ?? -1, stdout: x.stdout ?? "", stderr: x.stderr ?? "" };
+  }
+}
+
+/** Signs and registers one declaration per file (its ISCC-CODE and datahash), plus one of `urls` if given. */
+async function declare(files: string[], urls: string[] = []): Promise<void> {
+  const keypair = generateKeypair();
+  const terms = await Promise.all(
+    files.map(async (f) => {
+      const r = await isccOfFile(f);
+      expect(r.notComputed, f).toBeUndefined();
+      return { iscc: r.iscc, datahash: r.datahash };
+    }),
+  );
+  if (urls.length) terms.push({ urls } as never);
+  const signed = await Promise.all(terms.map((t) => signDeclaration(buildActivateOrUpdate({ ...t, preferences: { "train-ai": "n" } }), keypair)));
+  const res = await fetch(`${cluster.registries[0]!.url}/v1/declarations/batch`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(signed),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+beforeAll(async () => {
+  cluster = await startCluster(1);
+  dir = cluster.dir;
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+describe.skipIf(!media)("optout scan against a local registry", () => {
+  it("flags exactly the copies of declared works in a mixed dataset, by content, datahash and URL; a re-scan comes from the cache", async () => {
+    const originals = join(dir, "originals");
+    const data = join(dir, "dataset");
+    await mkdir(originals, { recursive: true });
+    await mkdir(join(data, "img"), { recursive: true });
+    await mkdir(join(data, "txt"), { recursive: true });
+    await mkdir(join(data, "av"), { recursive: true });
+    // originals
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", join(originals, "picture.png"));
+    await writeFile(join(originals, "poem.txt"), TEXT_A);
+    ffmpeg("-f", "lavfi", "-i", MELODY(220, 5), join(originals, "song.wav"));
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=128x96:rate=15:duration=2", "-pix_fmt", "yuv420p", join(originals, "clip.mp4"));
+    await declare(["picture.png", "poem.txt", "song.wav", "clip.mp4"].map((f) => join(originals, f)), ["https://images.example/reserved/*"]);
+
+    // copies: resized, re-encoded, converted
+    ffmpeg("-i", join(originals, "picture.png"), "-vf", "scale=200:150", "-q:v", "4", join(data, "img", "picture-small.jpg"));
+    ffmpeg("-i", join(originals, "picture.png"), "-vf", "scale=160:120", join(data, "img", "picture.webp"));
+    await writeFile(join(data, "txt", "poem.html"), `<html><head><title>Schiller</title></head><body><p>${TEXT_A.replace(/\. /g, ".</p><p>")}</p></body></html>`);
+    await writeFile(join(data, "txt", "poem-copy.txt"), TEXT_A); // byte-identical: matches by datahash too
+    ffmpeg("-i", join(originals, "song.wav"), "-b:a", "64k", join(data, "av", "song.mp3"));
+    ffmpeg("-i", join(originals, "clip.mp4"), "-vf", "scale=96:72", "-c:v", "libvpx", "-b:v", "300k", join(data, "av", "clip.webm"));
+    // never declared
+    ffmpeg("-f", "lavfi", "-i", "mandelbrot=size=320x240", "-frames:v", "1", join(data, "img", "fractal.png"));
+    await writeFile(join(data, "txt", "ballad.txt"), TEXT_B);
+    ffmpeg("-f", "lavfi", "-i", MELODY(247, 7), join(data, "av", "other-song.wav"));
+    ffmpeg("-f", "lavfi", "-i", "mandelbrot=size=128x96:rate=15", "-t", "2", "-pix_fmt", "yuv420p", join(data, "av", "other-clip.mp4"));
+    await writeFile(join(data, "notes.bin"), Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]));
+
+    const r = await optout("scan", "dataset", "--report", "report.jsonl", "--exclude-list", "exclude.txt");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/scan: \d+\/?\d* files/); // plain progress lines (not a terminal)
+    const lines = (await readFile(join(dir, "report.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const verdicts = Object.fromEntries(lines.map((l) => [l.path.slice(data.length + 1), l.verdict]));
+    expect(verdicts).toEqual({
+      "img/picture-small.jpg": "excluded",
+      "img/picture.webp": "excluded",
+      "txt/poem.html": "excluded",
+      "txt/poem-copy.txt": "excluded",
+      "av/song.mp3": "excluded",
+      "av/clip.webm": "excluded",
+      "img/fractal.png": "unknown",
+      "txt/ballad.txt": "unknown",
+      "av/other-song.wav": "unknown",
+      "av/other-clip.mp4": "unknown",
+      "notes.bin": "unknown",
+    });
+    const copy = lines.find((l) => l.path.endsWith("poem-copy.txt"));
+    expect(copy.matches).toHaveLength(1);
+    expect(copy.matches[0].declaration).toMatch(/^ISCC:MAI/);
+    expect(copy.matches[0].trust).toBe("self-asserted");
+    // identical bytes: every unit matches, the instance unit exactly
+    expect(copy.matches[0].matched.map((m: { unit_type: string; distance: number }) => [m.unit_type, m.distance]).sort()).toEqual([
+      ["CONTENT-TEXT-V0", 0],
+      ["DATA-NONE-V0", 0],
+      ["INSTANCE-NONE-V0", 0],
+    ]);
+    const webp = lines.find((l) => l.path.endsWith("picture.webp"));
+    expect(webp.matches[0].matched).toContainEqual(expect.objectContaining({ by: "iscc", unit_type: "CONTENT-IMAGE-V0" }));
+    const excluded = (await readFile(join(dir, "exclude.txt"), "utf8")).trim().split("\n").sort();
+    expect(excluded).toEqual(lines.filter((l) => l.verdict === "excluded").map((l) => l.path).sort());
+
+    // unchanged files: nothing fingerprinted again
+    const again = await optout("--json", "scan", "dataset", "--report", "report.csv", "--format", "csv", "--quiet");
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe("");
+    const summary = JSON.parse(again.stdout);
+    expect(summary).toMatchObject({ items: 11, fingerprinted: 0, cached: 11, counts: { excluded: 6, unknown: 5, allowed: 0, error: 0 } });
+    const csv = (await readFile(join(dir, "report.csv"), "utf8")).trim().split("\n");
+    expect(csv[0]).toBe("path,url,iscc,datahash,verdict,preference,reason,matches");
+    expect(csv).toHaveLength(12);
+
+    // a manifest (JSONL, relative paths): a never-declared file published under a declared URL prefix is
+    // excluded by its URL; a URL-only row is looked up alone
+    await writeFile(
+      join(dir, "manifest.jsonl"),
+      [
+        { path: "dataset/img/fractal.png", url: "https://images.example/reserved/fractal.png" },
+        { path: "dataset/txt/ballad.txt", url: "https://images.example/open/ballad.txt" },
+        { url: "https://images.example/reserved/elsewhere.jpg" },
+        { url: "not a url" },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join("\n"),
+    );
+    const m = await optout("scan", "manifest.jsonl", "--report", "manifest-report.jsonl", "--quiet");
+    expect(m.code, m.stderr).toBe(0);
+    const rows = (await readFile(join(dir, "manifest-report.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const byUrl = Object.fromEntries(rows.map((l) => [l.url, l]));
+    expect(byUrl["https://images.example/reserved/fractal.png"]).toMatchObject({ verdict: "excluded", path: join(data, "img", "fractal.png") });
+    expect(byUrl["https://images.example/reserved/fractal.png"].matches[0].matched).toEqual([{ by: "url", pattern: "https://images.example/reserved/*", kind: "prefix" }]);
+    expect(byUrl["https://images.example/open/ballad.txt"].verdict).toBe("unknown");
+    expect(byUrl["https://images.example/reserved/elsewhere.jpg"].verdict).toBe("excluded");
+    expect(byUrl["not a url"]).toMatchObject({ verdict: "error", reason: expect.stringMatching(/url/i) });
+  }, 240_000);
+});

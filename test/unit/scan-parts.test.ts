@@ -1,0 +1,127 @@
+// The pieces of `optout scan` that need no registry: verdicts in both vocabularies, batching, retries over
+// real HTTP, manifests (CSV, JSONL) and the fingerprint cache.
+import { createServer } from "node:http";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BatchQueue } from "../../src/scan/batch-queue";
+import { FingerprintCache } from "../../src/scan/fingerprint-cache";
+import { postJson, retryAfterMs } from "../../src/scan/retrying-fetch";
+import { scanItems } from "../../src/scan/scan-input";
+import { mergeMatches, parseUse, verdictFor, type ItemMatch } from "../../src/scan/verdict";
+
+const dir = mkdtempSync(join(tmpdir(), "scan-parts-"));
+const m = (id: string, vocabulary: number, preferences: Record<string, "y" | "n">, trust: ItemMatch["trust"] = "self-asserted"): ItemMatch => ({
+  declaration: id,
+  matched: [{ by: "datahash", declared: "1e20" }],
+  trust,
+  vocabulary,
+  preferences,
+});
+
+describe("verdicts", () => {
+  it("n for the use excludes, y allows, nothing stated is unknown; any n wins", () => {
+    expect(verdictFor([], "train-ai")).toEqual({ verdict: "unknown", preference: "unknown" });
+    expect(verdictFor([m("a", 2, { "train-ai": "n" })], "train-ai").verdict).toBe("excluded");
+    expect(verdictFor([m("a", 2, { "train-ai": "y" })], "train-ai").verdict).toBe("allowed");
+    expect(verdictFor([m("a", 2, { "train-ai": "y" }), m("b", 2, { "train-ai": "n" })], "train-ai").verdict).toBe("excluded");
+    expect(verdictFor([m("a", 2, { "train-ai": "n" })], "search").verdict).toBe("unknown");
+  });
+
+  it("vocabulary 1 declarations keep their meaning: all=n reserves every use, train-genai=n reserves train-ai", () => {
+    expect(verdictFor([m("a", 1, { all: "n" })], "search").verdict).toBe("excluded");
+    expect(verdictFor([m("a", 1, { "train-genai": "n" })], "train-ai").verdict).toBe("excluded");
+    expect(verdictFor([m("a", 1, { search: "y" })], "search").verdict).toBe("allowed");
+  });
+
+  it("--use takes only categories of the current vocabulary", () => {
+    expect(parseUse("search")).toBe("search");
+    expect(() => parseUse("train-genai")).toThrow(/--use must be one of train-ai, draft-ai-use, search/);
+  });
+
+  it("one entry per declaration, with every subject that matched and the strongest trust label", () => {
+    const merged = mergeMatches([m("a", 2, {}), { ...m("a", 2, {}, "domain-verified"), matched: [{ by: "url", pattern: "https://x/*", kind: "prefix" }] }, m("b", 2, {})]);
+    expect(merged).toHaveLength(2);
+    expect(merged[0]).toMatchObject({ declaration: "a", trust: "domain-verified" });
+    expect(merged[0]!.matched).toHaveLength(2);
+  });
+});
+
+describe("batches", () => {
+  it("sends full batches as they fill and the rest on flush, answering every caller", async () => {
+    const sizes: number[] = [];
+    const q = new BatchQueue<number, number>(3, 1, async (batch) => {
+      sizes.push(batch.length);
+      return batch.map((x) => x * 10);
+    });
+    const answers = Promise.all([1, 2, 3, 4, 5, 6, 7].map((x) => q.enqueue(x)));
+    await q.flush();
+    expect(await answers).toEqual([10, 20, 30, 40, 50, 60, 70]);
+    expect(sizes).toEqual([3, 3, 1]);
+  });
+});
+
+describe("retries", () => {
+  it("reads Retry-After as seconds or an HTTP date", () => {
+    expect(retryAfterMs("3")).toBe(3000);
+    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(retryAfterMs(null)).toBeUndefined();
+  });
+
+  it("retries 429 (honouring Retry-After) and 503, and gives up on a 4xx at once", async () => {
+    let calls = 0;
+    const server = createServer((req, res) => {
+      calls++;
+      if (req.url === "/bad") return res.writeHead(422, { "content-type": "application/json" }).end('{"title":"no"}');
+      if (calls === 1) return res.writeHead(429, { "retry-after": "0" }).end();
+      if (calls === 2) return res.writeHead(503).end();
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const base = new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    const retried: number[] = [];
+    const policy = { retries: 3, baseMs: 10, maxMs: 50, onRetry: (_: string, n: number) => retried.push(n) };
+    try {
+      expect(await postJson(base, "ok", {}, policy)).toEqual({ ok: true });
+      expect(retried).toEqual([1, 2]);
+      calls = 10;
+      await expect(postJson(base, "bad", {}, policy)).rejects.toThrow(/HTTP 422/);
+      expect(calls).toBe(11);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("inputs", () => {
+  it("reads CSV and JSONL manifests, paths relative to the manifest, and names a row without path or url", async () => {
+    writeFileSync(join(dir, "m.csv"), "url,path\nhttps://a.example/1,x/1.png\n,\"/abs/2.png\"\n");
+    const items = [];
+    for await (const i of scanItems(join(dir, "m.csv"))) items.push(i);
+    expect(items).toEqual([
+      { index: 0, path: join(dir, "x/1.png"), url: "https://a.example/1" },
+      { index: 1, path: "/abs/2.png" },
+    ]);
+    writeFileSync(join(dir, "m.jsonl"), '{"url":"https://a.example/1"}\n{"caption":"no subject"}\n');
+    const it = scanItems(join(dir, "m.jsonl"));
+    expect((await it.next()).value).toEqual({ index: 0, url: "https://a.example/1" });
+    await expect(it.next()).rejects.toThrow(/m.jsonl:2: the row has neither a path nor a url/);
+  });
+});
+
+describe("fingerprint cache", () => {
+  it("finds a file again only with the same path, size and mtime; survives a reopen; keeps no partial results", async () => {
+    const file = join(dir, "cache.jsonl");
+    const r = { iscc: "ISCC:X", datahash: "1e20", units: { data: "d", instance: "i" }, kind: "binary" as const, mediatype: "application/octet-stream", filesize: 3 };
+    const c = await FingerprintCache.open(file);
+    c.put("/a", 3, 1000, r);
+    c.put("/b", 3, 1000, { ...r, notComputed: { unit: "Content-Code Audio", reason: "fpcalc is not installed" } });
+    await c.flush();
+    const again = await FingerprintCache.open(file);
+    expect(again.get("/a", 3, 1000)).toEqual(r);
+    expect(again.get("/a", 3, 1001)).toBeUndefined();
+    expect(again.get("/a", 4, 1000)).toBeUndefined();
+    expect(again.get("/b", 3, 1000)).toBeUndefined();
+  });
+});
