@@ -4,11 +4,9 @@
  * Parquet, as img2dataset and Hugging Face datasets write them. Relative paths are relative to the manifest's
  * directory. Parquet is read with hyparquet (pure JS, row group by row group; snappy and uncompressed files).
  */
-import { createReadStream } from "node:fs";
 import { opendir, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { parse as parseCsv } from "csv-parse";
+import { tableRows, TableError } from "./table-rows";
 
 export interface ScanItem {
   /** Position in the input (0-based row, or file order for a directory). */
@@ -64,26 +62,13 @@ export async function* scanItems(input: string): AsyncGenerator<ScanItem> {
     for await (const path of walk(resolve(input))) yield { index: index++, path };
     return;
   }
-  if (kind === "jsonl") {
-    const lines = createInterface({ input: createReadStream(input), crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of lines) {
-      line++;
-      if (!text.trim()) continue;
-      let row: unknown;
-      try {
-        row = JSON.parse(text);
-      } catch (e) {
-        throw new ScanInputError(`${input}:${line}: not JSON (${(e as Error).message})`);
-      }
-      if (typeof row !== "object" || row === null) throw new ScanInputError(`${input}:${line}: a row must be a JSON object`);
-      yield rowItem(row as Record<string, unknown>, index++, base, `${input}:${line}`);
+  if (kind === "jsonl" || kind === "csv") {
+    try {
+      for await (const { row, where } of tableRows(input, kind)) yield rowItem(row, index++, base, where);
+    } catch (e) {
+      if (e instanceof TableError) throw new ScanInputError(e.message);
+      throw e;
     }
-    return;
-  }
-  if (kind === "csv") {
-    const parser = createReadStream(input).pipe(parseCsv({ columns: true, skip_empty_lines: true, bom: true }));
-    for await (const row of parser) yield rowItem(row as Record<string, unknown>, index++, base, `${input}:${index + 2}`);
     return;
   }
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import("hyparquet");

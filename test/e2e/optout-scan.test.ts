@@ -4,7 +4,7 @@
  * scanned through the CLI, exactly as `npx optout scan` runs. Exactly the copies must be excluded, by content
  * similarity, by datahash (an identical copy) or by URL; a second scan must come from the fingerprint cache.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -165,5 +165,60 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     expect(byUrl["https://images.example/open/ballad.txt"].verdict).toBe("unknown");
     expect(byUrl["https://images.example/reserved/elsewhere.jpg"].verdict).toBe("excluded");
     expect(byUrl["not a url"]).toMatchObject({ verdict: "error", reason: expect.stringMatching(/url/i) });
+  }, 240_000);
+});
+
+describe.skipIf(!media)("optout import against a local registry", () => {
+  it("registers a catalog once, however often it runs, even when killed mid-import", async () => {
+    const keyPath = join(dir, "label-key.json");
+    const env = { ...process.env, OPTOUT_REGISTRY: cluster.registries[0]!.url, OPTOUT_KEY: keyPath, NO_COLOR: "1" };
+    await run(process.execPath, [BIN, "keygen"], { cwd: dir, env });
+    const pubkey = JSON.parse(await readFile(keyPath, "utf8")).pubkey as string;
+    // 3,000 works: a few files (fingerprinted) and many tracks declared by URL, with a row repeated
+    await mkdir(join(dir, "catalog"), { recursive: true });
+    const rows = ["path,url,name,search"];
+    for (let i = 0; i < 8; i++) {
+      await writeFile(join(dir, "catalog", `liner-notes-${i}.txt`), `Liner notes for album ${i}: ${TEXT_B.slice(i * 7)}`);
+      rows.push(`liner-notes-${i}.txt,,Liner notes ${i},`);
+    }
+    for (let i = 0; i < 2992; i++) rows.push(`,https://label.example/tracks/${i}/*,"Track ${i}, remastered",${i % 2 ? "y" : ""}`);
+    rows.push(rows[rows.length - 1]!);
+    await writeFile(join(dir, "catalog", "catalog.csv"), rows.join("\n") + "\n");
+    const journal = join(dir, "catalog", "catalog.journal.jsonl");
+
+    // killed as soon as the first batch is registered: the journal shows it, the rest is not yet done
+    const child = spawn(process.execPath, [BIN, "import", "catalog/catalog.csv", "--quiet"], { cwd: dir, env, stdio: "ignore" });
+    const exited = new Promise((ok) => child.once("exit", ok));
+    let registeredAtKill = 0;
+    for (;;) {
+      const text = await readFile(journal, "utf8").catch(() => "");
+      registeredAtKill = (text.match(/"state":"registered"/g) ?? []).length;
+      if (registeredAtKill > 0 || child.exitCode !== null) break;
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+    child.kill("SIGKILL");
+    await exited;
+    expect(registeredAtKill).toBeGreaterThan(0);
+    expect(registeredAtKill).toBeLessThan(3000);
+
+    const second = await run(process.execPath, [BIN, "--json", "import", "catalog/catalog.csv", "--quiet"], { cwd: dir, env });
+    const s2 = JSON.parse(second.stdout);
+    expect(s2).toMatchObject({ rows: 3001, failed: 0 });
+    expect(s2.created).toBeLessThan(3000);
+    const third = await run(process.execPath, [BIN, "--json", "import", "catalog/catalog.csv", "--quiet"], { cwd: dir, env });
+    expect(JSON.parse(third.stdout)).toMatchObject({ rows: 3001, created: 0, already: 3001, failed: 0, requests: 0 });
+
+    // the registry holds each work exactly once
+    const ids: string[] = [];
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const res = await fetch(`${cluster.registries[0]!.url}/v1/declarations?declarant=${pubkey}&limit=1000${cursor ? `&cursor=${cursor}` : ""}`);
+      const page = (await res.json()) as { declarations: { id: string; declaration: { name?: string; urls?: string[]; iscc?: string } }[]; next_cursor: string | null };
+      ids.push(...page.declarations.map((d) => d.id));
+      cursor = page.next_cursor;
+    }
+    expect(ids).toHaveLength(3000);
+    expect(new Set(ids).size).toBe(3000);
+    const receipts = (await readFile(join(dir, "catalog", "catalog.receipts.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(new Set(receipts.map((r) => r.id))).toEqual(new Set(ids));
   }, 240_000);
 });

@@ -8,6 +8,7 @@ export const COMMANDS = [
   (await import("./lookup")).default,
   (await import("./match")).default,
   (await import("./scan")).default,
+  (await import("./import")).default,
   (await import("./verify")).default,
   (await import("./audit")).default,
   (await import("./info")).default,
