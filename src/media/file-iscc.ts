@@ -92,13 +92,18 @@ async function videoCode(path: string): Promise<string> {
 }
 
 // Decoders are loaded on first use (sharp, PDFium's WebAssembly): a run over plain text never pays for them.
+// Each import() is made once: under a loader (tsx) every import() call costs a round trip to its hooks.
+let imageDecoder: Promise<typeof import("./image-decode.js")> | undefined;
+let pdfReader: Promise<typeof import("./pdf-text.js")> | undefined;
+let epubReader: Promise<typeof import("./epub-text.js")> | undefined;
+let htmlReader: Promise<typeof import("./html-text.js")> | undefined;
 
 /** The text iscc-sdk hashes for this document, before text_clean. */
 export async function documentText(bytes: Uint8Array, mediatype: string): Promise<string> {
-  if (mediatype === "application/pdf") return (await import("./pdf-text.js")).pdfText(bytes);
-  if (mediatype === "application/epub+zip") return (await import("./epub-text.js")).epubText(bytes);
+  if (mediatype === "application/pdf") return (await (pdfReader ??= import("./pdf-text.js"))).pdfText(bytes);
+  if (mediatype === "application/epub+zip") return (await (epubReader ??= import("./epub-text.js"))).epubText(bytes);
   const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  return mediatype === "text/html" ? (await import("./html-text.js")).htmlVisibleText(text) : text;
+  return mediatype === "text/html" ? (await (htmlReader ??= import("./html-text.js"))).htmlVisibleText(text) : text;
 }
 
 async function contentCode(path: string, mode: MediaMode, mediatype: string, whole: Uint8Array | null): Promise<{ code: string; characters?: number }> {
@@ -108,7 +113,7 @@ async function contentCode(path: string, mode: MediaMode, mediatype: string, who
     case "video":
       return { code: await videoCode(path) };
     case "image": {
-      const d = await (await import("./image-decode.js")).decodeImage(whole!, mediatype);
+      const d = await (await (imageDecoder ??= import("./image-decode.js"))).decodeImage(whole!, mediatype);
       return { code: genImageCodeV0(imagePixelsFromRgba(d.image, { orientation: d.orientation })).iscc };
     }
     case "text": {
@@ -136,10 +141,11 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
   try {
     const s = await handle.stat();
     if (!s.isFile()) throw new FileIsccError(`${path} is not a regular file`);
-    const buf = new Uint8Array(READ_SIZE);
+    // no bigger than the file: most files in a dataset are small, and a scan reads thousands a second
+    const buf = new Uint8Array(Math.max(1, Math.min(READ_SIZE, s.size)));
     let keep = false;
     for (let first = true; ; first = false) {
-      const { bytesRead } = await handle.read(buf, 0, READ_SIZE, null);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
       if (bytesRead === 0) break;
       const chunk = buf.subarray(0, bytesRead);
       if (first) {

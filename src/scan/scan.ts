@@ -58,6 +58,8 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   let items = 0;
   let files = 0;
   let fingerprinted = 0;
+  /** Items not yet queued for matching: while any remain, a partial batch may still fill. */
+  let unqueued = 0;
 
   async function fingerprint(path: string): Promise<FileIscc> {
     const s = await stat(path);
@@ -73,9 +75,19 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   }
 
   async function processItem(item: ScanItem): Promise<void> {
+    try {
+      return await matchItem(item);
+    } finally {
+      progress.done++;
+      progress.tick();
+    }
+  }
+
+  async function matchItem(item: ScanItem): Promise<void> {
     const record: ScanRecord = { ...(item.path ? { path: item.path } : {}), ...(item.url ? { url: item.url } : {}), verdict: "unknown", matches: [] };
     const errors: string[] = [];
     const waits: Promise<Found>[] = [];
+    unqueued++;
     if (item.path) {
       try {
         const fp = await fingerprint(item.path);
@@ -88,6 +100,8 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
       }
     }
     if (item.url) waits.push(o.matcher.lookupUrl(item.url));
+    // the last partial batches go once nothing more can fill them
+    if (--unqueued === 0 && inputDone) void o.matcher.flush();
     const found: ItemMatch[] = [];
     for (const w of await Promise.allSettled(waits)) {
       if (w.status === "rejected") errors.push((w.reason as Error).message);
@@ -102,24 +116,35 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     record.preference = v.preference;
     if (errors.length) record.reason = [record.reason, ...errors].filter(Boolean).join("; ");
     report.write(record);
-    progress.done++;
-    progress.tick();
   }
 
-  const inFlight = new Set<Promise<void>>();
+  // At most IN_FLIGHT items at once: a counter and one waiter, so each finished item costs O(1).
+  let active = 0;
+  let inputDone = false;
+  let room: (() => void) | null = null;
+  let allDone: () => void = () => {};
+  const finished = new Promise<void>((r) => (allDone = r));
+  const settle = () => {
+    active--;
+    room?.();
+    room = null;
+    if (inputDone && active === 0) allDone();
+  };
   try {
     for await (const item of scanItems(o.input)) {
       items++;
-      while (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
-      const p: Promise<void> = processItem(item).finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      while (active >= IN_FLIGHT) await new Promise<void>((r) => (room = r));
+      active++;
+      processItem(item).then(settle, (e: unknown) => {
+        report.write({ ...(item.path ? { path: item.path } : {}), ...(item.url ? { url: item.url } : {}), verdict: "error", reason: (e as Error).message, matches: [] });
+        settle();
+      });
       if (items % 1000 === 0) void cache.flush();
     }
-    // the last partial batches: nothing more will fill them
-    while (inFlight.size) {
-      await o.matcher.flush();
-      await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 50))]);
-    }
+    inputDone = true;
+    if (unqueued === 0) void o.matcher.flush();
+    if (active === 0) allDone();
+    await finished;
   } finally {
     await pool.close();
     await cache.flush();

@@ -54,8 +54,15 @@ export class FingerprintPool {
     return this.queue.length;
   }
 
+  private inThread: Promise<unknown> = Promise.resolve();
+
   async fingerprint(path: string): Promise<FileIscc> {
-    if (this.size === 0) return isccOfFile(path);
+    if (this.size === 0) {
+      // one file at a time, as one worker would
+      const r = this.inThread.then(() => isccOfFile(path));
+      this.inThread = r.catch(() => {});
+      return r;
+    }
     await this.ready;
     return new Promise((resolve, reject) => {
       this.queue.push({ path, resolve, reject });

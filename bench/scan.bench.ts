@@ -1,0 +1,185 @@
+/**
+ * npm run bench:scan — `optout scan` and `optout import` at dataset scale (issue 11).
+ *
+ * Corpus (made once under .bench/scan-corpus-N, reused while N is the same): N files, about 60% small images
+ * (PNG and JPEG, 48×32 to 96×64, random pixels), 40% short texts (random words), plus 20 audio (3 s WAV) and 10
+ * video files (1 s MP4) made with ffmpeg. A local registry (`wrangler dev`, as `npm start`) holds 1,000
+ * declarations of corpus files, so matching finds real hits.
+ *
+ * Measured, each as the product runs it (runScan, the engine behind `optout scan`, against the registry over HTTP):
+ *   G   the per-file work alone: isccOfFile on every file in one thread, summed (what `npm run bench:iscc` measures
+ *       per generator, plus decoding and the tools);
+ *   S1  scan with one fingerprinting worker, no cache  → overhead S1/G − 1 (target ≤ 25%);
+ *   Sp  scan with one worker per core, no cache        → speedup S1/Sp (target ≥ 1.7×);
+ *   Sc  scan again, unchanged files, from the cache     → seconds (target ≤ 10 s);
+ *   I   `optout import` of 10,000 catalog rows (files fingerprinted, signed, registered): rows/s, and how long the
+ *       registry took (POST time) against the whole run (registration must not be the bottleneck).
+ *
+ * Times are wall clock and, beside them, CPU seconds of this process (worker threads included, the fpcalc and
+ * ffmpeg processes not): on a machine shared with other work, CPU time is the code's own cost.
+ *
+ *   N=5000 npm run bench:scan        # a smaller corpus
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import sharp from "sharp";
+import { runImport } from "../src/catalog/import-catalog";
+import { buildActivateOrUpdate, signDeclaration } from "../src/cli/declaration";
+import { generateKeypair } from "../src/domain/iscc-sig";
+import { enableFastBlake3 } from "../src/iscc/index";
+import { isccOfFile } from "../src/media/file-iscc";
+import { RegistryMatcher } from "../src/scan/registry-matcher";
+import { DEFAULT_RETRY } from "../src/scan/retrying-fetch";
+import { runScan } from "../src/scan/scan";
+import { startCluster } from "../test/e2e/federation-cluster";
+import { xorshiftBytes } from "../test/support/seeded-random";
+
+const N = Number(process.env.N ?? 100_000);
+const IMPORT_ROWS = Math.min(10_000, N);
+const ROOT = resolve(import.meta.dirname, "..");
+const CORPUS = join(ROOT, ".bench", `scan-corpus-${N}`);
+const WORDS = "the of and to in is that for it as was with be by on not he this are or his from at which but have an they you were her she there been one all we their".split(" ");
+
+async function makeCorpus(): Promise<void> {
+  if (existsSync(join(CORPUS, ".done"))) return;
+  rmSync(CORPUS, { recursive: true, force: true });
+  const t = performance.now();
+  let made = 0;
+  for (let i = 0; i < N - 30; i++) {
+    const sub = join(CORPUS, String(Math.floor(i / 1000)).padStart(3, "0"));
+    if (i % 1000 === 0) mkdirSync(sub, { recursive: true });
+    const r = xorshiftBytes(16, i + 1);
+    if (i % 5 < 3) {
+      const w = 48 + (r[0]! % 49);
+      const h = 32 + (r[1]! % 33);
+      const px = xorshiftBytes(w * h * 3, i + 7);
+      const img = sharp(px, { raw: { width: w, height: h, channels: 3 } });
+      await (i % 2 ? img.jpeg({ quality: 85 }) : img.png()).toFile(join(sub, `img-${i}.${i % 2 ? "jpg" : "png"}`));
+    } else {
+      const words = Array.from(xorshiftBytes(200 + (r[2]! % 200), i + 3), (b) => WORDS[b % WORDS.length]);
+      writeFileSync(join(sub, `text-${i}.txt`), words.join(" "));
+    }
+    made++;
+  }
+  const av = join(CORPUS, "av");
+  mkdirSync(av, { recursive: true });
+  const ff = (...a: string[]) => execFileSync("ffmpeg", ["-nostdin", "-v", "error", "-y", ...a]);
+  for (let i = 0; i < 20; i++) ff("-f", "lavfi", "-i", `sine=frequency=${200 + i * 37}:duration=3`, join(av, `tone-${i}.wav`));
+  for (let i = 0; i < 10; i++) ff("-f", "lavfi", "-i", `testsrc2=size=96x64:rate=10:duration=1,hue=h=${i * 30}`, "-pix_fmt", "yuv420p", join(av, `clip-${i}.mp4`));
+  writeFileSync(join(CORPUS, ".done"), "");
+  console.log(`corpus: ${made + 30} files made in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+}
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name.startsWith(".")) continue;
+    if (e.isDirectory()) out.push(...files(join(dir, e.name)));
+    else out.push(join(dir, e.name));
+  }
+  return out.sort();
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main() {
+  await enableFastBlake3();
+  console.log(`bench:scan N=${fmt(N)} on ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  await makeCorpus();
+  const all = files(CORPUS);
+  const cluster = await startCluster(1);
+  const registry = new URL(cluster.registries[0]!.url + "/");
+  const out = join(cluster.dir, "out");
+  mkdirSync(out, { recursive: true });
+  try {
+    // G: the per-file work alone, one thread
+    const cpu0 = process.cpuUsage();
+    let t = performance.now();
+    const declared: { iscc: string; datahash: string }[] = [];
+    for (let i = 0; i < all.length; i++) {
+      const r = await isccOfFile(all[i]!);
+      if (i % Math.max(1, Math.floor(all.length / 1000)) === 0 && declared.length < 1000) declared.push({ iscc: r.iscc, datahash: r.datahash });
+    }
+    const G = (performance.now() - t) / 1000;
+    const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+    const Gcpu = cpuOf(process.cpuUsage(cpu0));
+    // 1,000 corpus files declared, so matching returns real hits
+    const kp = generateKeypair();
+    const signed = await Promise.all(declared.map((d) => signDeclaration(buildActivateOrUpdate({ ...d, preferences: { "train-ai": "n" } }), kp)));
+    const res = await fetch(new URL("v1/declarations/batch", registry), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(signed) });
+    if (!res.ok) throw new Error(`seeding: HTTP ${res.status}`);
+
+    const scan = (workers: number, cacheFile: string | null, name: string) =>
+      runScan({
+        input: CORPUS,
+        report: join(out, `${name}.jsonl`),
+        format: "jsonl",
+        excludeList: null,
+        use: "train-ai",
+        matcher: new RegistryMatcher(registry, DEFAULT_RETRY),
+        cacheFile,
+        workers,
+        progress: "quiet",
+      });
+    let c = process.cpuUsage();
+    const s1 = await scan(1, null, "one-worker");
+    const s1cpu = cpuOf(process.cpuUsage(c));
+    const cache = join(out, "cache.jsonl");
+    c = process.cpuUsage();
+    const sp = await scan(availableParallelism(), cache, "parallel");
+    const spcpu = cpuOf(process.cpuUsage(c));
+    const sc = await scan(availableParallelism(), cache, "rescan");
+    if (s1.counts.excluded < declared.length || sp.counts.excluded !== s1.counts.excluded || sc.counts.excluded !== s1.counts.excluded) {
+      throw new Error(`verdicts differ: ${JSON.stringify([declared.length, s1.counts, sp.counts, sc.counts])}`);
+    }
+
+    // I: import 10,000 catalog rows with files
+    const catalog = join(out, "catalog.csv");
+    writeFileSync(catalog, ["path,name", ...all.slice(0, IMPORT_ROWS).map((p, i) => `${p},Work ${i}`)].join("\n") + "\n");
+    let postMs = 0;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const t0 = performance.now();
+      try {
+        return await realFetch(input, init);
+      } finally {
+        if (String(input).includes("/v1/declarations/batch")) postMs += performance.now() - t0;
+      }
+    };
+    t = performance.now();
+    c = process.cpuUsage();
+    const imp = await runImport({
+      catalog,
+      journal: join(out, "catalog.journal.jsonl"),
+      receipts: join(out, "catalog.receipts.jsonl"),
+      registry,
+      keypair: generateKeypair(),
+      defaults: {},
+      workers: availableParallelism(),
+      progress: "quiet",
+      retry: DEFAULT_RETRY,
+    });
+    globalThis.fetch = realFetch;
+    const I = (performance.now() - t) / 1000;
+    const Icpu = cpuOf(process.cpuUsage(c));
+    if (imp.created !== IMPORT_ROWS) throw new Error(`import registered ${imp.created} of ${IMPORT_ROWS}`);
+
+    const rows = [
+      ["per-file work G (isccOfFile, 1 thread)", `${fmt(G, 1)} s (CPU ${fmt(Gcpu, 1)} s)`, `${fmt(all.length / G)} files/s`, "—"],
+      ["scan, 1 worker (S1)", `${fmt(s1.seconds, 1)} s (CPU ${fmt(s1cpu, 1)} s)`, `${fmt(s1.items / s1.seconds)} files/s`, `overhead S1/G − 1 = ${fmt((s1.seconds / G - 1) * 100)}% wall, ${fmt((s1cpu / Gcpu - 1) * 100)}% CPU (target ≤ 25%)`],
+      [`scan, ${availableParallelism()} workers (Sp)`, `${fmt(sp.seconds, 1)} s (CPU ${fmt(spcpu, 1)} s)`, `${fmt(sp.items / sp.seconds)} files/s`, `speedup S1/Sp = ${fmt(s1.seconds / sp.seconds, 2)}× (target ≥ 1.7×)`],
+      ["re-scan, unchanged (Sc)", `${fmt(sc.seconds, 1)} s`, `${fmt(sc.items / sc.seconds)} files/s`, `${sc.cached} from the cache (target ≤ 10 s)`],
+      [`import ${fmt(IMPORT_ROWS)} rows`, `${fmt(I, 1)} s (CPU ${fmt(Icpu, 1)} s)`, `${fmt(IMPORT_ROWS / I)} rows/s`, `registry POSTs ${fmt(postMs / 1000, 1)} s of ${fmt(I, 1)} s (${fmt((postMs / 1000 / I) * 100)}%)`],
+    ];
+    console.log(`\n${fmt(all.length)} files, ${fmt(s1.bytes / 1e6, 1)} MB; ${s1.requests} match requests per scan; ${s1.counts.excluded} excluded\n`);
+    console.log("| run | time | rate | against the target |\n|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  } finally {
+    await cluster.stop();
+  }
+}
+
+await main();
