@@ -19,6 +19,7 @@ import { peers } from "./routes/peers";
 import { openapi } from "./routes/openapi";
 import { spawningQuery } from "./routes/spawning-query";
 import { snapshotUrls } from "./routes/snapshot-urls";
+import { snapshotUnits } from "./routes/snapshot-units";
 import { readYourWrites } from "./http/read-your-writes";
 import { wellKnown } from "./routes/well-known";
 import { webhooksDeclarations } from "./routes/webhooks-declarations";
@@ -41,6 +42,7 @@ export function createApp() {
     lookupPost,
     spawningQuery,
     snapshotUrls,
+    snapshotUnits,
     feed,
     peers,
     webhooksDeclarations,

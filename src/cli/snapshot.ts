@@ -19,7 +19,7 @@ import type { RegistryClient } from "./registry-client";
 
 const API_BATCH = 10_000;
 
-async function loadSnapshot(registry: RegistryClient, file: string): Promise<SnapshotContents> {
+export async function loadSnapshot(registry: RegistryClient, file: string): Promise<SnapshotContents> {
   const { body: descriptor } = await registry.get<{ public_key: string; name: string }>(".well-known/opt-out-registry");
   let bytes: Uint8Array;
   if (existsSync(file)) bytes = new Uint8Array(readFileSync(file));

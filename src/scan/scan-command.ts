@@ -5,7 +5,9 @@
 import { availableParallelism, homedir } from "node:os";
 import { join } from "node:path";
 import type { ProgressMode } from "./progress";
-import { RegistryMatcher } from "./registry-matcher";
+import type { RegistryClient } from "../cli/registry-client";
+import { offlineMatcher, OfflineSnapshotError } from "./offline-matcher";
+import { RegistryMatcher, type Matcher } from "./registry-matcher";
 import { DEFAULT_RETRY } from "./retrying-fetch";
 import type { ReportFormat } from "./scan-report";
 import { inputKind, ScanInputError } from "./scan-input";
@@ -24,6 +26,7 @@ export interface ScanFlags {
   "no-cache"?: boolean;
   workers?: string;
   quiet?: boolean;
+  snapshot?: string;
 }
 
 function whole(v: string | undefined, flag: string): number | undefined {
@@ -37,7 +40,7 @@ export function defaultCachePath(): string {
   return join(base, "optout", "fingerprints.jsonl");
 }
 
-export async function scanCommand(input: string, flags: ScanFlags, registry: URL, io: { out(s: string): void; err(s: string): void; json: boolean; isTTY: boolean }): Promise<ScanSummary> {
+export async function scanCommand(input: string, flags: ScanFlags, registry: RegistryClient, io: { out(s: string): void; err(s: string): void; json: boolean; isTTY: boolean }): Promise<ScanSummary> {
   const format = (flags.format ?? "jsonl") as ReportFormat;
   if (format !== "jsonl" && format !== "csv") throw new ScanUsageError(`--format must be jsonl or csv, got ${JSON.stringify(flags.format)}`);
   let use;
@@ -61,13 +64,24 @@ export async function scanCommand(input: string, flags: ScanFlags, registry: URL
       if (progress !== "quiet") io.err(`scan: ${what}; retry ${attempt} in ${(ms / 1000).toFixed(1)} s`);
     },
   };
+  let matcher: Matcher = new RegistryMatcher(registry.base, policy, maxDistance);
+  if (flags.snapshot !== undefined) {
+    try {
+      const offline = await offlineMatcher(flags.snapshot, registry, matcher, maxDistance);
+      matcher = offline.matcher;
+      if (progress !== "quiet") io.err(`scan: matching against the snapshots in ${flags.snapshot} (units v${offline.versions.units}, URLs v${offline.versions.urls})`);
+    } catch (e) {
+      if (e instanceof OfflineSnapshotError) throw new ScanUsageError(e.message);
+      throw e;
+    }
+  }
   const summary = await runScan({
     input,
     report,
     format,
     excludeList: flags["exclude-list"] ?? null,
     use,
-    matcher: new RegistryMatcher(registry, policy, maxDistance),
+    matcher,
     cacheFile: flags["no-cache"] ? null : (flags.cache ?? defaultCachePath()),
     workers,
     progress,

@@ -143,6 +143,20 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     expect(csv[0]).toBe("path,url,iscc,datahash,verdict,preference,reason,matches");
     expect(csv).toHaveLength(12);
 
+    // offline: the same verdicts from the signed snapshots, with no match request; an altered snapshot is refused
+    const off = await optout("--json", "scan", "dataset", "--snapshot", "snap", "--report", "offline.jsonl", "--quiet");
+    expect(off.code, off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout)).toMatchObject({ items: 11, requests: 0, counts: { excluded: 6, unknown: 5 } });
+    const offline = (await readFile(join(dir, "offline.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(Object.fromEntries(offline.map((l) => [l.path.slice(data.length + 1), l.verdict]))).toEqual(verdicts);
+    const snapFile = join(dir, "snap", "units.snapshot");
+    const bytes = await readFile(snapFile);
+    bytes[bytes.length - 100]! ^= 1;
+    await writeFile(snapFile, bytes);
+    const tampered = await optout("scan", "dataset", "--snapshot", "snap", "--report", "x.jsonl", "--quiet");
+    expect(tampered.code).toBe(2);
+    expect(tampered.stderr).toMatch(/signature does not verify/);
+
     // a manifest (JSONL, relative paths): a never-declared file published under a declared URL prefix is
     // excluded by its URL; a URL-only row is looked up alone
     await writeFile(

@@ -16,11 +16,16 @@ export default defineCommand({
     "no-cache": { type: "boolean", help: "fingerprint every file, remember nothing" },
     workers: { type: "string", value: "N", help: `fingerprinting threads (default one per core, here ${availableParallelism()})` },
     quiet: { type: "boolean", help: "no progress output" },
+    snapshot: {
+      type: "string",
+      value: "DIR",
+      help: "match content on this machine against the registry's signed snapshots in DIR (downloaded if missing; delete to refresh); only URLs the snapshot cannot rule out go to the API",
+    },
   },
   async run(ctx, [input]) {
     const { scanCommand, ScanUsageError } = await import("../../scan/scan-command");
     try {
-      await scanCommand(input!, ctx.flags, ctx.registry().base, { out: ctx.out, err: ctx.err, json: ctx.json, isTTY: process.stderr.isTTY === true });
+      await scanCommand(input!, ctx.flags, ctx.registry(), { out: ctx.out, err: ctx.err, json: ctx.json, isTTY: process.stderr.isTTY === true });
     } catch (e) {
       if (e instanceof ScanUsageError) throw new CliError(e.message, EXIT_USAGE);
       throw e;
