@@ -4,6 +4,7 @@ import { createServer } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
 import { BatchQueue } from "../../src/scan/batch-queue";
 import { FingerprintCache } from "../../src/scan/fingerprint-cache";
@@ -107,6 +108,24 @@ describe("inputs", () => {
     const it = scanItems(join(dir, "m.jsonl"));
     expect((await it.next()).value).toEqual({ index: 0, url: "https://a.example/1" });
     await expect(it.next()).rejects.toThrow(/m.jsonl:2: the row has neither a path nor a url/);
+  });
+
+  it("reads a Parquet manifest row group by row group, with only the path and url columns", async () => {
+    const n = 2500;
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: "caption", data: Array.from({ length: n }, (_, i) => `caption ${i}`) },
+        { name: "url", data: Array.from({ length: n }, (_, i) => `https://img.example/${i}.jpg`) },
+        { name: "path", data: Array.from({ length: n }, (_, i) => (i % 2 ? `shard/${i}.jpg` : null)) },
+      ],
+      rowGroupSize: 1000,
+    });
+    writeFileSync(join(dir, "m.parquet"), new Uint8Array(buffer));
+    const items = [];
+    for await (const i of scanItems(join(dir, "m.parquet"))) items.push(i);
+    expect(items).toHaveLength(n);
+    expect(items[0]).toEqual({ index: 0, url: "https://img.example/0.jpg" });
+    expect(items[2499]).toEqual({ index: 2499, path: join(dir, "shard/2499.jpg"), url: "https://img.example/2499.jpg" });
   });
 });
 
