@@ -103,6 +103,7 @@ async function main() {
       if (i % Math.max(1, Math.floor(all.length / 1000)) === 0 && declared.length < 1000) declared.push({ iscc: r.iscc, datahash: r.datahash });
     }
     const G = (performance.now() - t) / 1000;
+    console.log(`G: ${G.toFixed(1)} s`);
     const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
     const Gcpu = cpuOf(process.cpuUsage(cpu0));
     // 1,000 corpus files declared, so matching returns real hits
@@ -126,11 +127,14 @@ async function main() {
     let c = process.cpuUsage();
     const s1 = await scan(1, null, "one-worker");
     const s1cpu = cpuOf(process.cpuUsage(c));
+    console.log(`S1: ${s1.seconds.toFixed(1)} s, CPU ${s1cpu.toFixed(1)} s, ${s1.requests} requests`);
     const cache = join(out, "cache.jsonl");
     c = process.cpuUsage();
     const sp = await scan(availableParallelism(), cache, "parallel");
     const spcpu = cpuOf(process.cpuUsage(c));
+    console.log(`Sp: ${sp.seconds.toFixed(1)} s, CPU ${spcpu.toFixed(1)} s`);
     const sc = await scan(availableParallelism(), cache, "rescan");
+    console.log(`Sc: ${sc.seconds.toFixed(1)} s, ${sc.cached} cached`);
     if (s1.counts.excluded < declared.length || sp.counts.excluded !== s1.counts.excluded || sc.counts.excluded !== s1.counts.excluded) {
       throw new Error(`verdicts differ: ${JSON.stringify([declared.length, s1.counts, sp.counts, sc.counts])}`);
     }

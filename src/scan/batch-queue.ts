@@ -1,13 +1,14 @@
 /**
  * Collects single requests into batches of a fixed size (1,000 codes a match, 10,000 URLs a lookup) and
  * sends at most `concurrency` batches at once; each caller gets its own answer back. `flush()` sends what
- * is left.
+ * is left and resolves when every batch is answered. Callers bound how much they queue (scan.ts keeps a
+ * fixed number of items in flight), so queuing itself never waits.
  */
 export class BatchQueue<Q, A> {
   private pending: { q: Q; resolve: (a: A) => void; reject: (e: unknown) => void }[] = [];
+  private ready: (typeof this.pending)[] = [];
   private running = 0;
-  private waiting: (() => void)[] = [];
-  private inFlight = new Set<Promise<void>>();
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly size: number,
@@ -16,34 +17,38 @@ export class BatchQueue<Q, A> {
   ) {}
 
   /** Queues `q` at once; resolves with its answer once its batch is answered. */
-  async enqueue(q: Q): Promise<A> {
+  enqueue(q: Q): Promise<A> {
     const answer = new Promise<A>((resolve, reject) => this.pending.push({ q, resolve, reject }));
-    if (this.pending.length >= this.size) await this.dispatch();
+    if (this.pending.length >= this.size) this.cut();
     return answer;
   }
 
-  private async dispatch(): Promise<void> {
-    while (this.running >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
-    const batch = this.pending.splice(0, this.size);
-    if (!batch.length) return;
-    this.running++;
-    const p = (async () => {
-      try {
-        const answers = await this.send(batch.map((b) => b.q));
-        batch.forEach((b, i) => b.resolve(answers[i]!));
-      } catch (e) {
-        batch.forEach((b) => b.reject(e));
-      } finally {
-        this.running--;
-        this.waiting.shift()?.();
-      }
-    })();
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
+  private cut(): void {
+    this.ready.push(this.pending.splice(0, this.size));
+    this.pump();
   }
 
-  async flush(): Promise<void> {
-    while (this.pending.length) await this.dispatch();
-    await Promise.all([...this.inFlight]);
+  /** Starts ready batches while there is room; every finished batch pumps again, so none is left waiting. */
+  private pump(): void {
+    while (this.running < this.concurrency && this.ready.length) {
+      const batch = this.ready.shift()!;
+      this.running++;
+      this.send(batch.map((b) => b.q))
+        .then(
+          (answers) => batch.forEach((b, i) => b.resolve(answers[i]!)),
+          (e: unknown) => batch.forEach((b) => b.reject(e)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+          if (this.running === 0 && !this.ready.length) for (const done of this.idle.splice(0)) done();
+        });
+    }
+  }
+
+  flush(): Promise<void> {
+    while (this.pending.length) this.cut();
+    if (this.running === 0 && !this.ready.length) return Promise.resolve();
+    return new Promise((r) => this.idle.push(r));
   }
 }

@@ -61,6 +61,23 @@ describe("batches", () => {
     expect(await answers).toEqual([10, 20, 30, 40, 50, 60, 70]);
     expect(sizes).toEqual([3, 3, 1]);
   });
+
+  it("never stalls when thousands of callers queue at once and batches finish out of order", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const q = new BatchQueue<number, number>(10, 2, async (batch) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, batch[0]! % 3));
+      inFlight--;
+      return batch.map((x) => -x);
+    });
+    const all = Promise.all(Array.from({ length: 5003 }, (_, i) => q.enqueue(i)));
+    await q.flush();
+    const answers = await all;
+    expect(answers).toHaveLength(5003);
+    expect(answers[5002]).toBe(-5002);
+    expect(most).toBe(2);
+  });
 });
 
 describe("retries", () => {
