@@ -5,7 +5,6 @@ import { signJson } from "../domain/iscc-sig";
 import { planGroup, type Counters, type GroupPlan, type Submission } from "../domain/sequencer-decisions";
 import type { Env } from "../env";
 import { LIMITS } from "../http/limits";
-import { MainType } from "../iscc/index";
 import { registryIdentity, type RegistryIdentity } from "../registry-identity";
 import { encodeBase64 } from "../encoding/base64";
 import { logEntry } from "../log/entry";
@@ -13,9 +12,10 @@ import { similarityIndex } from "../similarity/select-index";
 import { pokePeers } from "./peer-link";
 import { signedCheckpoint } from "./log-checkpoint";
 import { LogStore } from "./log-store";
+import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
 import { openDb, type Db } from "../store/db";
 import type { DeclarationStatus, Receipt } from "../store/receipt";
-import { declarationsInRange, foreignIdsInOurHub, nextCounters, readKnown, registrationWrites, type NewDeclaration } from "../store/registrations";
+import { foreignIdsInOurHub, logEntriesInRange, lastSeq, nextCounters, readKnown, registrationWrites, type NewDeclaration } from "../store/registrations";
 
 /**
  * A declaration to register. `peer` is set when a partner registry delivered it: it keeps the id
@@ -54,6 +54,10 @@ interface Waiting {
 
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
+/** After a failed similarity index update, the catch-up from D1 is tried again this much later. */
+const INDEX_RETRY_MS = 10_000;
+/** Pages (of 500 declarations) one alarm re-indexes before yielding to the next alarm. */
+const INDEX_PAGES_PER_ALARM = 20;
 
 /**
  * The registry's single writer. Every registration, local or from a peer, passes through this one
@@ -75,10 +79,12 @@ export class Sequencer extends DurableObject<Env> {
   /** Counters and the ids to skip, read from D1 once per start (then kept here, by the one writer). */
   private next: (Counters & { avoid: Set<string> }) | null = null;
   private readonly log: LogStore;
+  private readonly indexer: SimilarityIndexer;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.log = new LogStore(ctx.storage.sql);
+    this.indexer = new SimilarityIndexer(ctx.storage.sql);
   }
 
   async register(reqs: RegisterRequest[]): Promise<RegisterOutcome[]> {
@@ -133,8 +139,24 @@ export class Sequencer extends DurableObject<Env> {
     if (this.next) return this.next;
     const [next, avoid] = await Promise.all([nextCounters(db, me), foreignIdsInOurHub(db, me)]);
     await this.catchUpLog(db, next.seq - 1);
+    if (similarityIndex(this.env).backend === "d1") this.indexer.forget();
+    else if (this.indexer.cursor < next.seq - 1) await this.ctx.storage.setAlarm(Date.now());
     this.next = { ...next, avoid };
     return this.next;
+  }
+
+  /** Re-indexes from D1 what the similarity index misses (see SimilarityIndexer), a bounded amount per alarm. */
+  override async alarm(): Promise<void> {
+    const index = similarityIndex(this.env);
+    if (index.backend === "d1") return;
+    const db = openDb(this.env.DB);
+    try {
+      const done = await this.indexer.catchUp(index, db, await lastSeq(db), INDEX_PAGES_PER_ALARM);
+      if (!done) await this.ctx.storage.setAlarm(Date.now());
+    } catch (e) {
+      console.error(`similarity index catch-up failed (indexed up to seq ${this.indexer.cursor}); next try in ${INDEX_RETRY_MS / 1000} s`, e);
+      await this.ctx.storage.setAlarm(Date.now() + INDEX_RETRY_MS);
+    }
   }
 
   /**
@@ -146,8 +168,8 @@ export class Sequencer extends DurableObject<Env> {
   private async catchUpLog(db: Db, lastSeq: number): Promise<void> {
     const have = this.log.size();
     if (have > lastSeq) throw new Error(`transparency log has ${have} entries but D1 only ${lastSeq} declarations`);
-    for (let from = have + 1; from <= lastSeq; from += 500) {
-      const rows = await declarationsInRange(db, from, Math.min(from + 500, lastSeq + 1));
+    for (let after = have; after < lastSeq; after += 500) {
+      const rows = await logEntriesInRange(db, after, Math.min(after + 500, lastSeq));
       await this.appendToLog(rows.map((r) => logEntry(JSON.parse(r.body), JSON.parse(r.receipt))));
     }
     if (!this.log.getState("checkpoint")) await this.appendToLog([]);
@@ -246,7 +268,7 @@ export class Sequencer extends DurableObject<Env> {
 
     if (rows.length) {
       try {
-        await this.afterCommit(rows);
+        await this.afterCommit(db, rows, plan.statusChanges);
       } catch (e) {
         // The group is in D1 and its callers get their receipts; forgetting the counters makes
         // the next call re-read D1 and append what the log misses (catchUpLog).
@@ -265,24 +287,28 @@ export class Sequencer extends DurableObject<Env> {
    * Everything that follows a committed group, in registry order. D1 is the source of truth: each
    * step here can be redone from it, so a failure is logged and repaired, never half-applied to D1.
    */
-  private async afterCommit(rows: NewDeclaration[]): Promise<void> {
+  private async afterCommit(db: Db, rows: NewDeclaration[], statusChanges: GroupPlan["statusChanges"]): Promise<void> {
     // Federation: the rows are in D1, so every peer's outbox (its cursor over seq) already holds
     // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
     this.ctx.waitUntil(pokePeers(this.env));
     await this.appendToLog(rows.map((r) => logEntry(r.prepared.declaration, r.receipt)));
-    const units = rows.flatMap((r) =>
-      // Instance units match exactly, always from D1; only similarity units need vectors.
-      r.prepared.declaration.intent === "revoke"
-        ? []
-        : r.prepared.units.filter((u) => u.maintype !== MainType.INSTANCE).map((u) => ({ seq: r.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
-    );
     const index = similarityIndex(this.env);
-    if (units.length && index.backend !== "d1") {
-      try {
-        await index.index(units);
-      } catch (e) {
-        console.error("similarity index update failed; units stay matchable once re-indexed from D1", e);
-      }
+    if (index.backend === "d1") return;
+    const first = rows[0]!.seq;
+    const last = rows[rows.length - 1]!.seq;
+    const created = rows.map((r) => ({
+      seq: r.seq,
+      status: r.status,
+      // A revocation's subjects are not stored, so they are not indexed either (registrationWrites).
+      units: r.prepared.declaration.intent === "revoke" ? [] : r.prepared.units.map((u) => ({ seq: r.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
+    }));
+    try {
+      const done = await this.indexer.committed(index, db, first, last, () => changeFromCommit(db, created, statusChanges));
+      if (!done) await this.ctx.storage.setAlarm(Date.now());
+    } catch (e) {
+      // The declarations are committed; the alarm redoes from D1 what the index missed (catchUp).
+      console.error(`similarity index update for seq ${first}–${last} failed; re-indexed from D1 after seq ${this.indexer.cursor}, next try in ${INDEX_RETRY_MS / 1000} s`, e);
+      await this.ctx.storage.setAlarm(Date.now() + INDEX_RETRY_MS);
     }
   }
 }

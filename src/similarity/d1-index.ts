@@ -38,8 +38,9 @@ export class D1SimilarityIndex implements SimilarityIndex {
     return results;
   }
 
-  async index(): Promise<void> {
-    // Rows are inserted by the sequencer in the registration's own atomic batch.
+  async update(): Promise<void> {
+    // iscc_units is written by the sequencer in the registration's own atomic batch, and searched with
+    // the declarations' statuses: nothing else to keep.
   }
 
   private statement(q: UnitQuery, radius: Bands): D1PreparedStatement {

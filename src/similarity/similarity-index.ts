@@ -13,12 +13,22 @@ export interface UnitHit {
   distance: number;
 }
 
-/** A unit as stored, to be made searchable. */
+/** A unit as stored (iscc_units), to be made searchable or forgotten. */
 export interface IndexedUnit {
   seq: number;
   unitType: string;
   code: string;
   bodyHex: string;
+}
+
+/**
+ * What committed declarations change in an index kept outside D1: units of active declarations to
+ * make searchable, and units of declarations now superseded or revoked to forget. Each lists every
+ * unit of its declarations, in their stored order (the index picks the ones it keeps).
+ */
+export interface IndexChange {
+  add: IndexedUnit[];
+  remove: IndexedUnit[];
 }
 
 /**
@@ -30,6 +40,9 @@ export interface IndexedUnit {
 export interface SimilarityIndex {
   readonly backend: "d1" | "vectorize";
   search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]>;
-  /** Called after a registration committed; the d1 rows were written in the same batch. */
-  index(units: IndexedUnit[]): Promise<void>;
+  /**
+   * Applies what committed declarations changed (the sequencer calls it in seq order, and again from
+   * D1 after a failure, so it must be idempotent). The d1 backend searches iscc_units itself: no-op.
+   */
+  update(change: IndexChange): Promise<void>;
 }

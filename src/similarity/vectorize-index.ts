@@ -1,10 +1,11 @@
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { D1SimilarityIndex, verify } from "./d1-index";
-import type { IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
+import { MainType } from "../iscc/index";
+import type { IndexChange, IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
-/** Vectorize binding limits: topK without values or metadata, and vectors per upsert call. */
+/** Vectorize binding limits: topK without values or metadata, and vectors (or ids) per mutation call. */
 export const VECTORIZE_TOP_K = 100;
-const UPSERT_BATCH = 1000;
+const MUTATION_BATCH = 1000;
 const DIMENSIONS = 64;
 
 /**
@@ -21,8 +22,23 @@ export function cosineToHamming(score: number): number {
   return Math.round(((1 - score) * DIMENSIONS) / 2);
 }
 
-/** Vector ids are `seq:unit-index-within-declaration`, far below Vectorize's 64-byte limit. */
+/** Vector ids are `seq:i`, i counting a declaration's similarity units in stored order: far below the 64-byte limit. */
 const vectorId = (seq: number, i: number) => `${seq}:${i}`;
+
+/** Instance units match exactly, always from D1 (iscc_units); every other unit gets a vector. */
+const INSTANCE = `${MainType[MainType.INSTANCE]}-`;
+
+/** The similarity units of `units` with their vector ids. */
+function withVectorIds(units: IndexedUnit[]): { id: string; unit: IndexedUnit }[] {
+  const counters = new Map<number, number>();
+  return units
+    .filter((u) => !u.unitType.startsWith(INSTANCE))
+    .map((unit) => {
+      const i = counters.get(unit.seq) ?? 0;
+      counters.set(unit.seq, i + 1);
+      return { id: vectorId(unit.seq, i), unit };
+    });
+}
 
 /**
  * Production similarity: Vectorize finds the nearest candidates in the unit type's namespace,
@@ -64,13 +80,14 @@ export class VectorizeSimilarityIndex implements SimilarityIndex {
     );
   }
 
-  async index(units: IndexedUnit[]): Promise<void> {
-    const counters = new Map<number, number>();
-    const vectors: VectorizeVector[] = units.map((u) => {
-      const i = counters.get(u.seq) ?? 0;
-      counters.set(u.seq, i + 1);
-      return { id: vectorId(u.seq, i), values: unitVector(hexToBytes(u.bodyHex.slice(0, 16))), namespace: u.unitType };
-    });
-    for (let i = 0; i < vectors.length; i += UPSERT_BATCH) await this.vectors.upsert(vectors.slice(i, i + UPSERT_BATCH));
+  async update(change: IndexChange): Promise<void> {
+    const gone = withVectorIds(change.remove).map((v) => v.id);
+    for (let i = 0; i < gone.length; i += MUTATION_BATCH) await this.vectors.deleteByIds(gone.slice(i, i + MUTATION_BATCH));
+    const vectors: VectorizeVector[] = withVectorIds(change.add).map(({ id, unit }) => ({
+      id,
+      values: unitVector(hexToBytes(unit.bodyHex.slice(0, 16))),
+      namespace: unit.unitType,
+    }));
+    for (let i = 0; i < vectors.length; i += MUTATION_BATCH) await this.vectors.upsert(vectors.slice(i, i + MUTATION_BATCH));
   }
 }

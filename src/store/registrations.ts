@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, ne, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
@@ -53,8 +53,8 @@ export async function takenIds(db: Db, ids: string[]): Promise<Set<string>> {
  * origin ours). Rows a peer wrote never move our counter, whatever ids they carry.
  */
 export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
-  const [[max], [own]] = await Promise.all([
-    db.select({ seq: sql<number | null>`max(${declarations.seq})` }).from(declarations),
+  const [last, [own]] = await Promise.all([
+    lastSeq(db),
     db
       .select({ id: declarations.id })
       .from(declarations)
@@ -62,7 +62,7 @@ export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
       .orderBy(desc(declarations.seq))
       .limit(1),
   ]);
-  return { seq: (max?.seq ?? 0) + 1, micros: own ? parseIsccIdV1(own.id).timestampMicros + 1n : 0n };
+  return { seq: last + 1, micros: own ? parseIsccIdV1(own.id).timestampMicros + 1n : 0n };
 }
 
 /**
@@ -77,13 +77,31 @@ export async function foreignIdsInOurHub(db: Db, me: Registry): Promise<Set<stri
   return new Set(rows.map((r) => r.id));
 }
 
-/** Declarations with seq in [from, to), in order: what the log appends. */
-export async function declarationsInRange(db: Db, from: number, to: number) {
-  return db
-    .select({ seq: declarations.seq, body: declarations.body, receipt: declarations.receipt })
-    .from(declarations)
-    .where(and(gte(declarations.seq, from), lt(declarations.seq, to)))
-    .orderBy(asc(declarations.seq));
+/** seq in (after, upTo] */
+const seqAfter = (after: number, upTo: number) => and(gt(declarations.seq, after), lte(declarations.seq, upTo));
+
+/** What the log appends for declarations (after, upTo], in seq order. */
+export function logEntriesInRange(db: Db, after: number, upTo: number) {
+  const columns = { seq: declarations.seq, body: declarations.body, receipt: declarations.receipt };
+  return db.select(columns).from(declarations).where(seqAfter(after, upTo)).orderBy(asc(declarations.seq));
+}
+
+/** What the similarity index needs of declarations (after, upTo]: status and target. */
+export function statusesInSeqRange(db: Db, after: number, upTo: number) {
+  const columns = { seq: declarations.seq, status: declarations.status, supersedes: declarations.supersedes };
+  return db.select(columns).from(declarations).where(seqAfter(after, upTo));
+}
+
+/** Seq and status of the declarations with these ids. */
+export async function statusesOfIds(db: Db, ids: string[]) {
+  if (!ids.length) return [];
+  return db.select({ seq: declarations.seq, status: declarations.status }).from(declarations).where(inList(declarations.id, unique(ids)));
+}
+
+/** The highest seq in D1 (0 when empty). */
+export async function lastSeq(db: Db): Promise<number> {
+  const [r] = await db.select({ seq: sql<number | null>`max(${declarations.seq})` }).from(declarations);
+  return r?.seq ?? 0;
 }
 
 /** A declaration a group creates, with what its rows need beyond the declaration itself. */

@@ -19,6 +19,10 @@
  * index stores them, scores follow the index metric (cosine similarity and dot product: higher is
  * closer; euclidean: the distance, lower is closer), and namespaces partition queries.
  *
+ * - Failures on demand: `failNext("upsert", n)` makes the next n calls of that operation throw an
+ *   error shaped like the binding's (the service being unavailable), writing nothing; `heal()` ends
+ *   them. For tests of the code that must recover.
+ *
  * The class satisfies both binding types in @cloudflare/workers-types: `VectorizeIndex` (beta/V1,
  * which src/similarity/vectorize-index.ts is typed against) and `Vectorize` (V2): mutations return
  * `{ ids, count }` and a `mutationId`, `describe()` returns both info shapes.
@@ -66,6 +70,9 @@ const CODE_TOP_K = 40025;
 
 export type FakeVectorizeMetric = "cosine" | "euclidean" | "dot-product";
 
+/** The operations failNext can make fail. */
+export type FakeVectorizeOperation = "upsert" | "insert" | "deleteByIds" | "query";
+
 export interface FakeVectorizeOptions {
   dimensions: number;
   metric: FakeVectorizeMetric;
@@ -103,6 +110,8 @@ export class FakeVectorize implements VectorizeIndex, Vectorize {
   private lastMutationAt = 0;
   /** Every query call, for tests that assert how the binding was used. */
   readonly queries: { vector: number[]; options: VectorizeQueryOptions }[] = [];
+  /** Calls still to fail, per operation (failNext). */
+  private readonly failures = new Map<FakeVectorizeOperation, number>();
 
   constructor(options: FakeVectorizeOptions) {
     const { dimensions, metric } = options;
@@ -115,6 +124,29 @@ export class FakeVectorize implements VectorizeIndex, Vectorize {
     this.name = options.name ?? "fake-vectorize";
     this.maxNamespaces = options.plan === "free" ? VECTORIZE_LIMITS.maxNamespacesFree : VECTORIZE_LIMITS.maxNamespacesPaid;
     this.asyncMutations = options.asyncMutations ?? false;
+  }
+
+  /** The next `times` calls of `operation` fail (Infinity: until heal()), as the service would when unavailable. */
+  failNext(operation: FakeVectorizeOperation, times = 1): void {
+    this.failures.set(operation, times);
+  }
+
+  /** Ends every failure failNext set up. */
+  heal(): void {
+    this.failures.clear();
+  }
+
+  private maybeFail(operation: FakeVectorizeOperation): void {
+    const left = this.failures.get(operation) ?? 0;
+    if (left <= 0) return;
+    this.failures.set(operation, left - 1);
+    const op = { upsert: "VECTOR_UPSERT", insert: "VECTOR_INSERT", deleteByIds: "VECTOR_DELETE", query: "VECTOR_QUERY" }[operation];
+    throw bindingError(op, "the service is unavailable (FakeVectorize.failNext)");
+  }
+
+  /** Ids of every vector visible to queries, sorted. */
+  get ids(): string[] {
+    return [...this.vectors.keys()].sort();
   }
 
   /** Number of vectors visible to queries. */
@@ -142,14 +174,17 @@ export class FakeVectorize implements VectorizeIndex, Vectorize {
   }
 
   async insert(vectors: VectorizeVector[]): Promise<VectorizeVectorMutation & VectorizeAsyncMutation> {
+    this.maybeFail("insert");
     return this.mutate("insert", vectors);
   }
 
   async upsert(vectors: VectorizeVector[]): Promise<VectorizeVectorMutation & VectorizeAsyncMutation> {
+    this.maybeFail("upsert");
     return this.mutate("upsert", vectors);
   }
 
   async deleteByIds(ids: string[]): Promise<VectorizeVectorMutation & VectorizeAsyncMutation> {
+    this.maybeFail("deleteByIds");
     if (!Array.isArray(ids)) throw bindingError("VECTOR_DELETE", "ids must be an array of strings");
     for (const id of ids) this.checkId("VECTOR_DELETE", id);
     const mutation: Mutation = { kind: "delete", ids: [...ids] };
@@ -171,6 +206,7 @@ export class FakeVectorize implements VectorizeIndex, Vectorize {
   }
 
   async query(vector: VectorFloatArray | number[], options: VectorizeQueryOptions = {}): Promise<VectorizeMatches> {
+    this.maybeFail("query");
     const values = Array.isArray(vector) ? vector : Array.from(vector);
     this.checkValues("VECTOR_QUERY", values);
     return this.search(Float32Array.from(values), options);

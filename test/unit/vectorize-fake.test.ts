@@ -62,7 +62,7 @@ describe("FakeVectorize limits", () => {
     await expect(v.query([1, 0], { namespace: "n".repeat(65) })).rejects.toThrow(/^VECTOR_QUERY_ERROR: namespace/);
   });
 
-  it("rejects a write that would exceed the namespaces per index of the plan", async () => {
+  it("rejects a write that would exceed the namespaces per index of the plan", { timeout: 30_000 }, async () => {
     const free = new FakeVectorize({ dimensions: 2, metric: "cosine", plan: "free" });
     const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ id: `v${from + i}`, values: [1, 0], namespace: `ns${from + i}` }));
     await free.upsert(batch(0, 1000));
@@ -229,5 +229,23 @@ describe("FakeVectorize behaviour", () => {
       { id: "c", values: [0, 1] },
     ]);
     expect((await v.queryById("a", { topK: 2 })).matches.map((m) => m.id)).toEqual(["a", "b"]);
+  });
+
+  it("fails on demand, as the service does when unavailable, writing nothing, until the failures are used up or healed", async () => {
+    const v = new FakeVectorize({ dimensions: 2, metric: "cosine" });
+    v.failNext("upsert", 2);
+    for (let i = 0; i < 2; i++) await expect(v.upsert([{ id: "a", values: [1, 0] }])).rejects.toThrow(/^VECTOR_UPSERT_ERROR: the service is unavailable/);
+    expect(v.size).toBe(0);
+    await v.upsert([{ id: "a", values: [1, 0] }]);
+    expect(v.ids).toEqual(["a"]);
+    v.failNext("deleteByIds", Infinity);
+    v.failNext("query");
+    await expect(v.deleteByIds(["a"])).rejects.toThrow(/VECTOR_DELETE_ERROR/);
+    await expect(v.query([1, 0])).rejects.toThrow(/VECTOR_QUERY_ERROR/);
+    expect((await v.query([1, 0])).count).toBe(1);
+    await expect(v.deleteByIds(["a"])).rejects.toThrow(/VECTOR_DELETE_ERROR/);
+    v.heal();
+    await v.deleteByIds(["a"]);
+    expect(v.size).toBe(0);
   });
 });

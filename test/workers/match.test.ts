@@ -1,8 +1,8 @@
 /**
  * Matching ISCC codes against registered declarations, with the same cases on both similarity
  * backends: `d1` and `vectorize` over FakeVectorize (an exact in-memory fake of the binding, see
- * test/fakes/vectorize-fake.ts). Declarations are registered through the real route; the
- * Vectorize fake is then filled from iscc_units, as the production indexer would be.
+ * test/fakes/vectorize-fake.ts). Declarations are registered through the real route, and the
+ * sequencer indexes them into the fake as it would into Vectorize (SIMILARITY_BACKEND=vectorize).
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -26,28 +26,17 @@ async function register(fields: Record<string, unknown>, key = newKey()): Promis
   return res.body;
 }
 
+const fake = new FakeVectorize({ dimensions: 64, metric: "cosine" });
+Object.assign(env, { VECTORIZE: fake, SIMILARITY_BACKEND: "vectorize" });
+
 interface Backend {
   name: string;
-  /** Built after the test registered its declarations, so the vectorize fake holds their units. */
   make(): Promise<SimilarityIndex>;
 }
 
 const backends: Backend[] = [
   { name: "d1", make: async () => new D1SimilarityIndex(env.DB) },
-  {
-    name: "vectorize (FakeVectorize)",
-    make: async () => {
-      const index = new VectorizeSimilarityIndex(new FakeVectorize({ dimensions: 64, metric: "cosine" }), env.DB);
-      const { results } = await env.DB.prepare("SELECT seq, unit_type, code, body_hex FROM iscc_units ORDER BY seq").all<{
-        seq: number;
-        unit_type: string;
-        code: string;
-        body_hex: string;
-      }>();
-      await index.index(results.map((r) => ({ seq: r.seq, unitType: r.unit_type, code: r.code, bodyHex: r.body_hex })));
-      return index;
-    },
-  },
+  { name: "vectorize (FakeVectorize, filled by the sequencer)", make: async () => new VectorizeSimilarityIndex(fake, env.DB) },
 ];
 
 type Ok = Extract<MatchResult, { matches: unknown }>;
@@ -198,13 +187,13 @@ describe.each(backends)("matchIscc with the $name backend", ({ make }) => {
 });
 
 describe("POST /v1/match (d1, the configured backend)", () => {
-  it("matches over HTTP with the default distance", async () => {
+  it("matches over HTTP with the default distance, on the configured backend", async () => {
     const body = randomBody();
     const reg = await register({ iscc: contentUnit(body), preferences: { "train-ai": "n" } });
     const query = contentUnit(flipBits(body, [10, 11, 12]));
     const res = await post("/v1/match", { iscc: [query, "ISCC:NOTACODE"] });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ max_distance: DEFAULT_MAX_DISTANCE, backend: "d1" });
+    expect(res.body).toMatchObject({ max_distance: DEFAULT_MAX_DISTANCE, backend: "vectorize" });
     expect(res.body.results[0]).toMatchObject({
       iscc: query,
       opted_out: true,
