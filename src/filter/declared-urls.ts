@@ -17,10 +17,12 @@
  * checks the status). A change is therefore visible to lookups everywhere within freshnessMs
  * plus read-replica lag, and at once to the client holding the write's bookmark.
  */
+import type { Reader } from "../store/db";
+import { rulesAfter, rulesWithStatusAfter, versionAndRuleMarks, type RuleMark } from "../store/url-rules";
 import { BinaryFuse16 } from "./binary-fuse";
 import { hashKeyPair, probeUrl, ruleFilterKeys } from "./url-keys";
 
-export type Reader = Pick<D1Database, "prepare" | "batch">;
+export type { Reader };
 
 export interface RegistryVersion {
   seq: number;
@@ -33,13 +35,6 @@ export const versionTag = (v: RegistryVersion) => `${v.seq}-${v.id.replace(/^ISC
 const PAGE = 50_000;
 /** Rebuild the filter when the rules added since the last build exceed this share of it. */
 const DELTA_SHARE = 0.1;
-
-interface RuleRow {
-  rowid: number;
-  seq: number;
-  kind: string;
-  key: string;
-}
 
 class DeltaKeys {
   private readonly byA = new Map<number, number[]>();
@@ -118,23 +113,16 @@ export class DeclaredUrls {
   private async load(db: Reader): Promise<void> {
     this.stats.versionChecks++;
     const markRowid = this.mark?.rowid ?? -1;
-    const [top, last, atMark] = await db.batch([
-      db.prepare("SELECT seq, id FROM declarations ORDER BY seq DESC LIMIT 1"),
-      db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
-      db.prepare("SELECT rowid, seq, key FROM url_rules WHERE rowid = ?1").bind(markRowid),
-    ]);
-    const version = (top!.results[0] as RegistryVersion | undefined) ?? { seq: 0, id: "" };
-    const lastRow = last!.results[0] as { rowid: number; seq: number; key: string } | undefined;
-    const ident = (r: { rowid: number; seq: number; key: string } | undefined) => (r ? `${r.rowid}:${r.seq}:${r.key}` : "none");
-    const markRow = atMark!.results[0] as { rowid: number; seq: number; key: string } | undefined;
+    const marks = await versionAndRuleMarks(db, markRowid);
+    const version: RegistryVersion = marks.version ?? { seq: 0, id: "" };
+    const lastRow = marks.last;
+    const ident = (r: RuleMark | undefined) => (r ? `${r.rowid}:${r.seq}:${r.key}` : "none");
+    const markRow = marks.at;
 
     if (this.filter && this.mark && ident(lastRow) === this.mark.ident) {
       // no new rules
     } else if (this.filter && this.mark && ident(markRow) === this.mark.ident && this.delta.size < DELTA_SHARE * (this.filter.sizeInBytes + 1000)) {
-      const { results } = await db
-        .prepare("SELECT rowid, seq, kind, key FROM url_rules WHERE rowid > ?1 ORDER BY rowid")
-        .bind(this.mark.rowid)
-        .all<RuleRow>();
+      const results = await rulesAfter(db, this.mark.rowid);
       for (const r of results) for (const k of ruleFilterKeys(r)) this.delta.add(...hashKeyPair(k));
       const end = results[results.length - 1];
       if (end) this.mark = { rowid: end.rowid, ident: ident(end) };
@@ -153,16 +141,7 @@ export class DeclaredUrls {
     let after = -1;
     let mark: { rowid: number; ident: string } | null = null;
     for (;;) {
-      const [page, last] = await db.batch([
-        db
-          .prepare(
-            `SELECT r.rowid AS rowid, r.seq AS seq, r.kind AS kind, r.key AS key, d.status = 'active' AS active
-             FROM url_rules r JOIN declarations d ON d.seq = r.seq WHERE r.rowid > ?1 ORDER BY r.rowid LIMIT ?2`,
-          )
-          .bind(after, PAGE),
-        db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
-      ]);
-      const rows = page!.results as (RuleRow & { active: number })[];
+      const { rows, last } = await rulesWithStatusAfter(db, after, PAGE);
       for (const r of rows) {
         if (!r.active) continue;
         for (const k of ruleFilterKeys(r)) {
@@ -179,8 +158,7 @@ export class DeclaredUrls {
       if (rows.length < PAGE) {
         // A rule with no declaration row yet cannot exist (one atomic batch writes both), so the last
         // rule row is the last joined row; if not, the next refresh finds the mark changed and rebuilds.
-        const lr = last!.results[0] as { rowid: number; seq: number; key: string } | undefined;
-        if (lr && mark && lr.rowid !== mark.rowid) mark = null;
+        if (last && mark && last.rowid !== mark.rowid) mark = null;
         break;
       }
     }

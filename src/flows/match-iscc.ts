@@ -3,7 +3,8 @@ import { jsonPointer, type FieldError } from "../domain/field-error";
 import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
-import { declarationCitation, type DeclarationRow } from "../store/declaration-view";
+import { declarationCitation } from "../store/declaration-view";
+import { activeDeclarationsBySeq, datahashesByPrefix } from "../store/match-reads";
 
 export interface UnitMatch {
   unit_type: string;
@@ -23,8 +24,6 @@ export interface DeclarationMatch {
 export type MatchResult =
   | { iscc: string; matches: DeclarationMatch[]; preferences: ResolvedPreferences; opted_out: boolean; content_usage: string }
   | { iscc: string; error: FieldError };
-
-type Row = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status">;
 
 /**
  * Decomposes each query code into units, searches every unit in the similarity index (instance
@@ -47,7 +46,7 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
   const seqs = new Set<number>();
   hits.forEach((h) => h.forEach((x) => seqs.add(x.seq)));
   datahashHits.forEach((h) => h.forEach((x) => seqs.add(x.seq)));
-  const rows = await activeDeclarations(db, [...seqs]);
+  const rows = await activeDeclarationsBySeq(db, [...seqs]);
 
   const perQuery = parsed.map(() => new Map<number, DeclarationMatch>());
   flat.forEach(({ q, unit }, k) => {
@@ -74,30 +73,13 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
   });
 }
 
-async function activeDeclarations(db: D1Database, seqs: number[]): Promise<Map<number, Row>> {
-  const out = new Map<number, Row>();
-  if (!seqs.length) return out;
-  const { results } = await db
-    .prepare(
-      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, vocabulary, preferences, status
-       FROM declarations WHERE seq IN (SELECT value FROM json_each(?1)) AND status = 'active'`,
-    )
-    .bind(JSON.stringify(seqs))
-    .all<Row>();
-  for (const r of results) out.set(r.seq, { ...r, controllerVerified: Boolean(r.controllerVerified) });
-  return out;
-}
-
 /** Instance units against declared datahashes (`1e20` + BLAKE3): equal on the common prefix. */
 async function datahashMatches(db: D1Database, units: IsccUnitInfo[]): Promise<{ seq: number; code: string; distance: number }[][]> {
   const out = units.map(() => [] as { seq: number; code: string; distance: number }[]);
   const probes = units.flatMap((u, k) => (u.maintype === MainType.INSTANCE ? [{ k, prefix: "1e20" + bytesToHex(u.body) }] : []));
-  if (!probes.length) return out;
-  const batch = await db.batch<{ seq: number; datahash: string }>(
-    probes.map((p) => db.prepare("SELECT seq, datahash FROM datahashes WHERE datahash >= ?1 AND datahash < ?2").bind(p.prefix, p.prefix + "g")),
-  );
-  batch.forEach((r, j) => {
-    for (const row of r.results) out[probes[j]!.k]!.push({ seq: row.seq, code: row.datahash, distance: 0 });
+  const found = await datahashesByPrefix(db, probes.map((p) => p.prefix));
+  found.forEach((rows, j) => {
+    for (const row of rows) out[probes[j]!.k]!.push({ seq: row.seq, code: row.datahash, distance: 0 });
   });
   return out;
 }

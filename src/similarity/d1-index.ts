@@ -1,16 +1,14 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { bandNeighbours, bandRadii, bandsOf, distance64, type Bands } from "./bands";
+import type { Reader } from "../store/db";
+import { unitsWithBandsStatement, unitsWithPrefixStatement, type UnitRow } from "../store/iscc-units";
 import { memoryUnitIndex } from "./memory-index";
 import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
 /** Read statements per D1 batch: one round trip carries many unit searches. */
 const STATEMENTS_PER_BATCH = 50;
 
-/**
- * Exact Hamming search in D1 by multi-index hashing (see bands.ts for the recall guarantee).
- * Each band's probe values travel as one JSON parameter so a query stays within D1's 100 bound
- * parameters whatever the radius; SQLite answers each `bN IN (json_each…)` from its index.
- */
+/** Exact Hamming search in D1 by multi-index hashing (see bands.ts for the recall guarantee). */
 export class D1SimilarityIndex implements SimilarityIndex {
   readonly backend = "d1" as const;
   /**
@@ -18,7 +16,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
    * refreshed from D1 on every search, so a committed unit is always found; false: SQL only.
    */
   constructor(
-    private readonly db: Pick<D1Database, "prepare" | "batch">,
+    private readonly db: Reader,
     private readonly options: { memory?: boolean } = {},
   ) {}
 
@@ -32,7 +30,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
     const statements = queries.map((q) => this.statement(q, radius));
     const results: UnitHit[][] = [];
     for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
-      const batch = await this.db.batch<{ seq: number; code: string; body_hex: string }>(statements.slice(i, i + STATEMENTS_PER_BATCH));
+      const batch = await this.db.batch<UnitRow>(statements.slice(i, i + STATEMENTS_PER_BATCH));
       batch.forEach((r, j) => results.push(verify(queries[i + j]!, r.results, maxDistance)));
     }
     return results;
@@ -47,22 +45,13 @@ export class D1SimilarityIndex implements SimilarityIndex {
     const bands = bandsOf(q.body);
     // Exact units match on their common prefix, and the shortest unit has 32 bits: only b0 and b1
     // are always real bits of both sides (bands past a short body are zero padding). verify() checks the rest.
-    if (q.exact)
-      return this.db
-        .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3")
-        .bind(q.unitType, bands[0], bands[1]);
-    return this.db
-      .prepare(
-        `SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND (
-           b0 IN (SELECT value FROM json_each(?2)) OR b1 IN (SELECT value FROM json_each(?3)) OR
-           b2 IN (SELECT value FROM json_each(?4)) OR b3 IN (SELECT value FROM json_each(?5)))`,
-      )
-      .bind(q.unitType, ...bands.map((b, i) => JSON.stringify(bandNeighbours(b, radius[i]!))));
+    if (q.exact) return unitsWithPrefixStatement(this.db, q.unitType, bands[0], bands[1]);
+    return unitsWithBandsStatement(this.db, q.unitType, bands.map((b, i) => bandNeighbours(b, radius[i]!)));
   }
 }
 
 /** Drops the multi-index false positives; exact units must agree on their whole common prefix. */
-export function verify(q: UnitQuery, rows: { seq: number; code: string; body_hex: string }[], maxDistance: number): UnitHit[] {
+export function verify(q: UnitQuery, rows: UnitRow[], maxDistance: number): UnitHit[] {
   const hits: UnitHit[] = [];
   const queryHex = bytesToHex(q.body);
   for (const r of rows) {

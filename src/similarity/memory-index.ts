@@ -1,6 +1,7 @@
 import { bandMasks, bandRadii, BANDS, BAND_BITS } from "./bands";
 import { verify } from "./d1-index";
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "../store/db";
+import { unitBandsAfter, unitMarks, unitsAfter, unitsByRowid, type UnitMark } from "../store/iscc-units";
 import type { UnitHit, UnitQuery } from "./similarity-index";
 
 /**
@@ -180,10 +181,7 @@ export class MemoryUnitIndex {
     const upTo = this.loadedRowid;
     if (upTo < 0) return null;
     const TAIL = 50_000;
-    const { results: tail } = await db
-      .prepare("SELECT rowid, seq, unit_type, code, body_hex FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
-      .bind(upTo, TAIL + 1)
-      .all<{ rowid: number; seq: number; unit_type: string; code: string; body_hex: string }>();
+    const tail = await unitsAfter(db, upTo, TAIL + 1);
     if (tail.length > TAIL) return null;
     const hits = await this.search(db, queries, maxDistance, upTo);
     return hits.map((h, k) => {
@@ -193,14 +191,10 @@ export class MemoryUnitIndex {
   }
 
   private async load(db: Reader): Promise<void> {
-    const ident = (r: { rowid: number; seq: number; code: string } | undefined) => (r ? `${r.rowid}:${r.seq}:${r.code}` : "none");
-    const [last, atMark] = await db.batch<{ rowid: number; seq: number; code: string }>([
-      db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid DESC LIMIT 1"),
-      db.prepare("SELECT rowid, seq, code FROM iscc_units WHERE rowid = ?1").bind(this.mark?.rowid ?? -1),
-    ]);
-    const lastRow = last!.results[0];
-    if (this.mark && ident(lastRow) === this.mark.ident) return;
-    if (!this.mark || ident(atMark!.results[0]) !== this.mark.ident) {
+    const ident = (r: UnitMark | undefined) => (r ? `${r.rowid}:${r.seq}:${r.code}` : "none");
+    const marks = await unitMarks(db, this.mark?.rowid ?? -1);
+    if (this.mark && ident(marks.last) === this.mark.ident) return;
+    if (!this.mark || ident(marks.at) !== this.mark.ident) {
       this.types = new Map();
       this.units = 0;
       this.mark = null;
@@ -209,10 +203,7 @@ export class MemoryUnitIndex {
     let after = this.mark?.rowid ?? -1;
     const touched = new Set<TypeIndex>();
     for (;;) {
-      const rows = await db
-        .prepare("SELECT rowid, seq, unit_type, code, b0, b1, b2, b3 FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
-        .bind(after, PAGE)
-        .raw<[number, number, string, string, number, number, number, number]>();
+      const rows = await unitBandsAfter(db, after, PAGE);
       for (const [rowid, , type, , b0, b1, b2, b3] of rows) {
         let t = this.types.get(type);
         if (!t) this.types.set(type, (t = new TypeIndex()));
@@ -250,23 +241,9 @@ export class MemoryUnitIndex {
       candidates.push(ids);
       rowids.push(...ids);
     }
-    const rows = await rowsById(db, rowids);
+    const rows = await unitsByRowid(db, rowids);
     return queries.map((q, k) => verify(q, candidates[k]!.map((r) => rows.get(r)!).filter(Boolean), maxDistance));
   }
-}
-
-async function rowsById(db: Reader, rowids: number[]): Promise<Map<number, { seq: number; code: string; body_hex: string }>> {
-  const out = new Map<number, { seq: number; code: string; body_hex: string }>();
-  const unique = [...new Set(rowids)];
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < unique.length; i += 5000)
-    statements.push(
-      db.prepare("SELECT rowid, seq, code, body_hex FROM iscc_units WHERE rowid IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(unique.slice(i, i + 5000))),
-    );
-  for (let i = 0; i < statements.length; i += 50)
-    for (const r of await db.batch<{ rowid: number; seq: number; code: string; body_hex: string }>(statements.slice(i, i + 50)))
-      for (const row of r.results) out.set(row.rowid, row);
-  return out;
 }
 
 export const memoryUnitIndex = new MemoryUnitIndex();

@@ -1,6 +1,7 @@
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { D1SimilarityIndex, verify } from "./d1-index";
 import { MainType } from "../iscc/index";
+import { unitsOfTypeIn } from "../store/iscc-units";
 import type { IndexChange, IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
 /** Vectorize binding limits: topK without values or metadata, and vectors (or ids) per mutation call. */
@@ -71,11 +72,7 @@ export class VectorizeSimilarityIndex implements SimilarityIndex {
         // at exactly maxDistance could round past it. Every candidate is judged by its stored code.
         const seqs = [...new Set(found.matches.map((m) => Number(m.id.split(":")[0])))];
         if (!seqs.length) return [];
-        const rows = await this.db
-          .prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND seq IN (SELECT value FROM json_each(?2))")
-          .bind(q.unitType, JSON.stringify(seqs))
-          .all<{ seq: number; code: string; body_hex: string }>();
-        return verify(q, rows.results, maxDistance);
+        return verify(q, await unitsOfTypeIn(this.db, q.unitType, seqs), maxDistance);
       }),
     );
   }

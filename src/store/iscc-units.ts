@@ -1,10 +1,10 @@
 import { and, asc, gt, lte, sql } from "drizzle-orm";
 import type { IndexedUnit } from "../similarity/similarity-index";
-import { inList } from "./bound-parameters";
-import type { Db } from "./db";
+import { inJson, inList, jsonList } from "./bound-parameters";
+import type { Db, Reader } from "./db";
 import { isccUnits } from "./schema";
 
-/** Reads of iscc_units, the ISCC units of every declaration's `iscc` subject. */
+/** Reads of iscc_units, the ISCC units of every declaration's `iscc` subject (see schema.ts for the bands). */
 
 const UNIT = { seq: isccUnits.seq, unitType: isccUnits.unitType, code: isccUnits.code, bodyHex: isccUnits.bodyHex };
 
@@ -21,4 +21,84 @@ export async function unitsInSeqRange(db: Db, after: number, upTo: number): Prom
     .from(isccUnits)
     .where(and(gt(isccUnits.seq, after), lte(isccUnits.seq, upTo)))
     .orderBy(asc(isccUnits.seq), sql`rowid`);
+}
+
+/** A stored unit as the searches read it back. */
+export interface UnitRow {
+  seq: number;
+  code: string;
+  body_hex: string;
+}
+
+/** Units of a type whose first two bands equal b0, b1 (an exact unit's 32-bit prefix), for a batch. */
+export function unitsWithPrefixStatement(db: Reader, unitType: string, b0: number, b1: number): D1PreparedStatement {
+  return db.prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3").bind(unitType, b0, b1);
+}
+
+/**
+ * Units of a type with band i among probes[i] for some i (multi-index hashing), for a batch. Each
+ * band's probes are one JSON parameter, so any radius stays within the bound-parameter limit, and
+ * SQLite answers each `bN IN (json_each…)` from its index.
+ */
+export function unitsWithBandsStatement(db: Reader, unitType: string, probes: readonly number[][]): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND (
+         b0 ${inJson("?2")} OR b1 ${inJson("?3")} OR b2 ${inJson("?4")} OR b3 ${inJson("?5")})`,
+    )
+    .bind(unitType, ...probes.map(jsonList));
+}
+
+/** Units of a type belonging to these declarations. */
+export async function unitsOfTypeIn(db: Reader, unitType: string, seqs: number[]): Promise<UnitRow[]> {
+  const { results } = await db
+    .prepare(`SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND seq ${inJson("?2")}`)
+    .bind(unitType, jsonList(seqs))
+    .all<UnitRow>();
+  return results;
+}
+
+/** The identity of a unit row, to tell a table that only grew from one rebuilt under a reader. */
+export interface UnitMark {
+  rowid: number;
+  seq: number;
+  code: string;
+}
+
+/** The last unit row, and the row at `rowid` (if it still exists): one round trip. */
+export async function unitMarks(db: Reader, rowid: number): Promise<{ last: UnitMark | undefined; at: UnitMark | undefined }> {
+  const [last, at] = await db.batch<UnitMark>([
+    db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid DESC LIMIT 1"),
+    db.prepare("SELECT rowid, seq, code FROM iscc_units WHERE rowid = ?1").bind(rowid),
+  ]);
+  return { last: last!.results[0], at: at!.results[0] };
+}
+
+/** Up to `limit` units after `rowid`, in rowid order, with their bands: [rowid, seq, unit_type, code, b0, b1, b2, b3]. */
+export async function unitBandsAfter(db: Reader, rowid: number, limit: number) {
+  return db
+    .prepare("SELECT rowid, seq, unit_type, code, b0, b1, b2, b3 FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+    .bind(rowid, limit)
+    .raw<[number, number, string, string, number, number, number, number]>();
+}
+
+/** Up to `limit` units after `rowid`, in rowid order, whole. */
+export async function unitsAfter(db: Reader, rowid: number, limit: number) {
+  const { results } = await db
+    .prepare("SELECT rowid, seq, unit_type, code, body_hex FROM iscc_units WHERE rowid > ?1 ORDER BY rowid LIMIT ?2")
+    .bind(rowid, limit)
+    .all<UnitRow & { rowid: number; unit_type: string }>();
+  return results;
+}
+
+/** Units by rowid, 5,000 per statement and 50 statements per round trip. */
+export async function unitsByRowid(db: Reader, rowids: number[]): Promise<Map<number, UnitRow>> {
+  const out = new Map<number, UnitRow>();
+  const unique = [...new Set(rowids)];
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < unique.length; i += 5000)
+    statements.push(db.prepare(`SELECT rowid, seq, code, body_hex FROM iscc_units WHERE rowid ${inJson("?1")}`).bind(jsonList(unique.slice(i, i + 5000))));
+  for (let i = 0; i < statements.length; i += 50)
+    for (const r of await db.batch<UnitRow & { rowid: number }>(statements.slice(i, i + 50))) for (const row of r.results) out.set(row.rowid, row);
+  return out;
 }

@@ -1,0 +1,51 @@
+import type { Reader } from "./db";
+
+/**
+ * Reads of url_rules for the per-isolate URL filter (src/filter/declared-urls.ts): the table only
+ * grows, so readers follow it by rowid and tell a rebuilt table from a grown one by the row at their mark.
+ */
+
+/** The identity of a rule row. */
+export interface RuleMark {
+  rowid: number;
+  seq: number;
+  key: string;
+}
+
+export interface RuleRow extends RuleMark {
+  kind: string;
+}
+
+/** The registry version (highest declaration seq and its id), the last rule row, and the row at `rowid`: one round trip. */
+export async function versionAndRuleMarks(db: Reader, rowid: number) {
+  const [top, last, at] = await db.batch([
+    db.prepare("SELECT seq, id FROM declarations ORDER BY seq DESC LIMIT 1"),
+    db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
+    db.prepare("SELECT rowid, seq, key FROM url_rules WHERE rowid = ?1").bind(rowid),
+  ]);
+  return {
+    version: top!.results[0] as { seq: number; id: string } | undefined,
+    last: last!.results[0] as RuleMark | undefined,
+    at: at!.results[0] as RuleMark | undefined,
+  };
+}
+
+/** Every rule row after `rowid`, in rowid order. */
+export async function rulesAfter(db: Reader, rowid: number): Promise<RuleRow[]> {
+  const { results } = await db.prepare("SELECT rowid, seq, kind, key FROM url_rules WHERE rowid > ?1 ORDER BY rowid").bind(rowid).all<RuleRow>();
+  return results;
+}
+
+/** Up to `limit` rule rows after `rowid` with whether their declaration is active, and the last rule row: one round trip. */
+export async function rulesWithStatusAfter(db: Reader, rowid: number, limit: number) {
+  const [page, last] = await db.batch([
+    db
+      .prepare(
+        `SELECT r.rowid AS rowid, r.seq AS seq, r.kind AS kind, r.key AS key, d.status = 'active' AS active
+         FROM url_rules r JOIN declarations d ON d.seq = r.seq WHERE r.rowid > ?1 ORDER BY r.rowid LIMIT ?2`,
+      )
+      .bind(rowid, limit),
+    db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
+  ]);
+  return { rows: page!.results as (RuleRow & { active: number })[], last: last!.results[0] as RuleMark | undefined };
+}
