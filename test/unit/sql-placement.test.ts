@@ -16,8 +16,18 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Files whose SQL is still to move to src/store/ (issue 9: the HTTP edge's part). Remove each as it moves. */
-const NOT_YET_MOVED = new Set(["flows/lookup-urls.ts", "http/read-your-writes.ts", "routes/healthz.ts", "routes/log-tiles.ts", "routes/snapshot-urls.ts"]);
+/**
+ * Files whose SQL is still to move to src/store/: the HTTP edge's part of issue 9, and the units
+ * snapshot route (added while that move was under way). Remove each as it moves.
+ */
+const NOT_YET_MOVED = new Set([
+  "flows/lookup-urls.ts",
+  "http/read-your-writes.ts",
+  "routes/healthz.ts",
+  "routes/log-tiles.ts",
+  "routes/snapshot-urls.ts",
+  "routes/snapshot-units.ts",
+]);
 
 const SQL_TEXT = /["'`]\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP)\s/;
 const DRIZZLE = /\bopenDb\(/;
