@@ -14,6 +14,7 @@
  * a supersession that does nothing.
  */
 import { genIsccIdV1, parseIsccIdV1 } from "../iscc/index";
+import type { ProblemSlug } from "../http/problem-types";
 import type { FieldError } from "./field-error";
 
 export type Intent = "activate" | "update" | "revoke";
@@ -43,7 +44,8 @@ export interface StoredFacts extends Facts {
 /** A refusal, as the HTTP edge turns it into a problem. */
 export interface Refusal {
   status: 403 | 404 | 409 | 422;
-  type: string;
+  /** A slug of the problem catalogue (src/http/problem-types.ts: a pure module). */
+  type: ProblemSlug;
   title: string;
   detail: string;
   errors: FieldError[];
@@ -75,7 +77,7 @@ export function statusOf(target: Facts, supersessions: Iterable<Facts>): Status 
   return status;
 }
 
-function refusal(status: Refusal["status"], type: string, title: string, detail: string, errors: FieldError[] = []): Refusal {
+function refusal(status: Refusal["status"], type: ProblemSlug, title: string, detail: string, errors: FieldError[] = []): Refusal {
   return { status, type, title, detail, errors };
 }
 
@@ -115,7 +117,7 @@ export function deliveredIdRefusal(id: string, origin: string, me: Registry, now
   try {
     parsed = parseIsccIdV1(id);
   } catch (e) {
-    return refusal(422, "invalid", "Invalid receipt id", `${id} is not an ISCC-ID v1: ${(e as Error).message}`, [{ pointer: "/receipt/id", detail: "not an ISCC-ID v1" }]);
+    return refusal(422, "bad-receipt", "Invalid receipt id", `${id} is not an ISCC-ID v1: ${(e as Error).message}`, [{ pointer: "/receipt/id", detail: "not an ISCC-ID v1" }]);
   }
   if (parsed.hubId === me.hubId && origin !== me.name)
     return refusal(409, "id-in-our-hub", "Id in this registry's hub", `${id} is in hub ${me.hubId}, which is this registry's; ${origin} may not issue it`, [

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { FieldError } from "../domain/field-error";
 import { signJson } from "../domain/iscc-sig";
+import type { ProblemSlug } from "../http/problem-types";
 import { planGroup, type Counters, type GroupPlan, type Submission } from "../domain/sequencer-decisions";
 import type { Env } from "../env";
 import { LIMITS } from "../http/limits";
@@ -38,7 +39,8 @@ export interface Registered {
 export interface Rejected {
   outcome: "rejected";
   status: 403 | 404 | 409 | 422;
-  type: string;
+  /** A slug of the problem catalogue (src/http/problem-types.ts). */
+  type: ProblemSlug;
   title: string;
   detail: string;
   errors?: FieldError[];

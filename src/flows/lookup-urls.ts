@@ -1,18 +1,11 @@
 import { jsonPointer, type FieldError } from "../domain/field-error";
 import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
-import { hostLookupKeys } from "../domain/url-pattern";
 import { declaredUrls, type Reader } from "../filter/declared-urls";
+import { queryRules, type RuleRow } from "../store/url-rules-lookup";
 
-export interface UrlCitation {
-  id: string;
-  pattern: string;
-  kind: string;
-  verification: "domain-verified" | "self-asserted";
-  declarant: string;
-  controller: string | null;
-  /** The vocabulary the declaration's own `preferences` are in (src/domain/preferences.ts). */
-  vocabulary: number;
+/** A declaration as a lookup cites it. */
+export interface UrlCitation extends Omit<RuleRow, "i" | "seq" | "preferences"> {
   preferences: Record<string, "y" | "n">;
 }
 
@@ -26,41 +19,6 @@ export type UrlLookup =
       declarations: UrlCitation[];
     }
   | { url: string; error: FieldError };
-
-/** A citation as D1 returns it: tagged with its URL's index, preferences still JSON text. */
-interface RuleRow extends Omit<UrlCitation, "preferences"> {
-  i: number;
-  preferences: string;
-}
-
-/**
- * URLs per statement. Each statement carries its chunk as one JSON parameter, so the number of
- * bound parameters (D1 allows 100) never limits the chunk; 100 URLs keeps a statement's text and
- * result small. All statements of a request go in one D1 batch: one round trip.
- */
-export const URLS_PER_STATEMENT = 100;
-
-/**
- * Every active URL rule that covers any URL of the chunk, tagged with the URL's index: the exact
- * rule for its match key, prefix rules on its host whose prefix it starts with, and host rules on
- * its host or a parent domain. Each arm is answered from an index (url_rules_key, url_rules_host).
- */
-const RULES_SQL = `
-WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
-SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
-       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences
-FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
-WHERE d.status = 'active'
-UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
-FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
-JOIN declarations d ON d.seq = r.seq
-WHERE d.status = 'active'
-UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
-FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
-WHERE d.status = 'active'
-ORDER BY 1, 2`;
 
 export interface LookupOptions {
   /** Use the isolate's filter of declared URL keys (declared-urls.ts); off: every URL is queried. */
@@ -104,22 +62,6 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
     const mine = toQuery[next] === p ? rules[next++]! : [];
     return answer(p.url, p.normalized, mine);
   });
-}
-
-/** The rules covering each URL, in order, with one statement per chunk and one round trip. */
-export async function queryRules(db: Reader, urls: { key: string; host: string }[]): Promise<RuleRow[][]> {
-  const out: RuleRow[][] = urls.map(() => []);
-  if (!urls.length) return out;
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < urls.length; i += URLS_PER_STATEMENT) {
-    const chunk = urls.slice(i, i + URLS_PER_STATEMENT).map((u) => [u.key, u.host, hostLookupKeys(u.host)]);
-    statements.push(db.prepare(RULES_SQL).bind(JSON.stringify(chunk)));
-  }
-  const results = await db.batch<RuleRow>(statements);
-  results.forEach((r, c) => {
-    for (const row of r.results) out[c * URLS_PER_STATEMENT + row.i]!.push(row);
-  });
-  return out;
 }
 
 /** The preferences of a URL nothing covers: one shared value, since most answers are this one. */

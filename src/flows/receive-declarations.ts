@@ -97,7 +97,7 @@ async function checkItem(
   } catch (e) {
     if (!(e instanceof SignatureError)) throw e;
     const why = originKey ? `not signed by ${receipt.registry}'s registry key: ${e.message}` : e.message;
-    throw new Problem(422, "bad-receipt", "The receipt does not verify", why, [{ pointer: ptr() + e.pointer, detail: why }]);
+    throw new Problem("bad-receipt", why, [{ pointer: ptr() + e.pointer, detail: why }]);
   }
   return { prepared, peer: { name: from, receipt } };
 }

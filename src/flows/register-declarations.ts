@@ -70,5 +70,5 @@ export function sequencer(env: Env) {
 
 /** A sequencer refusal as a problem. */
 export function rejectionProblem(o: Extract<RegisterOutcome, { outcome: "rejected" }>): Problem {
-  return new Problem(o.status, o.type, o.title, o.detail, o.errors ?? []);
+  return new Problem(o.type, o.detail, o.errors ?? []);
 }

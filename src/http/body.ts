@@ -31,7 +31,7 @@ export async function readBody(req: Request, limit: number): Promise<string> {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
   } catch {
-    throw new Problem(400, "malformed-body", "Malformed body", "The body is not valid UTF-8");
+    throw new Problem("malformed-body", "The body is not valid UTF-8");
   }
 }
 
@@ -40,12 +40,10 @@ export async function readJson(req: Request, limit: number): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Problem(400, "malformed-json", "Malformed JSON", `The body is not valid JSON: ${(e as Error).message}`);
+    throw new Problem("malformed-json", `The body is not valid JSON: ${(e as Error).message}`);
   }
 }
 
 function tooLarge(limit: number): Problem {
-  return new Problem(413, "body-too-large", "Body too large", `The body exceeds the limit of ${limit} bytes`, [], {
-    limit,
-  });
+  return new Problem("body-too-large", `The body exceeds the limit of ${limit} bytes`, [], { limit });
 }

@@ -14,13 +14,7 @@ export const operatorAuth: MiddlewareHandler<{ Bindings: Env }> = async (c, next
   const expected = c.env.OPERATOR_TOKEN;
   if (!expected || !m || !(await tokensEqual(m[1]!, expected))) {
     c.header("WWW-Authenticate", 'Bearer realm="operator"');
-    throw new Problem(
-      401,
-      "unauthorized",
-      "Operator token required",
-      m ? "The bearer token is not this registry's operator token" : "Send Authorization: Bearer <operator token>",
-      [],
-    );
+    throw new Problem("unauthorized", m ? "The bearer token is not this registry's operator token" : "Send Authorization: Bearer <operator token>");
   }
   await next();
 };

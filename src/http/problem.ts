@@ -1,29 +1,33 @@
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-
 import type { FieldError } from "../domain/field-error";
+import { PROBLEM_TYPES, type ProblemSlug } from "./problem-types";
 
 export type { FieldError };
 
-/** An RFC 9457 problem. Throw it anywhere in a request; the central handler renders it. */
+/**
+ * An RFC 9457 problem. Throw it anywhere in a request; the central handler renders it. Its type
+ * (a slug of the catalogue in problem-types.ts) fixes status and title; `detail` says what was
+ * wrong this time, `errors` which fields.
+ */
 export class Problem extends Error {
+  readonly status: (typeof PROBLEM_TYPES)[ProblemSlug]["status"];
+  readonly title: string;
+
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly type: string,
-    readonly title: string,
+    readonly type: ProblemSlug,
     detail: string,
     readonly errors: FieldError[] = [],
     readonly extra: Record<string, unknown> = {},
   ) {
     super(detail);
+    this.status = PROBLEM_TYPES[type].status;
+    this.title = PROBLEM_TYPES[type].title;
   }
 
   static invalid(errors: FieldError[], detail?: string): Problem {
     const first = errors[0];
     return new Problem(
-      422,
       "invalid-request",
-      "The request is not valid",
       detail ?? (errors.length === 1 && first ? `${first.pointer || "/"}: ${first.detail}` : `${errors.length} fields are not valid`),
       errors,
     );
@@ -34,25 +38,27 @@ export class Problem extends Error {
   }
 }
 
-/** Problem types are relative URIs resolved against the registry's own docs. */
-const TYPE_BASE = "https://optout.example/problems/";
+/** The URI of a problem type: the page this registry serves for it, at its own origin. */
+export function problemTypeUri(origin: string, slug: ProblemSlug): string {
+  return `${origin}/problems/${slug}`;
+}
 
-export function problemBody(p: Problem, instance?: string) {
+/** The problem as JSON, for the request at `requestUrl` (its origin names the type, its path the instance). */
+export function problemBody(p: Problem, requestUrl: string) {
+  const url = new URL(requestUrl);
   return {
-    type: p.type.startsWith("http") ? p.type : TYPE_BASE + p.type,
+    type: problemTypeUri(url.origin, p.type),
     title: p.title,
     status: p.status,
     detail: p.message,
-    ...(instance ? { instance } : {}),
+    instance: url.pathname,
     ...(p.errors.length ? { errors: p.errors } : {}),
     ...p.extra,
   };
 }
 
 export function problemResponse(c: Context, p: Problem): Response {
-  return c.body(JSON.stringify(problemBody(p, new URL(c.req.url).pathname)), p.status, {
-    "content-type": "application/problem+json",
-  });
+  return c.body(JSON.stringify(problemBody(p, c.req.url)), p.status, { "content-type": "application/problem+json" });
 }
 
-export const notFound = (what: string) => new Problem(404, "not-found", "Not found", what);
+export const notFound = (what: string) => new Problem("not-found", what);

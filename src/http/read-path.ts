@@ -49,7 +49,7 @@ export interface ReadSession {
 export function readSession(c: Context<{ Bindings: Env }>): ReadSession {
   const sent = c.req.header(BOOKMARK_HEADER);
   if (sent !== undefined && !BOOKMARK.test(sent))
-    throw new Problem(400, "bad-bookmark", "Invalid D1 bookmark", `${BOOKMARK_HEADER} must be a bookmark this registry returned`);
+    throw new Problem("bad-bookmark", `${BOOKMARK_HEADER} must be a bookmark this registry returned`);
   const db = c.env.DB;
   if (typeof db.withSession !== "function") return { db, bookmarked: sent !== undefined, finish: () => {} };
   // The session is opened on first use: a lookup the filter answers never creates one.

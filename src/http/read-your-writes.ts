@@ -1,10 +1,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { Env } from "../env";
 import { declaredUrls } from "../filter/declared-urls";
+import { touchPrimary } from "../store/registry-reads";
 import { BOOKMARK_HEADER } from "./read-path";
 
 /** POST routes that only read: they change nothing, so they neither invalidate nor need a bookmark. */
-const READ_ONLY = new Set(["/v1/lookup", "/v1/match", "/api/v2/query/urls/"]);
+const READ_ONLY = new Set(["/v1/lookup", "/v1/match", "/api/v2/query/urls/", "/api/v2/query/urls"]);
 
 /**
  * After a request that may have written (any successful non-GET outside READ_ONLY): the isolate's
@@ -21,7 +22,7 @@ export const readYourWrites: MiddlewareHandler<{ Bindings: Env }> = async (c, ne
   const db = c.env.DB;
   if (typeof db.withSession !== "function") return;
   const session = db.withSession("first-primary");
-  await session.prepare("SELECT 1").first();
+  await touchPrimary(session);
   const bookmark = session.getBookmark();
   if (bookmark) c.res.headers.set(BOOKMARK_HEADER, bookmark);
 };

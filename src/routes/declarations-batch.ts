@@ -1,11 +1,11 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
-import { problemBody } from "../http/problem";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
-import { Problem } from "../http/problem";
-import { problemResponses, defineRoute, json, ProblemSchema, type App } from "../http/route";
+import { Problem, problemBody } from "../http/problem";
+import { json, openapiOwnBody, problemResponses, ProblemSchema, type App } from "../http/route";
 
 const ItemResultSchema = z.object({
   index: z.number().int(),
@@ -30,7 +30,9 @@ const BatchResponseSchema = z
 type Parsed = { ok: true; value: unknown } | { ok: false; problem: Problem };
 
 /**
- * NDJSON (one declaration a line, blank lines ignored) or a JSON array. A line that is not JSON
+ * NDJSON (one declaration a line, blank lines ignored) or a JSON array. Items are not validated
+ * here: each goes through registration's own check, which parses it with the DeclarationSchema
+ * this route documents, so one bad item fails alone with its pointer (`/3/iscc`). A line that is not JSON
  * fails alone; a body that is neither is refused whole.
  */
 function parseBatch(text: string, contentType: string): Parsed[] {
@@ -50,51 +52,52 @@ function parseBatch(text: string, contentType: string): Parsed[] {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new Problem(400, "malformed-json", "Malformed JSON", `The body is neither NDJSON (application/x-ndjson) nor a JSON array: ${(e as Error).message}`);
+    throw new Problem("malformed-json", `The body is neither NDJSON (application/x-ndjson) nor a JSON array: ${(e as Error).message}`);
   }
   if (!Array.isArray(value)) throw Problem.field("", "must be a JSON array of declarations (or send application/x-ndjson)");
   return value.map((v) => ({ ok: true, value: v }));
 }
 
-export function declarationsBatch(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "post",
-      path: "/v1/declarations/batch",
-      summary: `Register up to ${LIMITS.batchDeclarations} declarations (NDJSON or JSON array); one result per item, in order`,
-      request: {
-        body: {
-          content: {
-            "application/json": { schema: z.array(DeclarationSchema).max(LIMITS.batchDeclarations) },
-            "application/x-ndjson": { schema: z.string().describe("One declaration per line") },
-          },
-          required: true,
-        },
+const route = createRoute({
+  method: "post",
+  path: "/v1/declarations/batch",
+  summary: `Register up to ${LIMITS.batchDeclarations} declarations (NDJSON or JSON array); one result per item, in order`,
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: z.array(DeclarationSchema).max(LIMITS.batchDeclarations) },
+        "application/x-ndjson": { schema: z.string().describe("One declaration per line") },
       },
-      responses: { 200: json(BatchResponseSchema, "Per-item results, in request order"), ...problemResponses },
+      required: true,
     },
-    async (c) => {
-      const text = await readBody(c.req.raw, LIMITS.batchBytes);
-      const items = parseBatch(text, c.req.header("content-type") ?? "");
-      if (items.length === 0) throw Problem.field("", "the batch is empty");
-      if (items.length > LIMITS.batchDeclarations)
-        throw new Problem(413, "batch-too-large", "Batch too large", `${items.length} declarations; at most ${LIMITS.batchDeclarations} per batch`, [
-          { pointer: "", detail: `at most ${LIMITS.batchDeclarations} items` },
-        ]);
-      const good = items.flatMap((it, index) => (it.ok ? [{ index, value: it.value }] : []));
-      const outcomes = await registerSubmitted(c.env, good.map((g) => g.value), (i) => [good[i]!.index]);
-      const byIndex = new Map(good.map((g, i) => [g.index, outcomes[i]!]));
-      const instance = new URL(c.req.url).pathname;
-      const results = items.map((it, index) => {
-        if (!it.ok) return { index, outcome: "invalid" as const, problem: problemBody(it.problem, instance) };
-        const o = byIndex.get(index)!;
-        if (o.outcome === "invalid") return { index, outcome: o.outcome, problem: problemBody(o.problem, instance) };
-        if (o.outcome === "rejected") return { index, outcome: o.outcome, problem: problemBody(rejectionProblem(o), instance) };
-        return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: o.receipt };
-      });
-      const count = (k: string) => results.filter((r) => r.outcome === k).length;
-      return c.json({ results, created: count("created"), exists: count("exists"), failed: count("invalid") + count("rejected") });
-    },
-  );
+  },
+  responses: { 200: json(BatchResponseSchema, "Per-item results, in request order"), ...problemResponses },
+});
+
+/** The body is read here, not by zod-openapi: NDJSON, and per-item results (see parseBatch). */
+export function declarationsBatch(app: App) {
+  openapiOwnBody(app, route, async (c) => {
+    const contentType = c.req.header("content-type") ?? "";
+    if (!/json|jsonl/i.test(contentType))
+      throw new Problem("unsupported-media-type", "Send application/x-ndjson (one declaration a line) or application/json (an array)");
+    const text = await readBody(c.req.raw, LIMITS.batchBytes);
+    const items = parseBatch(text, contentType);
+    if (items.length === 0) throw Problem.field("", "the batch is empty");
+    if (items.length > LIMITS.batchDeclarations)
+      throw new Problem("batch-too-large", `${items.length} declarations; at most ${LIMITS.batchDeclarations} per batch`, [
+        { pointer: "", detail: `at most ${LIMITS.batchDeclarations} items` },
+      ]);
+    const good = items.flatMap((it, index) => (it.ok ? [{ index, value: it.value }] : []));
+    const outcomes = await registerSubmitted(c.env, good.map((g) => g.value), (i) => [good[i]!.index]);
+    const byIndex = new Map(good.map((g, i) => [g.index, outcomes[i]!]));
+    const results = items.map((it, index) => {
+      if (!it.ok) return { index, outcome: "invalid" as const, problem: problemBody(it.problem, c.req.url) };
+      const o = byIndex.get(index)!;
+      if (o.outcome === "invalid") return { index, outcome: o.outcome, problem: problemBody(o.problem, c.req.url) };
+      if (o.outcome === "rejected") return { index, outcome: o.outcome, problem: problemBody(rejectionProblem(o), c.req.url) };
+      return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: o.receipt as unknown as Record<string, unknown> };
+    });
+    const count = (k: string) => results.filter((r) => r.outcome === k).length;
+    return c.json({ results, created: count("created"), exists: count("exists"), failed: count("invalid") + count("rejected") }, 200);
+  });
 }

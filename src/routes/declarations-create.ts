@@ -1,9 +1,9 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
-import { readJson } from "../http/body";
 import { LIMITS } from "../http/limits";
-import { defineRoute, json, problemDoc, problemResponses, type App } from "../http/route";
+import { json, jsonBody, problemDoc, problemResponses, type App } from "../http/route";
 
 export const ReceiptResponseSchema = z
   .object({
@@ -15,30 +15,30 @@ export const ReceiptResponseSchema = z
   })
   .meta({ id: "Registration" });
 
+const route = createRoute({
+  method: "post",
+  path: "/v1/declarations",
+  summary: "Register one signed declaration",
+  middleware: [jsonBody(LIMITS.declarationBytes)] as const,
+  request: { body: { content: { "application/json": { schema: DeclarationSchema } }, required: true } },
+  responses: {
+    201: json(ReceiptResponseSchema, "Registered"),
+    200: json(ReceiptResponseSchema, "Already registered: the same receipt"),
+    403: problemDoc("Update or revoke by another key"),
+    404: problemDoc("`supersedes` names no declaration"),
+    409: problemDoc("The superseded declaration is no longer active"),
+    ...problemResponses,
+  },
+});
+
 export function declarationsCreate(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "post",
-      path: "/v1/declarations",
-      summary: "Register one signed declaration",
-      request: { body: { content: { "application/json": { schema: DeclarationSchema } }, required: true } },
-      responses: {
-        201: json(ReceiptResponseSchema, "Registered"),
-        200: json(ReceiptResponseSchema, "Already registered: the same receipt"),
-        403: problemDoc("Update or revoke by another key"),
-        404: problemDoc("`supersedes` names no declaration"),
-        409: problemDoc("The superseded declaration is no longer active"),
-        ...problemResponses,
-      },
-    },
-    async (c) => {
-      const body = await readJson(c.req.raw, LIMITS.declarationBytes);
-      const [result] = await registerSubmitted(c.env, [body], () => []);
-      if (result!.outcome === "invalid") throw result!.problem;
-      if (result!.outcome === "rejected") throw rejectionProblem(result!);
-      const { id, seq, digest, status, receipt } = result!;
-      return c.json({ id, seq, digest, status, receipt }, result!.outcome === "created" ? 201 : 200);
-    },
-  );
+  app.openapi(route, async (c) => {
+    // The schema checked the shape; registration checks it again with the semantic rules
+    // (subjects, URL patterns, signature, time), which need the codec and the clock.
+    const [result] = await registerSubmitted(c.env, [c.req.valid("json")], () => []);
+    if (result!.outcome === "invalid") throw result!.problem;
+    if (result!.outcome === "rejected") throw rejectionProblem(result!);
+    const { id, seq, digest, status, receipt } = result!;
+    return c.json({ id, seq, digest, status, receipt: receipt as unknown as Record<string, unknown> }, result!.outcome === "created" ? 201 : 200);
+  });
 }

@@ -1,7 +1,8 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { parseIscc } from "../iscc/index";
 import { notFound } from "../http/problem";
-import { defineRoute, json, problemDoc, type App } from "../http/route";
+import { json, paramProblems, problemDoc, type App } from "../http/route";
 import { declarationView } from "../store/declaration-view";
 import { findDeclaration } from "../store/declarations-read";
 
@@ -33,25 +34,23 @@ export function canonicalIdOrDigest(value: string): string | null {
   }
 }
 
+/** The path parameter naming a declaration (by id or digest; a value naming none is a 404, not a 422). */
+export const IdParam = z.object({ id: z.string().max(128).describe("ISCC-ID (ISCC:MAI…) or hex digest") });
+
+const route = createRoute({
+  method: "get",
+  path: "/v1/declarations/{id}",
+  summary: "A declaration by ISCC-ID or digest, with its receipt and status",
+  request: { params: IdParam, query: z.strictObject({}) },
+  responses: { 200: json(DeclarationViewSchema, "The declaration"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
+});
+
 export function declarationsGet(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/declarations/{id}",
-      summary: "A declaration by ISCC-ID or digest, with its receipt and status",
-      request: { params: z.object({ id: z.string().describe("ISCC-ID (ISCC:MAI…) or hex digest") }) },
-      responses: {
-        200: json(DeclarationViewSchema, "The declaration"),
-        404: problemDoc("Unknown id or digest"),
-      },
-    },
-    async (c) => {
-      const raw = c.req.param("id")!;
-      const key = canonicalIdOrDigest(raw);
-      const row = key ? await findDeclaration(c.env.DB, key) : undefined;
-      if (!row) throw notFound(`No declaration with id or digest ${raw}`);
-      return c.json(declarationView(row));
-    },
-  );
+  app.openapi(route, async (c) => {
+    const { id } = c.req.valid("param");
+    const key = canonicalIdOrDigest(id);
+    const row = key ? await findDeclaration(c.env.DB, key) : undefined;
+    if (!row) throw notFound(`No declaration with id or digest ${id}`);
+    return c.json(declarationView(row), 200);
+  });
 }

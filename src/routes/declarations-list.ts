@@ -1,3 +1,4 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { normalizeUrl, hostOfNormalized, matchKey, UrlError } from "../domain/url-normalize";
 import { hostLookupKeys } from "../domain/url-pattern";
@@ -5,7 +6,7 @@ import { decompose, IsccError } from "../iscc/index";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { json, paramProblems, type App } from "../http/route";
 import { declarationView } from "../store/declaration-view";
 import { listDeclarations, type ListFilter } from "../store/declarations-read";
 import { DeclarationViewSchema } from "./declarations-get";
@@ -20,44 +21,42 @@ const ListQuerySchema = z.strictObject({
 
 const PageSchema = z.object({ declarations: z.array(DeclarationViewSchema), next_cursor: z.string().nullable() }).meta({ id: "DeclarationPage" });
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/declarations",
+  summary: "List declarations by ISCC, declarant or URL, in registry order, cursor-paginated",
+  request: { query: ListQuerySchema },
+  responses: { 200: json(PageSchema, "One page"), ...paramProblems },
+});
+
 export function declarationsList(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/declarations",
-      summary: "List declarations by ISCC, declarant or URL, in registry order, cursor-paginated",
-      request: { query: ListQuerySchema },
-      responses: { 200: json(PageSchema, "One page"), 422: problemResponses[422] },
-    },
-    async (c) => {
-      const q = validate(ListQuerySchema, c.req.query());
-      const filter: ListFilter = {};
-      if (q.declarant) filter.declarant = q.declarant;
-      if (q.iscc !== undefined) {
-        try {
-          filter.isccUnits = decompose(q.iscc).map((u) => u.code);
-        } catch (e) {
-          if (e instanceof IsccError) throw Problem.field("/iscc", e.message);
-          throw e;
-        }
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const filter: ListFilter = {};
+    if (q.declarant) filter.declarant = q.declarant;
+    if (q.iscc !== undefined) {
+      try {
+        filter.isccUnits = decompose(q.iscc).map((u) => u.code);
+      } catch (e) {
+        if (e instanceof IsccError) throw Problem.field("/iscc", e.message);
+        throw e;
       }
-      if (q.url !== undefined) {
-        try {
-          const n = normalizeUrl(q.url);
-          const host = hostOfNormalized(n);
-          filter.url = { key: matchKey(n), host, hostKeys: hostLookupKeys(host) };
-        } catch (e) {
-          if (e instanceof UrlError) throw Problem.field("/url", e.message);
-          throw e;
-        }
+    }
+    if (q.url !== undefined) {
+      try {
+        const n = normalizeUrl(q.url);
+        const host = hostOfNormalized(n);
+        filter.url = { key: matchKey(n), host, hostKeys: hostLookupKeys(host) };
+      } catch (e) {
+        if (e instanceof UrlError) throw Problem.field("/url", e.message);
+        throw e;
       }
-      const rows = await listDeclarations(c.env.DB, filter, decodeCursor(q.cursor), q.limit);
-      const last = rows.at(-1);
-      return c.json({
-        declarations: rows.map(declarationView),
-        next_cursor: rows.length === q.limit && last ? encodeCursor(last.seq) : null,
-      });
-    },
-  );
+    }
+    const rows = await listDeclarations(c.env.DB, filter, decodeCursor(q.cursor), q.limit);
+    const last = rows.at(-1);
+    return c.json({
+      declarations: rows.map(declarationView),
+      next_cursor: rows.length === q.limit && last ? encodeCursor(last.seq) : null,
+    }, 200);
+  });
 }

@@ -1,12 +1,13 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { encodeBase64 } from "../encoding/base64";
 import { logEntry } from "../log/entry";
 import { leafHash } from "../log/merkle";
 import { sequencer } from "../flows/register-declarations";
 import { notFound, Problem } from "../http/problem";
-import { defineRoute, json, problemDoc, problemResponses, validate, type App } from "../http/route";
+import { json, paramProblems, problemDoc, type App } from "../http/route";
 import { findDeclaration } from "../store/declarations-read";
-import { canonicalIdOrDigest } from "./declarations-get";
+import { canonicalIdOrDigest, IdParam } from "./declarations-get";
 
 const ProofQuerySchema = z.strictObject({
   tree_size: z.coerce.number().int().min(1).optional().describe("Prove against this earlier tree size instead of the latest checkpoint"),
@@ -25,35 +26,33 @@ const InclusionProofSchema = z
   })
   .meta({ id: "InclusionProof" });
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/declarations/{id}/proof",
+  summary: "Inclusion proof of a declaration in the transparency log",
+  request: { params: IdParam, query: ProofQuerySchema },
+  responses: { 200: json(InclusionProofSchema, "The proof"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
+});
+
 export function declarationsProof(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/declarations/{id}/proof",
-      summary: "Inclusion proof of a declaration in the transparency log",
-      request: { params: z.object({ id: z.string() }), query: ProofQuerySchema },
-      responses: { 200: json(InclusionProofSchema, "The proof"), 404: problemDoc("Unknown id or digest"), 422: problemResponses[422] },
-    },
-    async (c) => {
-      const q = validate(ProofQuerySchema, c.req.query());
-      const raw = c.req.param("id")!;
-      const key = canonicalIdOrDigest(raw);
-      const row = key ? await findDeclaration(c.env.DB, key) : undefined;
-      if (!row) throw notFound(`No declaration with id or digest ${raw}`);
-      const proof = await sequencer(c.env).inclusionProof(row.seq, q.tree_size);
-      if ("error" in proof) throw Problem.field("/tree_size", proof.error);
-      const entry = logEntry(JSON.parse(row.body), JSON.parse(row.receipt));
-      return c.json({
-        id: row.id,
-        seq: row.seq,
-        leaf_index: proof.index,
-        tree_size: proof.size,
-        leaf_hash: encodeBase64(leafHash(entry)),
-        entry: encodeBase64(entry),
-        proof: proof.proof,
-        checkpoint: proof.checkpoint,
-      });
-    },
-  );
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const { id } = c.req.valid("param");
+    const key = canonicalIdOrDigest(id);
+    const row = key ? await findDeclaration(c.env.DB, key) : undefined;
+    if (!row) throw notFound(`No declaration with id or digest ${id}`);
+    const proof = await sequencer(c.env).inclusionProof(row.seq, q.tree_size);
+    if ("error" in proof) throw Problem.field("/tree_size", proof.error);
+    const entry = logEntry(JSON.parse(row.body), JSON.parse(row.receipt));
+    return c.json({
+      id: row.id,
+      seq: row.seq,
+      leaf_index: proof.index,
+      tree_size: proof.size,
+      leaf_hash: encodeBase64(leafHash(entry)),
+      entry: encodeBase64(entry),
+      proof: proof.proof,
+      checkpoint: proof.checkpoint,
+    }, 200);
+  });
 }

@@ -1,6 +1,7 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { LIMITS } from "../http/limits";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { json, jsonText, paramProblems, type App } from "../http/route";
 import { declarationsAfter } from "../store/peers";
 
 const FeedQuerySchema = z.strictObject({
@@ -21,22 +22,20 @@ const FeedPageSchema = z
   })
   .meta({ id: "FeedPage" });
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/feed",
+  summary: "Every registered declaration in registry order (local and from peers), for catch-up and partner pulls",
+  request: { query: FeedQuerySchema },
+  responses: { 200: json(FeedPageSchema, "One page, oldest first"), ...paramProblems },
+});
+
 export function feed(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/feed",
-      summary: "Every registered declaration in registry order (local and from peers), for catch-up and partner pulls",
-      request: { query: FeedQuerySchema },
-      responses: { 200: json(FeedPageSchema, "One page, oldest first"), 422: problemResponses[422] },
-    },
-    async (c) => {
-      const q = validate(FeedQuerySchema, c.req.query());
-      const rows = await declarationsAfter(c.env.DB, q.after, q.limit);
-      // body and receipt are stored as JSON text; splicing them in avoids a parse/stringify per item.
-      const items = rows.map((r) => `{"seq":${r.seq},"declaration":${r.body},"receipt":${r.receipt}}`).join(",");
-      return c.body(`{"items":[${items}],"next_after":${rows.at(-1)?.seq ?? q.after}}`, 200, { "content-type": "application/json" });
-    },
-  );
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const rows = await declarationsAfter(c.env.DB, q.after, q.limit);
+    // body and receipt are stored as JSON text; splicing them in avoids a parse/stringify per item.
+    const items = rows.map((r) => `{"seq":${r.seq},"declaration":${r.body},"receipt":${r.receipt}}`).join(",");
+    return jsonText<z.infer<typeof FeedPageSchema>>(c, `{"items":[${items}],"next_after":${rows.at(-1)?.seq ?? q.after}}`);
+  });
 }

@@ -1,7 +1,8 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sequencer } from "../flows/register-declarations";
 import { Problem } from "../http/problem";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { json, paramProblems, type App } from "../http/route";
 
 const ConsistencyQuerySchema = z.strictObject({
   from: z.coerce.number().int().min(1),
@@ -12,23 +13,21 @@ const ConsistencyProofSchema = z
   .object({ from: z.number().int(), to: z.number().int(), proof: z.array(z.string()), checkpoint: z.string() })
   .meta({ id: "ConsistencyProof" });
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/log/consistency",
+  summary: "Consistency proof (RFC 6962) that the log of size `to` extends the log of size `from`",
+  request: { query: ConsistencyQuerySchema },
+  responses: { 200: json(ConsistencyProofSchema, "The proof, base64 hashes"), ...paramProblems },
+});
+
 export function logConsistency(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/log/consistency",
-      summary: "Consistency proof (RFC 6962) that the log of size `to` extends the log of size `from`",
-      request: { query: ConsistencyQuerySchema },
-      responses: { 200: json(ConsistencyProofSchema, "The proof, base64 hashes"), 422: problemResponses[422] },
-    },
-    async (c) => {
-      const q = validate(ConsistencyQuerySchema, c.req.query());
-      const seq = sequencer(c.env);
-      const to = q.to ?? (await seq.logSize());
-      const proof = await seq.consistencyProof(q.from, to);
-      if ("error" in proof) throw Problem.field(q.to ? "/to" : "/from", proof.error);
-      return c.json(proof);
-    },
-  );
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const seq = sequencer(c.env);
+    const to = q.to ?? (await seq.logSize());
+    const proof = await seq.consistencyProof(q.from, to);
+    if ("error" in proof) throw Problem.field(q.to ? "/to" : "/from", proof.error);
+    return c.json(proof, 200);
+  });
 }

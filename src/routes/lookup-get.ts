@@ -1,10 +1,12 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { declaredUrls, versionTag } from "../filter/declared-urls";
-import { answer, parseLookupUrl, queryRules, type UrlLookup } from "../flows/lookup-urls";
+import { answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
+import { queryRules } from "../store/url-rules-lookup";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { readSession, speedConfig } from "../http/read-path";
-import { defineRoute, json, problemResponses, validate, type App, type Ctx } from "../http/route";
+import { json, paramProblems, type App, type Ctx } from "../http/route";
 
 const LookupQuerySchema = z.strictObject({ url: z.string().min(1).max(LIMITS.urlLength) });
 
@@ -36,39 +38,37 @@ export const UrlLookupSchema = z
   })
   .meta({ id: "UrlLookup" });
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/lookup",
+  summary: "Effective preferences for one URL, the declarations behind them and a Content-Usage value",
+  request: { query: LookupQuerySchema },
+  responses: { 200: json(UrlLookupSchema, "The answer"), ...paramProblems },
+});
+
 export function lookupGet(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/lookup",
-      summary: "Effective preferences for one URL, the declarations behind them and a Content-Usage value",
-      request: { query: LookupQuerySchema },
-      responses: { 200: json(UrlLookupSchema, "The answer"), 422: problemResponses[422] },
-    },
-    async (c) => {
-      const q = validate(LookupQuerySchema, c.req.query());
-      const parsed = parseLookupUrl(q.url, ["url"]);
-      if ("error" in parsed) throw Problem.invalid([parsed.error]);
-      const cfg = speedConfig(c.env);
-      const session = readSession(c);
-      let result: UrlLookup;
-      // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
-      const filter = cfg.urlFilter && !session.bookmarked && (await declaredUrls.refresh(session.db, cfg.freshnessMs));
-      if (filter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
-        // Certainly not declared (the filter has no false negatives): no storage touched.
-        result = answer(parsed.url, parsed.normalized, []);
-      } else {
-        result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
-          const [rules] = await queryRules(session.db, [parsed]);
-          return answer(parsed.url, parsed.normalized, rules!);
-        });
-        session.finish(c);
-      }
-      c.header("content-usage", (result as { content_usage: string }).content_usage);
-      return c.json(result);
-    },
-  );
+  app.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const parsed = parseLookupUrl(q.url, ["url"]);
+    if ("error" in parsed) throw Problem.invalid([parsed.error]);
+    const cfg = speedConfig(c.env);
+    const session = readSession(c);
+    let result: UrlLookup;
+    // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
+    const filter = cfg.urlFilter && !session.bookmarked && (await declaredUrls.refresh(session.db, cfg.freshnessMs));
+    if (filter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
+      // Certainly not declared (the filter has no false negatives): no storage touched.
+      result = answer(parsed.url, parsed.normalized, []);
+    } else {
+      result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
+        const [rules] = await queryRules(session.db, [parsed]);
+        return answer(parsed.url, parsed.normalized, rules!);
+      });
+      session.finish(c);
+    }
+    c.header("content-usage", (result as { content_usage: string }).content_usage);
+    return c.json(result, 200);
+  });
 }
 
 /**

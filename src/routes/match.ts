@@ -1,9 +1,9 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { matchIscc } from "../flows/match-iscc";
-import { readJson } from "../http/body";
 import { LIMITS } from "../http/limits";
 import { readSession } from "../http/read-path";
-import { defineRoute, json, problemResponses, validate, type App } from "../http/route";
+import { json, jsonBody, problemResponses, type App } from "../http/route";
 import { similarityIndex } from "../similarity/select-index";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
 
@@ -46,26 +46,25 @@ const MatchResponseSchema = z
   })
   .meta({ id: "MatchResponse" });
 
+const route = createRoute({
+  method: "post",
+  path: "/v1/match",
+  summary: `Match up to ${LIMITS.matchCodes} ISCC codes against declared units (similarity) and datahashes`,
+  middleware: [jsonBody(LIMITS.matchBytes)] as const,
+  request: { body: { content: { "application/json": { schema: MatchRequestSchema } }, required: true } },
+  responses: { 200: json(MatchResponseSchema, "One result per code, in order"), ...problemResponses },
+});
+
 export function match(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "post",
-      path: "/v1/match",
-      summary: `Match up to ${LIMITS.matchCodes} ISCC codes against declared units (similarity) and datahashes`,
-      request: { body: { content: { "application/json": { schema: MatchRequestSchema } }, required: true } },
-      responses: { 200: json(MatchResponseSchema, "One result per code, in order"), ...problemResponses },
-    },
-    async (c) => {
-      const body = validate(MatchRequestSchema, await readJson(c.req.raw, LIMITS.matchBytes));
-      // Reads go through a D1 session (read replicas; x-d1-bookmark for read-your-writes); the
-      // similarity backend only prepares and batches statements, which a session offers too.
-      const session = readSession(c);
-      const db = session.db as D1Database;
-      const index = similarityIndex({ ...c.env, DB: db });
-      const results = await matchIscc(db, index, body.iscc, body.max_distance);
-      session.finish(c);
-      return c.json({ max_distance: body.max_distance, backend: index.backend, results });
-    },
-  );
+  app.openapi(route, async (c) => {
+    const body = c.req.valid("json");
+    // Reads go through a D1 session (read replicas; x-d1-bookmark for read-your-writes); the
+    // similarity backend only prepares and batches statements, which a session offers too.
+    const session = readSession(c);
+    const db = session.db as D1Database;
+    const index = similarityIndex({ ...c.env, DB: db });
+    const results = await matchIscc(db, index, body.iscc, body.max_distance);
+    session.finish(c);
+    return c.json({ max_distance: body.max_distance, backend: index.backend, results }, 200);
+  });
 }

@@ -1,11 +1,11 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { decodeEd25519PublicMultikey } from "../domain/multikey";
 import { peerLink, type LinkState } from "../durable/peer-link";
 import type { Env } from "../env";
-import { readJson } from "../http/body";
 import { operatorAuth } from "../http/operator-auth";
 import { notFound, Problem } from "../http/problem";
-import { defineRoute, json, problemDoc, problemResponses, validate, type App } from "../http/route";
+import { json, jsonBody, paramProblems, problemDoc, problemResponses, type App } from "../http/route";
 import { registryIdentity } from "../registry-identity";
 import { deletePeer, findPeer, listPeers, maxSeq, upsertPeer, type PeerRow } from "../store/peers";
 
@@ -145,6 +145,47 @@ async function resolvePeer(env: Env, input: z.infer<typeof PeerInputSchema>): Pr
   return { name: name!, url, publicKey: publicKey! };
 }
 
+const addRoute = createRoute({
+  method: "post",
+  path: "/v1/peers",
+  summary: "Add or update a partner registry (operator); its descriptor is checked when reachable",
+  security,
+  middleware: [jsonBody(16 * 1024)] as const,
+  request: { body: { content: { "application/json": { schema: PeerInputSchema } }, required: true } },
+  responses: { 201: json(PeerSchema, "Added"), 200: json(PeerSchema, "Updated"), ...unauthorized, ...problemResponses },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/peers",
+  summary: "Partner registries and the state of each link: cursor, backlog, retries, dead letter (operator)",
+  security,
+  request: { query: z.strictObject({}) },
+  responses: {
+    200: json(z.object({ local_max_seq: z.number().int(), peers: z.array(PeerSchema) }).meta({ id: "PeerList" }), "The peers"),
+    ...unauthorized,
+    ...paramProblems,
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/v1/peers/{name}",
+  summary: "Remove a partner registry and its link state (operator)",
+  security,
+  request: { params: NameParam },
+  responses: { 204: { description: "Removed" }, ...unauthorized, 404: problemDoc("No such peer"), ...paramProblems },
+});
+
+const replayRoute = createRoute({
+  method: "post",
+  path: "/v1/peers/{name}/replay",
+  summary: "Resume a dead-lettered (or backing-off) peer from its cursor (operator)",
+  security,
+  request: { params: NameParam },
+  responses: { 200: json(PeerSchema, "Resumed"), ...unauthorized, 404: problemDoc("No such peer"), ...paramProblems },
+});
+
 export function peers(app: App) {
   app.openAPIRegistry.registerComponent("securitySchemes", "operatorToken", {
     type: "http",
@@ -154,76 +195,33 @@ export function peers(app: App) {
   app.use("/v1/peers", operatorAuth);
   app.use("/v1/peers/*", operatorAuth);
 
-  defineRoute(
-    app,
-    {
-      method: "post",
-      path: "/v1/peers",
-      summary: "Add or update a partner registry (operator); its descriptor is checked when reachable",
-      security,
-      request: { body: { content: { "application/json": { schema: PeerInputSchema } }, required: true } },
-      responses: { 201: json(PeerSchema, "Added"), 200: json(PeerSchema, "Updated"), ...unauthorized, ...problemResponses },
-    },
-    async (c) => {
-      const input = validate(PeerInputSchema, await readJson(c.req.raw, 16 * 1024));
-      const peer = await resolvePeer(c.env, input);
-      const created = await upsertPeer(c.env.DB, peer, new Date());
-      const state = await peerLink(c.env, peer.name).start(peer.name);
-      const row = (await findPeer(c.env.DB, peer.name))!;
-      return c.json(view(row, state, await maxSeq(c.env.DB)), created ? 201 : 200);
-    },
-  );
+  app.openapi(addRoute, async (c) => {
+    const input = c.req.valid("json");
+    const peer = await resolvePeer(c.env, input);
+    const created = await upsertPeer(c.env.DB, peer, new Date());
+    const state = await peerLink(c.env, peer.name).start(peer.name);
+    const row = (await findPeer(c.env.DB, peer.name))!;
+    return c.json(view(row, state, await maxSeq(c.env.DB)), created ? 201 : 200);
+  });
 
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/peers",
-      summary: "Partner registries and the state of each link: cursor, backlog, retries, dead letter (operator)",
-      security,
-      responses: { 200: json(z.object({ local_max_seq: z.number().int(), peers: z.array(PeerSchema) }).meta({ id: "PeerList" }), "The peers"), ...unauthorized },
-    },
-    async (c) => {
-      const [rows, localMax] = await Promise.all([listPeers(c.env.DB), maxSeq(c.env.DB)]);
-      const states = await Promise.all(rows.map((p) => peerLink(c.env, p.name).status()));
-      return c.json({ local_max_seq: localMax, peers: rows.map((p, i) => view(p, states[i]!, localMax)) });
-    },
-  );
+  app.openapi(listRoute, async (c) => {
+    const [rows, localMax] = await Promise.all([listPeers(c.env.DB), maxSeq(c.env.DB)]);
+    const states = await Promise.all(rows.map((p) => peerLink(c.env, p.name).status()));
+    return c.json({ local_max_seq: localMax, peers: rows.map((p, i) => view(p, states[i]!, localMax)) }, 200);
+  });
 
-  defineRoute(
-    app,
-    {
-      method: "delete",
-      path: "/v1/peers/{name}",
-      summary: "Remove a partner registry and its link state (operator)",
-      security,
-      request: { params: NameParam },
-      responses: { 204: { description: "Removed" }, ...unauthorized, 404: problemDoc("No such peer") },
-    },
-    async (c) => {
-      const name = c.req.param("name")!;
-      if (!(await deletePeer(c.env.DB, name))) throw notFound(`No peer named ${name}`);
-      await peerLink(c.env, name).remove();
-      return c.body(null, 204);
-    },
-  );
+  app.openapi(deleteRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    if (!(await deletePeer(c.env.DB, name))) throw notFound(`No peer named ${name}`);
+    await peerLink(c.env, name).remove();
+    return c.body(null, 204);
+  });
 
-  defineRoute(
-    app,
-    {
-      method: "post",
-      path: "/v1/peers/{name}/replay",
-      summary: "Resume a dead-lettered (or backing-off) peer from its cursor (operator)",
-      security,
-      request: { params: NameParam },
-      responses: { 200: json(PeerSchema, "Resumed"), ...unauthorized, 404: problemDoc("No such peer") },
-    },
-    async (c) => {
-      const name = c.req.param("name")!;
-      const row = await findPeer(c.env.DB, name);
-      if (!row) throw notFound(`No peer named ${name}`);
-      const state = await peerLink(c.env, name).replay();
-      return c.json(view(row, state, await maxSeq(c.env.DB)));
-    },
-  );
+  app.openapi(replayRoute, async (c) => {
+    const { name } = c.req.valid("param");
+    const row = await findPeer(c.env.DB, name);
+    if (!row) throw notFound(`No peer named ${name}`);
+    const state = await peerLink(c.env, name).replay();
+    return c.json(view(row, state, await maxSeq(c.env.DB)), 200);
+  });
 }

@@ -1,9 +1,12 @@
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import { BinaryFuse16 } from "../filter/binary-fuse";
 import type { Reader } from "../filter/declared-urls";
 import { encodeSnapshot } from "../filter/snapshot-format";
 import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKeys } from "../filter/url-keys";
 import { readSession } from "../http/read-path";
-import { defineRoute, type App } from "../http/route";
+import { paramProblems, type App } from "../http/route";
+import { activeRulesPage, registryVersion } from "../store/registry-reads";
 import { registryIdentity } from "../registry-identity";
 
 const PAGE = 50_000;
@@ -22,17 +25,10 @@ const REBUILD_MS = 60_000;
 async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: BinaryFuse16; keys: number }> {
   const a: number[] = [];
   const b: number[] = [];
-  const top = await db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
-  const version = top?.seq ?? 0;
+  const version = await registryVersion(db);
   let after = -1;
   for (;;) {
-    const { results } = await db
-      .prepare(
-        `SELECT r.rowid AS rowid, r.kind AS kind, r.key AS key FROM url_rules r JOIN declarations d ON d.seq = r.seq
-         WHERE d.status = 'active' AND r.seq <= ?1 AND r.rowid > ?2 ORDER BY r.rowid LIMIT ?3`,
-      )
-      .bind(version, after, PAGE)
-      .all<{ rowid: number; kind: string; key: string }>();
+    const results = await activeRulesPage(db, version, after, PAGE);
     for (const r of results)
       for (const k of ruleFilterKeys(r)) {
         const [x, y] = hashKeyPair(k);
@@ -45,42 +41,41 @@ async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: 
   return { version, filter: BinaryFuse16.build(Uint32Array.from(a), Uint32Array.from(b)), keys: a.length };
 }
 
+const route = createRoute({
+  method: "get",
+  path: "/v1/snapshot/urls",
+  summary: "Signed binary fuse filter of every declared URL key, for checking URLs offline (format: README, src/filter/snapshot-format.ts)",
+  request: { query: z.strictObject({}) },
+  responses: {
+    200: { description: "The snapshot; ETag and x-registry-version carry its version", content: { "application/octet-stream": { schema: z.string().describe("binary") } } },
+    304: { description: "Unchanged since If-None-Match" },
+    ...paramProblems,
+  },
+});
+
 export function snapshotUrls(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/v1/snapshot/urls",
-      summary: "Signed binary fuse filter of every declared URL key, for checking URLs offline (format: README, src/filter/snapshot-format.ts)",
-      responses: {
-        200: { description: "The snapshot (application/octet-stream); ETag and x-registry-version carry its version" },
-        304: { description: "Unchanged since If-None-Match" },
-      },
-    },
-    async (c) => {
-      const session = readSession(c);
-      const me = await registryIdentity(c.env);
-      const current = await session.db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
-      const version = current?.seq ?? 0;
-      const stale = !built || built.registry !== me.name || (built.version !== version && Date.now() - built.at >= REBUILD_MS);
-      if (stale) {
-        const f = await activeRuleFilter(session.db);
-        const bytes = await encodeSnapshot(
-          { filter: f.filter, probeChars: PREFIX_PROBE_CHARS, keyCount: f.keys, version: f.version, createdAt: Date.now(), registry: me.name },
-          me.secretKey,
-        );
-        built = { version: f.version, registry: me.name, bytes, at: Date.now() };
-      }
-      session.finish(c);
-      const etag = `"urls-${built!.version}"`;
-      const headers = {
-        etag,
-        "x-registry-version": String(built!.version),
-        // Shared caches may keep it a minute; a crawler re-downloads when the ETag changes.
-        "cache-control": "public, max-age=60",
-      };
-      if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
-      return c.body(built!.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-type": "application/octet-stream" });
-    },
-  );
+  app.openapi(route, async (c) => {
+    const session = readSession(c);
+    const me = await registryIdentity(c.env);
+    const version = await registryVersion(session.db);
+    const stale = !built || built.registry !== me.name || (built.version !== version && Date.now() - built.at >= REBUILD_MS);
+    if (stale) {
+      const f = await activeRuleFilter(session.db);
+      const bytes = await encodeSnapshot(
+        { filter: f.filter, probeChars: PREFIX_PROBE_CHARS, keyCount: f.keys, version: f.version, createdAt: Date.now(), registry: me.name },
+        me.secretKey,
+      );
+      built = { version: f.version, registry: me.name, bytes, at: Date.now() };
+    }
+    session.finish(c);
+    const etag = `"urls-${built!.version}"`;
+    const headers = {
+      etag,
+      "x-registry-version": String(built!.version),
+      // Shared caches may keep it a minute; a crawler re-downloads when the ETag changes.
+      "cache-control": "public, max-age=60",
+    };
+    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
+    return c.body(built!.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-type": "application/octet-stream" });
+  });
 }

@@ -1,5 +1,6 @@
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { defineRoute, json, type App } from "../http/route";
+import { json, paramProblems, type App } from "../http/route";
 import { LIMITS } from "../http/limits";
 import { logOrigin, logVerifierKey } from "../durable/log-checkpoint";
 import { registryIdentity } from "../registry-identity";
@@ -22,37 +23,36 @@ const DescriptorSchema = z
   })
   .meta({ id: "RegistryDescriptor" });
 
+const route = createRoute({
+  method: "get",
+  path: "/.well-known/opt-out-registry",
+  summary: "This registry: name, hub id, public key, endpoints",
+  request: { query: z.strictObject({}) },
+  responses: { 200: json(DescriptorSchema, "The descriptor"), ...paramProblems },
+});
+
 export function wellKnown(app: App) {
-  defineRoute(
-    app,
-    {
-      method: "get",
-      path: "/.well-known/opt-out-registry",
-      summary: "This registry: name, hub id, public key, endpoints",
-      responses: { 200: json(DescriptorSchema, "The descriptor") },
-    },
-    async (c) => {
-      const me = await registryIdentity(c.env);
-      const base = new URL(c.req.url).origin;
-      return c.json({
-        name: me.name,
-        hub_id: me.hubId,
-        public_key: me.publicKeyMultikey,
-        controller: me.controller,
-        endpoints: {
-          declarations: `${base}/v1/declarations`,
-          match: `${base}/v1/match`,
-          lookup: `${base}/v1/lookup`,
-          feed: `${base}/v1/feed`,
-          webhooks: `${base}/v1/webhooks/declarations`,
-          peers: `${base}/v1/peers`,
-          openapi: `${base}/openapi.json`,
-        },
-        log: { origin: logOrigin(me), checkpoint: `${base}/log/checkpoint`, verifier_key: logVerifierKey(me) },
-        matching: { default_max_distance: DEFAULT_MAX_DISTANCE, max_distance: MAX_DISTANCE, backend: c.env.SIMILARITY_BACKEND ?? "d1" },
-        limits: { ...LIMITS },
-        vocabulary: { current: CURRENT_VOCABULARY, accepted: [...VOCABULARY_VERSIONS], categories: [...CATEGORIES] },
-      });
-    },
-  );
+  app.openapi(route, async (c) => {
+    const me = await registryIdentity(c.env);
+    const base = new URL(c.req.url).origin;
+    return c.json({
+      name: me.name,
+      hub_id: me.hubId,
+      public_key: me.publicKeyMultikey,
+      controller: me.controller,
+      endpoints: {
+        declarations: `${base}/v1/declarations`,
+        match: `${base}/v1/match`,
+        lookup: `${base}/v1/lookup`,
+        feed: `${base}/v1/feed`,
+        webhooks: `${base}/v1/webhooks/declarations`,
+        peers: `${base}/v1/peers`,
+        openapi: `${base}/openapi.json`,
+      },
+      log: { origin: logOrigin(me), checkpoint: `${base}/log/checkpoint`, verifier_key: logVerifierKey(me) },
+      matching: { default_max_distance: DEFAULT_MAX_DISTANCE, max_distance: MAX_DISTANCE, backend: c.env.SIMILARITY_BACKEND ?? "d1" },
+      limits: { ...LIMITS },
+      vocabulary: { current: CURRENT_VOCABULARY, accepted: [...VOCABULARY_VERSIONS], categories: [...CATEGORIES] },
+    }, 200);
+  });
 }

@@ -5,9 +5,10 @@ import { answer, parseLookupUrl, serializeLookups, type UrlLookup } from "../../
 describe("serializeLookups", () => {
   const rule = {
     i: 0,
+    seq: 1,
     id: "ISCC:MAIQ",
     pattern: "https://example.com/a/*",
-    kind: "prefix",
+    kind: "prefix" as const,
     verification: "self-asserted" as const,
     declarant: "did:key:z6Mk",
     controller: null,

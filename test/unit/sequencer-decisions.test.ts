@@ -108,7 +108,7 @@ describe("refusals", () => {
     expect(deliveredIdRefusal(idAt((1n << 52n) - 1n), PEER, ME, NOW, SKEW)).toMatchObject({ status: 422 });
     expect(deliveredIdRefusal(idAt(NOW - 5n, ME.hubId), PEER, ME, NOW, SKEW)).toMatchObject({ status: 409, type: "id-in-our-hub" });
     expect(deliveredIdRefusal(idAt(NOW - 5n, ME.hubId), ME.name, ME, NOW, SKEW)).toBeNull();
-    expect(deliveredIdRefusal("ISCC:KACT4EBWK27737D2AYCJRAL5Z36G76RFRMO4554RU26HZ4ORJGIVHDI", PEER, ME, NOW, SKEW)).toMatchObject({ status: 422, type: "invalid" });
+    expect(deliveredIdRefusal("ISCC:KACT4EBWK27737D2AYCJRAL5Z36G76RFRMO4554RU26HZ4ORJGIVHDI", PEER, ME, NOW, SKEW)).toMatchObject({ status: 422, type: "bad-receipt" });
   });
 });
 

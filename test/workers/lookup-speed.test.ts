@@ -10,7 +10,8 @@ import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-n
 import { declaredUrls, versionTag } from "../../src/filter/declared-urls";
 import { decodeSnapshot, SnapshotError } from "../../src/filter/snapshot-format";
 import { probeUrl } from "../../src/filter/url-keys";
-import { lookupUrls, queryRules, URLS_PER_STATEMENT } from "../../src/flows/lookup-urls";
+import { lookupUrls } from "../../src/flows/lookup-urls";
+import { queryRules, URLS_PER_STATEMENT } from "../../src/store/url-rules-lookup";
 import { encodeUnit, MainType } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";

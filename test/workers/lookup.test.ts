@@ -119,15 +119,17 @@ describe("POST /api/v2/query/urls/ (Spawning-compatible)", () => {
       urls: [
         { url: "https://photos.example/art/x.jpg", optOut: true, optIn: false },
         { url: "https://photos.example/free.jpg", optOut: false, optIn: true },
+        { url: "", optOut: false, optIn: false },
         { url: "not a url", optOut: false, optIn: false },
         { url: "https://nobody.example/", optOut: false, optIn: false },
       ],
     });
   });
 
-  it("refuses an empty body", async () => {
-    const res = await call("POST", "/api/v2/query/urls/", "\n", { "content-type": "text/plain" });
-    expect(res.status).toBe(422);
+  it("refuses a body that is not text/plain with a problem", async () => {
+    const res = await call("POST", "/api/v2/query/urls/", { urls: ["https://photos.example/"] });
+    expect(res.status).toBe(415);
+    expect(res.type).toBe("application/problem+json");
   });
 });
 
