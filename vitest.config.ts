@@ -62,6 +62,9 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   REGISTRY_SECRET_KEY: "z3u2RHjyPwZWQHJNq3mNd4EZcbsHy4QMc5HFjriuXBzUG5Qs",
                   OPERATOR_TOKEN: "test-operator-token",
+                  // Limits are on by default; the suite sends far more than any client may, so they are
+                  // off here, and test/workers/rate-limits.test.ts turns them on for its own requests.
+                  RATE_LIMITS: "off",
                 },
               },
             }),

@@ -87,6 +87,8 @@ async function start(script: string, vars: Record<string, string> = {}): Promise
           SIMILARITY_BACKEND: "d1",
           REGISTRY_SECRET_KEY: encodeEd25519SecretMultikey(REGISTRY_SEED),
           OPERATOR_TOKEN,
+          // The load generators are one client each, far over any per-client limit: limits off.
+          RATE_LIMITS: "off",
           ...vars,
         },
       },

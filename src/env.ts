@@ -13,7 +13,26 @@ export interface Env {
   REGISTRY_NAME: string;
   /** ISCC-ID v1 hub id, 0–4095. */
   HUB_ID: string;
+  /** "d1" (exact, in-project; the local default) or "vectorize" (production; needs VECTORIZE). */
   SIMILARITY_BACKEND?: string;
+  /** "sql": the d1 backend searches D1 with SQL instead of its in-memory index (default memory). */
+  MATCH_INDEX?: string;
+  /** "off": lookups skip the isolate's filter of declared URL keys and query D1 for every URL (the benchmark's baseline). */
+  URL_FILTER?: string;
+  /** "on": GET lookup answers that needed D1 are kept in the Cache API, keyed by registry version (default off). */
+  LOOKUP_CACHE?: string;
+  /** How old (ms) the isolate's registry version may get before a lookup re-reads it; the visibility bound of a write (default 1000). */
+  FRESHNESS_MS?: string;
+  /** "off": no rate limits (tests and benchmarks; README "Rate limits"). Limits are on unless this says off. */
+  RATE_LIMITS?: string;
+  /** Secret: API keys with counters of their own, comma-separated (src/http/rate-limits.ts, clientKey). */
+  API_KEYS?: string;
+  /** Workers rate-limiting bindings, one per route class (src/http/rate-limits.ts; wrangler.toml [[ratelimits]]). */
+  RATE_LIMIT_LOOKUP?: RateLimit;
+  RATE_LIMIT_BATCH?: RateLimit;
+  RATE_LIMIT_REGISTRATION?: RateLimit;
+  RATE_LIMIT_SNAPSHOT?: RateLimit;
+  RATE_LIMIT_WEBHOOK?: RateLimit;
   /** Secret: the registry's Ed25519 key as a multikey (z3u2…). */
   REGISTRY_SECRET_KEY: string;
   /** Secret: bearer token of the operator (peers management). */

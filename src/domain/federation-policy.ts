@@ -31,7 +31,7 @@ export const DEFAULT_POLICY: FederationPolicy = {
 };
 
 /** Which environment variable overrides which policy field (all integers, milliseconds or counts). */
-export const POLICY_VARS: Record<keyof FederationPolicy, string> = {
+export const POLICY_VARS = {
   pushBatch: "FEDERATION_PUSH_BATCH",
   pullPage: "FEDERATION_PULL_PAGE",
   pullIntervalMs: "FEDERATION_PULL_INTERVAL_MS",
@@ -39,7 +39,10 @@ export const POLICY_VARS: Record<keyof FederationPolicy, string> = {
   retryMaxMs: "FEDERATION_RETRY_MAX_MS",
   maxAttempts: "FEDERATION_MAX_ATTEMPTS",
   requestTimeoutMs: "FEDERATION_REQUEST_TIMEOUT_MS",
-};
+} as const satisfies Record<keyof FederationPolicy, string>;
+
+/** The variables, as the Worker's Env has them (optional strings). */
+export type PolicyVars = { readonly [V in (typeof POLICY_VARS)[keyof FederationPolicy]]?: string };
 
 const BOUNDS: Record<keyof FederationPolicy, [number, number]> = {
   pushBatch: [1, 1000],
@@ -52,7 +55,7 @@ const BOUNDS: Record<keyof FederationPolicy, [number, number]> = {
 };
 
 /** The policy from (string) environment variables; a missing variable keeps the default, a bad one throws. */
-export function policyFrom(vars: Record<string, unknown>): FederationPolicy {
+export function policyFrom(vars: PolicyVars): FederationPolicy {
   const out = { ...DEFAULT_POLICY };
   for (const key of Object.keys(POLICY_VARS) as (keyof FederationPolicy)[]) {
     const raw = vars[POLICY_VARS[key]];

@@ -112,7 +112,7 @@ export class PeerLink extends DurableObject<Env> {
   }
 
   private policy(): FederationPolicy {
-    return policyFrom(this.env as unknown as Record<string, unknown>);
+    return policyFrom(this.env);
   }
 
   /** A new or changed peer: deliver and pull now. */

@@ -5,7 +5,7 @@
  * (RFC 9457 §3.1.3); the occurrence's own `detail` says what exactly was wrong.
  */
 export interface ProblemType {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
   title: string;
   /** What went wrong, for any occurrence. */
   problem: string;
@@ -163,6 +163,12 @@ export const PROBLEM_TYPES = {
     title: "The receipt does not verify",
     problem: "A delivered receipt is not valid: its id is not an ISCC-ID v1, it is not signed by its origin registry, or it does not belong to the declaration it came with.",
     fix: "Deliver receipts exactly as their origin registry signed them, with the declaration they name.",
+  },
+  "rate-limited": {
+    status: 429,
+    title: "Too many requests",
+    problem: "This client sent more requests of this kind than the rate limit allows; `limit` and `period` say which limit.",
+    fix: "Wait for the number of seconds in Retry-After, then continue more slowly; batch URLs (POST /v1/lookup, up to 10,000) instead of many single lookups. Limits are per API key when one is sent, else per IP.",
   },
   internal: {
     status: 500,

@@ -27,8 +27,7 @@ export interface SpeedConfig {
   matchIndex: "memory" | "sql";
 }
 
-export function speedConfig(env: object): SpeedConfig {
-  const e = env as Record<string, string | undefined>;
+export function speedConfig(e: Pick<Env, "URL_FILTER" | "LOOKUP_CACHE" | "FRESHNESS_MS" | "MATCH_INDEX">): SpeedConfig {
   const freshness = Number(e.FRESHNESS_MS ?? 1000);
   return {
     urlFilter: e.URL_FILTER !== "off",

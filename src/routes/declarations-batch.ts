@@ -6,6 +6,7 @@ import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
 import { Problem, problemBody } from "../http/problem";
 import { json, openapiOwnBody, problemResponses, ProblemSchema, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 
 const ItemResultSchema = z.object({
   index: z.number().int(),
@@ -62,6 +63,7 @@ const route = createRoute({
   method: "post",
   path: "/v1/declarations/batch",
   summary: `Register up to ${LIMITS.batchDeclarations} declarations (NDJSON or JSON array); one result per item, in order`,
+  middleware: [rateLimited("registration")] as const,
   request: {
     body: {
       content: {
@@ -95,7 +97,7 @@ export function declarationsBatch(app: App) {
       const o = byIndex.get(index)!;
       if (o.outcome === "invalid") return { index, outcome: o.outcome, problem: problemBody(o.problem, c.req.url) };
       if (o.outcome === "rejected") return { index, outcome: o.outcome, problem: problemBody(rejectionProblem(o), c.req.url) };
-      return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: o.receipt as unknown as Record<string, unknown> };
+      return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: { ...o.receipt } };
     });
     const count = (k: string) => results.filter((r) => r.outcome === k).length;
     return c.json({ results, created: count("created"), exists: count("exists"), failed: count("invalid") + count("rejected") }, 200);

@@ -4,6 +4,7 @@ import { DeclarationSchema } from "../domain/declaration-schema";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { LIMITS } from "../http/limits";
 import { json, jsonBody, problemDoc, problemResponses, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 
 export const ReceiptResponseSchema = z
   .object({
@@ -19,7 +20,7 @@ const route = createRoute({
   method: "post",
   path: "/v1/declarations",
   summary: "Register one signed declaration",
-  middleware: [jsonBody(LIMITS.declarationBytes)] as const,
+  middleware: [rateLimited("registration"), jsonBody(LIMITS.declarationBytes)] as const,
   request: { body: { content: { "application/json": { schema: DeclarationSchema } }, required: true } },
   responses: {
     201: json(ReceiptResponseSchema, "Registered"),
@@ -39,6 +40,6 @@ export function declarationsCreate(app: App) {
     if (result!.outcome === "invalid") throw result!.problem;
     if (result!.outcome === "rejected") throw rejectionProblem(result!);
     const { id, seq, digest, status, receipt } = result!;
-    return c.json({ id, seq, digest, status, receipt: receipt as unknown as Record<string, unknown> }, result!.outcome === "created" ? 201 : 200);
+    return c.json({ id, seq, digest, status, receipt: { ...receipt } }, result!.outcome === "created" ? 201 : 200);
   });
 }

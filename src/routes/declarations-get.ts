@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseIscc } from "../iscc/index";
 import { notFound } from "../http/problem";
 import { json, paramProblems, problemDoc, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { declarationView } from "../store/declaration-view";
 import { findDeclaration } from "../store/declarations-read";
 
@@ -41,6 +42,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/declarations/{id}",
   summary: "A declaration by ISCC-ID or digest, with its receipt and status",
+  middleware: [rateLimited("lookup")] as const,
   request: { params: IdParam, query: z.strictObject({}) },
   responses: { 200: json(DeclarationViewSchema, "The declaration"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
 });

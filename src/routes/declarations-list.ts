@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from "../http/cursor";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { json, paramProblems, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { declarationView } from "../store/declaration-view";
 import { listDeclarations, type ListFilter } from "../store/declarations-read";
 import { DeclarationViewSchema } from "./declarations-get";
@@ -25,6 +26,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/declarations",
   summary: "List declarations by ISCC, declarant or URL, in registry order, cursor-paginated",
+  middleware: [rateLimited("lookup")] as const,
   request: { query: ListQuerySchema },
   responses: { 200: json(PageSchema, "One page"), ...paramProblems },
 });

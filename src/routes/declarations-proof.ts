@@ -6,6 +6,7 @@ import { leafHash } from "../log/merkle";
 import { sequencer } from "../flows/register-declarations";
 import { notFound, Problem } from "../http/problem";
 import { json, paramProblems, problemDoc, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { findDeclaration } from "../store/declarations-read";
 import { canonicalIdOrDigest, IdParam } from "./declarations-get";
 
@@ -30,6 +31,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/declarations/{id}/proof",
   summary: "Inclusion proof of a declaration in the transparency log",
+  middleware: [rateLimited("lookup")] as const,
   request: { params: IdParam, query: ProofQuerySchema },
   responses: { 200: json(InclusionProofSchema, "The proof"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
 });

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { LIMITS } from "../http/limits";
 import { json, jsonText, paramProblems, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { declarationsAfter } from "../store/peers";
 
 const FeedQuerySchema = z.strictObject({
@@ -26,6 +27,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/feed",
   summary: "Every registered declaration in registry order (local and from peers), for catch-up and partner pulls",
+  middleware: [rateLimited("lookup")] as const,
   request: { query: FeedQuerySchema },
   responses: { 200: json(FeedPageSchema, "One page, oldest first"), ...paramProblems },
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { sequencer } from "../flows/register-declarations";
 import { Problem } from "../http/problem";
 import { json, paramProblems, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 
 const ConsistencyQuerySchema = z.strictObject({
   from: z.coerce.number().int().min(1),
@@ -17,6 +18,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/log/consistency",
   summary: "Consistency proof (RFC 6962) that the log of size `to` extends the log of size `from`",
+  middleware: [rateLimited("lookup")] as const,
   request: { query: ConsistencyQuerySchema },
   responses: { 200: json(ConsistencyProofSchema, "The proof, base64 hashes"), ...paramProblems },
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { sequencer } from "../flows/register-declarations";
 import { notFound } from "../http/problem";
 import { openapiRestOfPath, paramProblems, problemDoc, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { logEntry } from "../log/entry";
 import { encodeEntryBundle, entryTileRange, isTileAvailable, parseTilePath, tileHashIndexes, TILE_WIDTH, TilePathError, type Tile } from "../log/tiles";
 import { openDb } from "../store/db";
@@ -18,6 +19,7 @@ const route = createRoute({
   method: "get",
   path: "/log/tile/{path}",
   summary: "Transparency-log tiles (C2SP tlog-tiles): hash tiles tile/<L>/<N>[.p/<W>] and entry bundles tile/entries/<N>[.p/<W>]",
+  middleware: [rateLimited("lookup")] as const,
   request: { params: z.object({ path: z.string().max(64).describe("e.g. 0/x001/234, 1/000.p/7, entries/000") }), query: z.strictObject({}) },
   responses: {
     200: { description: "Tile bytes", content: { "application/octet-stream": { schema: z.string().describe("binary") } } },

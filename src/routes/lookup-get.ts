@@ -7,6 +7,7 @@ import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { readSession, speedConfig } from "../http/read-path";
 import { json, paramProblems, type App, type Ctx } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 
 const LookupQuerySchema = z.strictObject({ url: z.string().min(1).max(LIMITS.urlLength) });
 
@@ -42,6 +43,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/lookup",
   summary: "Effective preferences for one URL, the declarations behind them and a Content-Usage value",
+  middleware: [rateLimited("lookup")] as const,
   request: { query: LookupQuerySchema },
   responses: { 200: json(UrlLookupSchema, "The answer"), ...paramProblems },
 });

@@ -4,6 +4,7 @@ import { lookupUrls, serializeLookups } from "../flows/lookup-urls";
 import { LIMITS } from "../http/limits";
 import { readSession, speedConfig } from "../http/read-path";
 import { json, jsonBody, jsonText, problemResponses, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { UrlLookupSchema } from "./lookup-get";
 
 const LookupBatchSchema = z
@@ -16,7 +17,7 @@ const route = createRoute({
   method: "post",
   path: "/v1/lookup",
   summary: `Look up to ${LIMITS.lookupUrls} URLs; one result per URL, in order (a bad URL gets its own error)`,
-  middleware: [jsonBody(LIMITS.lookupBytes)] as const,
+  middleware: [rateLimited("batch"), jsonBody(LIMITS.lookupBytes)] as const,
   request: { body: { content: { "application/json": { schema: LookupBatchSchema } }, required: true } },
   responses: { 200: json(LookupResultsSchema, "Results in request order"), ...problemResponses },
 });

@@ -4,6 +4,7 @@ import { matchIscc } from "../flows/match-iscc";
 import { LIMITS } from "../http/limits";
 import { readSession } from "../http/read-path";
 import { json, jsonBody, problemResponses, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { similarityIndex } from "../similarity/select-index";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
 
@@ -50,7 +51,7 @@ const route = createRoute({
   method: "post",
   path: "/v1/match",
   summary: `Match up to ${LIMITS.matchCodes} ISCC codes against declared units (similarity) and datahashes`,
-  middleware: [jsonBody(LIMITS.matchBytes)] as const,
+  middleware: [rateLimited("batch"), jsonBody(LIMITS.matchBytes)] as const,
   request: { body: { content: { "application/json": { schema: MatchRequestSchema } }, required: true } },
   responses: { 200: json(MatchResponseSchema, "One result per code, in order"), ...problemResponses },
 });

@@ -6,6 +6,7 @@ import { encodeSnapshot } from "../filter/snapshot-format";
 import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKeys } from "../filter/url-keys";
 import { readSession } from "../http/read-path";
 import { paramProblems, type App } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { activeRulesPage, registryVersion } from "../store/registry-reads";
 import { registryIdentity } from "../registry-identity";
 
@@ -45,6 +46,7 @@ const route = createRoute({
   method: "get",
   path: "/v1/snapshot/urls",
   summary: "Signed binary fuse filter of every declared URL key, for checking URLs offline (format: README, src/filter/snapshot-format.ts)",
+  middleware: [rateLimited("snapshot")] as const,
   request: { query: z.strictObject({}) },
   responses: {
     200: { description: "The snapshot; ETag and x-registry-version carry its version", content: { "application/octet-stream": { schema: z.string().describe("binary") } } },

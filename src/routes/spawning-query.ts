@@ -7,6 +7,7 @@ import { LIMITS } from "../http/limits";
 import { readSession, speedConfig } from "../http/read-path";
 import { Problem } from "../http/problem";
 import { json, jsonText, openapiOwnBody, problemResponses, type App, type Ctx } from "../http/route";
+import { rateLimited } from "../http/rate-limits";
 import { queryLines } from "../domain/query-lines";
 
 const SpawningResponseSchema = z
@@ -25,6 +26,7 @@ const routes = ["/api/v2/query/urls/", "/api/v2/query/urls"].map((path) =>
     method: "post",
     path,
     summary: "Spawning-compatible URL query: text/plain, one URL a line (the path with or without its trailing slash)",
+    middleware: [rateLimited("batch")] as const,
     request: { body: { content: { "text/plain": { schema: z.string().describe("One URL per line") } }, required: true } },
     responses: { 200: json(SpawningResponseSchema, "One entry per line, in order"), ...problemResponses },
   }),

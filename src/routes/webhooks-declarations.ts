@@ -7,6 +7,7 @@ import { DeliveredItemSchema, receiveDelivered } from "../flows/receive-declarat
 import { rejectionProblem } from "../flows/register-declarations";
 import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
+import { enforceRateLimit } from "../http/rate-limits";
 import { Problem, problemBody } from "../http/problem";
 import { bodySchema, json, openapiOwnBody, problemDoc, ProblemSchema, problemResponses, validate, type App } from "../http/route";
 import { findPeer, rememberWebhook, webhookSeen } from "../store/peers";
@@ -85,6 +86,8 @@ export function webhooksDeclarations(app: App) {
       const type = ({ "missing-header": "webhook-unsigned", "malformed-header": "webhook-malformed", stale: "webhook-stale", "bad-signature": "webhook-bad-signature" } as const)[e.reason];
       throw new Problem(type, e.message);
     }
+    // Per peer, once the signature says it is that peer (an unverified name must not spend its quota).
+    await enforceRateLimit(c, "webhook", `peer:${peer.name}`);
     if (await webhookSeen(c.env.DB, peer.name, id, now)) return c.json({ duplicate: true, results: [], created: 0, exists: 0, failed: 0 }, 200);
 
     let parsed: unknown;

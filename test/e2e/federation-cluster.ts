@@ -79,7 +79,7 @@ export async function startCluster(n: number, vars: Record<string, string> = {})
     // What `npm start` does: migrations first, on this registry's own state directory.
     await promisify(execFile)(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: childEnv() });
     const name = `127.0.0.1:${port}`;
-    const allVars = { REGISTRY_NAME: name, HUB_ID: String(100 + i), ...vars };
+    const allVars = { REGISTRY_NAME: name, HUB_ID: String(100 + i), RATE_LIMITS: "off", ...vars };
     let child: ChildProcess | undefined;
     const r: Registry = {
       name,

@@ -100,10 +100,11 @@ describe("URL key filter and batch chunking", () => {
   it("returns a D1 bookmark on writes, takes it back on reads, and refuses a malformed one", async () => {
     const { headers } = await register({ urls: ["https://bookmark.example/x"] });
     const bookmark = headers.get("x-d1-bookmark");
-    if (bookmark) {
-      const res = await SELF.fetch(`${BASE}/v1/lookup?url=${encodeURIComponent("https://bookmark.example/x")}`, { headers: { "x-d1-bookmark": bookmark } });
-      expect(((await res.json()) as { opted_out: boolean }).opted_out).toBe(true);
-    }
+    expect(bookmark).toMatch(/^[0-9A-Za-z_.:-]{1,256}$/);
+    const res = await SELF.fetch(`${BASE}/v1/lookup?url=${encodeURIComponent("https://bookmark.example/x")}`, { headers: { "x-d1-bookmark": bookmark! } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-d1-bookmark")).toMatch(/^[0-9A-Za-z_.:-]{1,256}$/);
+    expect(((await res.json()) as { opted_out: boolean }).opted_out).toBe(true);
     const bad = await SELF.fetch(`${BASE}/v1/lookup?url=https://a.example/`, { headers: { "x-d1-bookmark": "not a bookmark!" } });
     expect(bad.status).toBe(400);
   });
