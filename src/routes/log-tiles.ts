@@ -1,4 +1,3 @@
-import { and, asc, gte, lt } from "drizzle-orm";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sequencer } from "../flows/register-declarations";
@@ -7,8 +6,7 @@ import { openapiRestOfPath, paramProblems, problemDoc, type App } from "../http/
 import { rateLimited } from "../http/rate-limits";
 import { logEntry } from "../log/entry";
 import { encodeEntryBundle, entryTileRange, isTileAvailable, parseTilePath, tileHashIndexes, TILE_WIDTH, TilePathError, type Tile } from "../log/tiles";
-import { openDb } from "../store/db";
-import { declarations } from "../store/schema";
+import { declarationsInSeqRange } from "../store/declarations-read";
 
 /**
  * C2SP tlog-tiles. A full tile never changes, so it is served as immutable for a year and the edge
@@ -50,10 +48,6 @@ export function logTiles(app: App) {
 
 /** Leaves [start, end) are the declarations with seq start+1 … end, rebuilt from D1. */
 async function entryBundle(d1: D1Database, start: number, end: number): Promise<Uint8Array> {
-  const rows = await openDb(d1)
-    .select({ body: declarations.body, receipt: declarations.receipt })
-    .from(declarations)
-    .where(and(gte(declarations.seq, start + 1), lt(declarations.seq, end + 1)))
-    .orderBy(asc(declarations.seq));
+  const rows = await declarationsInSeqRange(d1, start + 1, end + 1);
   return encodeEntryBundle(rows.map((r) => logEntry(JSON.parse(r.body), JSON.parse(r.receipt))));
 }
