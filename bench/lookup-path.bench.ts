@@ -22,7 +22,7 @@ const a: number[] = [];
 const b: number[] = [];
 for (let h = 0; h < HOSTS; h++)
   for (let k = 0; k < 10; k++) {
-    const p = parseUrlPattern(`https://${hostName(h)}${prefixPath(h, k)}*`);
+    const p = parseUrlPattern(`https://${hostName(h)}${prefixPath(k)}*`);
     for (const key of ruleFilterKeys({ kind: "prefix", key: matchKey(p.prefix!) })) {
       const [x, y] = hashKeyPair(key);
       a.push(x);

@@ -3,7 +3,7 @@
  * See bench/README.md for what each row means and how the registry is seeded.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ import { verifyJson, keypairFromSecret, signJson } from "../src/domain/iscc-sig"
 import { encodeEd25519SecretMultikey } from "../src/domain/multikey";
 import { DEFAULT_MAX_DISTANCE } from "../src/similarity/bands";
 import {
-  buildDeclarations, declarantKeys, hostName, HOSTS, INSERT_SQL, isccCode, lookupUrls, prefixPath, prng, rowsOf, specOf, CONTENT_SUBTYPES,
+  buildDeclarations, declarantKeys, HOSTS, INSERT_SQL, isccCode, lookupUrls, prng, rowsOf, specOf, CONTENT_SUBTYPES,
   type SeedDeclaration,
 } from "./lib/corpus";
 import { bruteForceHits, UnitTable } from "./lib/truth";
@@ -206,10 +206,6 @@ function writeFile(name: string, text: string): string {
 // ---------------------------------------------------------------------------------------------
 // workloads
 
-
-interface MatchQuery {
-  code: string;
-}
 
 /** 1,000 codes: half near-duplicates of declared codes (each unit within the default distance), half new. */
 function matchQueries(units: UnitTable, n: number): string[] {

@@ -23,8 +23,8 @@ export const HOSTS = 10_000;
 export const PREFIXES_PER_HOST = 10;
 
 export const hostName = (h: number) => `www.site${h}.example`;
-/** The k-th declared prefix of host h ends in "/" so that /c1/ does not also cover /c10/. */
-export const prefixPath = (h: number, k: number) => `/c${k}/`;
+/** The k-th declared prefix of a host ends in "/" so that /c1/ does not also cover /c10/. */
+export const prefixPath = (k: number) => `/c${k}/`;
 
 /** Content unit types of ISCC-CODEs: subtype of MainType.CONTENT (Text, Image, Audio, Video, Mixed). */
 export const CONTENT_SUBTYPES = [0, 1, 2, 3, 4];
@@ -105,7 +105,7 @@ export function specOf(i: number, rng: Rng, stageA: number): DeclarationSpec {
   let url: string;
   if (i % 1000 === 0) url = `https://*.whole${i / 1000}.example/*`;
   else if (i % 100 === 0) url = `https://${hostName(h)}/exact/${k}.jpg`;
-  else url = `https://${hostName(h)}${prefixPath(h, k)}*`;
+  else url = `https://${hostName(h)}${prefixPath(k)}*`;
   return { urls: [url], ...(i % 4 === 0 ? { iscc: randomCode(rng) } : {}), preferences };
 }
 
@@ -195,7 +195,7 @@ export function lookupUrls(n: number, seed: number): { urls: string[]; declared:
       // a prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10, skipping exact/host ones
       let k = rng.int(10);
       while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
-      urls.push(`https://${hostName(h)}${prefixPath(h, k)}img${rng.int(1e6)}.jpg`);
+      urls.push(`https://${hostName(h)}${prefixPath(k)}img${rng.int(1e6)}.jpg`);
       declared++;
     } else if (j % 2 === 0) urls.push(`https://${hostName(h)}/other/${rng.int(1e6)}.html`);
     else urls.push(`https://www.unknown${rng.int(1e6)}.example/p/${rng.int(1e6)}`);

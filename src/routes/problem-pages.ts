@@ -3,7 +3,7 @@ import { z } from "zod";
 import { escapeHtml } from "../http/html";
 import { notFound, problemTypeUri } from "../http/problem";
 import { isProblemSlug, PROBLEM_TYPES } from "../http/problem-types";
-import { json, paramProblems, problemDoc, type App } from "../http/route";
+import { paramProblems, problemDoc, type App } from "../http/route";
 
 const ProblemTypeSchema = z
   .object({
