@@ -16,19 +16,6 @@ function sources(dir: string): string[] {
   });
 }
 
-/**
- * Files whose SQL is still to move to src/store/: the HTTP edge's part of issue 9, and the units
- * snapshot route (added while that move was under way). Remove each as it moves.
- */
-const NOT_YET_MOVED = new Set([
-  "flows/lookup-urls.ts",
-  "http/read-your-writes.ts",
-  "routes/healthz.ts",
-  "routes/log-tiles.ts",
-  "routes/snapshot-urls.ts",
-  "routes/snapshot-units.ts",
-]);
-
 const SQL_TEXT = /["'`]\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|DROP)\s/;
 const DRIZZLE = /\bopenDb\(/;
 
@@ -38,12 +25,7 @@ describe("SQL lives in src/store/ and src/durable/ only", () => {
     .filter((f) => !f.path.startsWith("store/") && !f.path.startsWith("durable/"));
 
   it("no SQL text and no drizzle database anywhere else", () => {
-    const offenders = outside.filter((f) => !NOT_YET_MOVED.has(f.path) && (SQL_TEXT.test(f.text) || DRIZZLE.test(f.text))).map((f) => f.path);
+    const offenders = outside.filter((f) => SQL_TEXT.test(f.text) || DRIZZLE.test(f.text)).map((f) => f.path);
     expect(offenders).toEqual([]);
-  });
-
-  it("the list of files still to move is true (a moved file leaves it)", () => {
-    const stillThere = outside.filter((f) => NOT_YET_MOVED.has(f.path) && (SQL_TEXT.test(f.text) || DRIZZLE.test(f.text))).map((f) => f.path);
-    expect(stillThere.sort()).toEqual([...NOT_YET_MOVED].filter((p) => outside.some((f) => f.path === p)).sort());
   });
 });
