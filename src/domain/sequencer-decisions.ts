@@ -159,8 +159,19 @@ export interface GroupContext {
   next: Counters;
   nowMicros: bigint;
   skewMicros: bigint;
-  /** Ids in our hub that rows we did not issue already hold: never handed out. */
+  /** Ids in our hub known to be taken beyond those in `known.byId`: never handed out. */
   avoid: ReadonlySet<string>;
+}
+
+/**
+ * The ids planGroup hands out to `n` local submissions when none is taken: the sequencer reads them
+ * with the group (Known.byId), so an id a peer's row holds in our hub is skipped without a query of its own.
+ */
+export function candidateIds(next: Counters, nowMicros: bigint, hubId: number, n: number): string[] {
+  const from = next.micros > nowMicros ? next.micros : nowMicros;
+  const out: string[] = [];
+  for (let i = 0n; i < BigInt(n) && from + i <= MAX_MICROS; i++) out.push(genIsccIdV1({ timestampMicros: from + i, hubId }));
+  return out;
 }
 
 export type Decision =
@@ -191,7 +202,7 @@ interface Entry {
 /**
  * Decides a group, in order, as if its items had been registered one by one: each sees what the
  * items before it created or changed. Ids for local submissions are the next timestamps, strictly
- * increasing, skipping `avoid`; seqs are gapless.
+ * increasing, skipping ids held by known rows or in `avoid`; seqs are gapless.
  */
 export function planGroup(subs: readonly Submission[], known: Known, ctx: GroupContext): GroupPlan {
   // Every declaration the group touches, stored or created, by id; stored ones enter on first use.
@@ -228,7 +239,12 @@ export function planGroup(subs: readonly Submission[], known: Known, ctx: GroupC
       const bad = localSupersessionRefusal(sub.facts, target && { ...target.facts, status: target.status });
       if (bad) return bad;
       if (micros < ctx.nowMicros) micros = ctx.nowMicros;
-      while (micros <= MAX_MICROS && ctx.avoid.has(genIsccIdV1({ timestampMicros: micros, hubId: ctx.me.hubId }))) micros += 1n;
+      // Skip ids already held: by rows a peer wrote in our hub, or by this group.
+      const taken = (m: bigint) => {
+        const candidate = genIsccIdV1({ timestampMicros: m, hubId: ctx.me.hubId });
+        return ctx.avoid.has(candidate) || entry(candidate) !== undefined;
+      };
+      while (micros <= MAX_MICROS && taken(micros)) micros += 1n;
       if (micros > MAX_MICROS) return refusal(409, "ids-exhausted", "No id left", `hub ${ctx.me.hubId} has no ISCC-ID timestamp left`);
       id = genIsccIdV1({ timestampMicros: micros, hubId: ctx.me.hubId });
       micros += 1n;

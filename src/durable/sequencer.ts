@@ -3,7 +3,7 @@ import type { PreparedDeclaration } from "../domain/declaration";
 import type { FieldError } from "../domain/field-error";
 import { signJson } from "../domain/iscc-sig";
 import type { ProblemSlug } from "../http/problem-types";
-import { planGroup, type Counters, type GroupPlan, type Submission } from "../domain/sequencer-decisions";
+import { candidateIds, planGroup, type Counters, type GroupPlan, type Submission } from "../domain/sequencer-decisions";
 import type { Env } from "../env";
 import { LIMITS } from "../http/limits";
 import { registryIdentity, type RegistryIdentity } from "../registry-identity";
@@ -16,7 +16,7 @@ import { LogStore } from "./log-store";
 import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
 import { openDb, type Db } from "../store/db";
 import type { DeclarationStatus, Receipt } from "../store/receipt";
-import { foreignIdsInOurHub, logEntriesInRange, lastSeq, nextCounters, readKnown, registrationWrites, type NewDeclaration } from "../store/registrations";
+import { lastSeq, logEntriesInRange, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
 
 /**
  * A declaration to register. `peer` is set when a partner registry delivered it: it keeps the id
@@ -78,8 +78,8 @@ const INDEX_PAGES_PER_ALARM = 20;
 export class Sequencer extends DurableObject<Env> {
   private queue: Waiting[] = [];
   private draining = false;
-  /** Counters and the ids to skip, read from D1 once per start (then kept here, by the one writer). */
-  private next: (Counters & { avoid: Set<string> }) | null = null;
+  /** The next seq and id timestamp, read from D1 once per start (then kept here, by the one writer). */
+  private next: Counters | null = null;
   private readonly log: LogStore;
   private readonly indexer: SimilarityIndexer;
 
@@ -137,13 +137,13 @@ export class Sequencer extends DurableObject<Env> {
     }
   }
 
-  private async counters(db: Db, me: RegistryIdentity): Promise<Counters & { avoid: Set<string> }> {
+  private async counters(db: Db, me: RegistryIdentity): Promise<Counters> {
     if (this.next) return this.next;
-    const [next, avoid] = await Promise.all([nextCounters(db, me), foreignIdsInOurHub(db, me)]);
+    const next = await nextCounters(db, me);
     await this.catchUpLog(db, next.seq - 1);
     if (similarityIndex(this.env).backend === "d1") this.indexer.forget();
     else if (this.indexer.cursor < next.seq - 1) await this.ctx.storage.setAlarm(Date.now());
-    this.next = { ...next, avoid };
+    this.next = next;
     return this.next;
   }
 
@@ -236,19 +236,28 @@ export class Sequencer extends DurableObject<Env> {
       ...(peer ? { delivered: { id: peer.receipt.id, origin: peer.receipt.registry } } : {}),
     }));
     const delivered = subs.flatMap((s) => (s.delivered ? [s.delivered.id] : []));
+    const now = new Date();
+    const nowMicros = BigInt(now.getTime()) * 1000n;
+    // The ids local items will get are read with the group, so one a peer's row holds is skipped.
+    const candidates = candidateIds(counters, nowMicros, me.hubId, subs.length - delivered.length);
     const known = await readKnown(db, {
       digests: subs.map((s) => s.digest),
-      ids: [...subs.flatMap((s) => (s.facts.supersedes ? [s.facts.supersedes] : [])), ...delivered],
+      ids: [...subs.flatMap((s) => (s.facts.supersedes ? [s.facts.supersedes] : [])), ...delivered, ...candidates],
       delivered,
     });
-    const now = new Date();
-    const plan: GroupPlan = planGroup(subs, known, {
-      me,
-      next: counters,
-      nowMicros: BigInt(now.getTime()) * 1000n,
-      skewMicros: BigInt(LIMITS.timestampSkewMs) * 1000n,
-      avoid: counters.avoid,
-    });
+    const checked = new Set(candidates);
+    const avoid = new Set<string>();
+    let plan: GroupPlan;
+    for (;;) {
+      plan = planGroup(subs, known, { me, next: counters, nowMicros, skewMicros: BigInt(LIMITS.timestampSkewMs) * 1000n, avoid });
+      // Skipping a taken candidate hands out ids past the candidates: those are checked too (rarely needed).
+      const unchecked = plan.decisions.flatMap((d) => (d.kind === "created" && d.issued && !checked.has(d.id) ? [d.id] : []));
+      if (!unchecked.length) break;
+      unchecked.forEach((id) => checked.add(id));
+      const taken = await takenIds(db, unchecked);
+      if (!taken.size) break;
+      taken.forEach((id) => avoid.add(id));
+    }
 
     // The rows to write; receipts of ids issued here are signed now (in parallel: none depends on another).
     const byDigest = new Map<string, NewDeclaration>();
@@ -266,7 +275,7 @@ export class Sequencer extends DurableObject<Env> {
     const rows = [...byDigest.values()].sort((a, b) => a.seq - b.seq);
     const writes = registrationWrites(db, rows, plan.statusChanges, now.toISOString());
     if (writes.length) await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
-    this.next = { ...plan.next, avoid: counters.avoid };
+    this.next = plan.next;
 
     if (rows.length) {
       try {

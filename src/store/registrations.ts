@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
@@ -63,18 +63,6 @@ export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
       .limit(1),
   ]);
   return { seq: last + 1, micros: own ? parseIsccIdV1(own.id).timestampMicros + 1n : 0n };
-}
-
-/**
- * Ids in our hub held by rows we did not issue (none, unless written before peers were refused
- * ids in our hub): the counter must never hand them out again.
- */
-export async function foreignIdsInOurHub(db: Db, me: Registry): Promise<Set<string>> {
-  const rows = await db
-    .select({ id: declarations.id })
-    .from(declarations)
-    .where(and(eq(declarations.hubId, me.hubId), ne(declarations.origin, me.name)));
-  return new Set(rows.map((r) => r.id));
 }
 
 /** seq in (after, upTo] */

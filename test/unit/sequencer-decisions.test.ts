@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  candidateIds,
   deliveredIdRefusal,
   effectOn,
   localSupersessionRefusal,
@@ -132,6 +133,17 @@ describe("planGroup", () => {
     expect(p.next).toEqual({ seq: 44, micros: NOW + 14n });
     const fromClock = planGroup([local("a")], empty, ctx({ next: { seq: 1, micros: 5n } }));
     expect(fromClock.decisions[0]).toMatchObject({ kind: "created", id: idAt(NOW, ME.hubId) });
+  });
+
+  it("names the ids it will hand out beforehand, and skips those that stored rows hold", () => {
+    const next = { seq: 7, micros: NOW + 100n };
+    expect(candidateIds(next, NOW, ME.hubId, 3)).toEqual([100n, 101n, 102n].map((d) => idAt(NOW + d, ME.hubId)));
+    expect(candidateIds({ seq: 1, micros: 0n }, NOW, ME.hubId, 1)).toEqual([idAt(NOW, ME.hubId)]);
+    expect(candidateIds({ seq: 1, micros: (1n << 52n) - 2n }, NOW, ME.hubId, 5)).toHaveLength(2);
+    const held = stored({ id: idAt(NOW + 101n, ME.hubId), seq: 3, digest: "foreign" });
+    const p = planGroup([local("a"), local("b")], { ...empty, byId: new Map([[held.id, held]]) }, ctx({ next }));
+    expect(p.decisions.map((d) => d.kind === "created" && parseIsccIdV1(d.id).timestampMicros - NOW)).toEqual([100n, 102n]);
+    expect(p.statusChanges).toEqual([]);
   });
 
   it("answers a known digest with what it is now, in the store or earlier in the group, using no seq or id", () => {
