@@ -22,7 +22,6 @@ import { rulesAfter, rulesWithStatusAfter, versionAndRuleMarks, type RuleMark } 
 import { BinaryFuse16 } from "./binary-fuse";
 import { hashKeyPair, probeUrl, ruleFilterKeys } from "./url-keys";
 
-export type { Reader };
 
 export interface RegistryVersion {
   seq: number;

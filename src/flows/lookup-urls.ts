@@ -1,7 +1,8 @@
 import { jsonPointer, type FieldError } from "../domain/field-error";
 import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
-import { declaredUrls, type Reader } from "../filter/declared-urls";
+import { declaredUrls } from "../filter/declared-urls";
+import type { Reader } from "../store/db";
 import { queryRules, type RuleRow } from "../store/url-rules-lookup";
 
 /** A declaration as a lookup cites it. */

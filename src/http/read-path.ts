@@ -10,7 +10,7 @@
  */
 import type { Context } from "hono";
 import type { Env } from "../env";
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "../store/db";
 import { Problem } from "./problem";
 
 export const BOOKMARK_HEADER = "x-d1-bookmark";

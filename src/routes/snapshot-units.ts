@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "../store/db";
 import { readSession } from "../http/read-path";
 import { paramProblems, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";

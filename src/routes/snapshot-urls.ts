@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { BinaryFuse16 } from "../filter/binary-fuse";
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "../store/db";
 import { encodeSnapshot } from "../filter/snapshot-format";
 import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKeys } from "../filter/url-keys";
 import { readSession } from "../http/read-path";

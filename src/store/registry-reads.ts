@@ -1,4 +1,4 @@
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "./db";
 
 /**
  * Small reads the HTTP edge makes through a plain D1 binding or a read session (a session offers

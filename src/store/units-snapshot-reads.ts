@@ -1,4 +1,4 @@
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "./db";
 
 /**
  * What the units snapshot (GET /v1/snapshot/units) reads at one registry version, page by page

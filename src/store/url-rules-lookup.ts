@@ -1,5 +1,5 @@
 import { hostLookupKeys, type UrlPattern } from "../domain/url-pattern";
-import type { Reader } from "../filter/declared-urls";
+import type { Reader } from "./db";
 
 /** An active URL rule covering a looked-up URL, tagged with the URL's index; preferences still JSON text. */
 export interface RuleRow {
