@@ -6,6 +6,10 @@
  * unambiguously is rejected instead of being silently coerced the way JSON.stringify does
  * (NaN → null, undefined array slots → null, Date → string), because a silent coercion on one
  * side and not the other makes a valid signature fail to verify.
+ *
+ * Nesting is bounded (MAX_JSON_DEPTH): the serializer recurses, and a document from a hostile
+ * peer nested 20,000 levels deep must be refused with a pointer like any other bad value, not
+ * exhaust the stack. Every document the registry signs is a few levels deep.
  */
 
 export class CanonicalJsonError extends Error {
@@ -48,6 +52,9 @@ function isPlainObject(v: object): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Deepest nesting canonicalize accepts: the root object is depth 1, its members' values depth 2. */
+export const MAX_JSON_DEPTH = 64;
+
 function serialize(value: unknown, pointer: string, ancestors: Set<object>): string {
   switch (typeof value) {
     case "string":
@@ -69,6 +76,8 @@ function serialize(value: unknown, pointer: string, ancestors: Set<object>): str
   if (value === null) return "null";
   const obj = value as object;
   if (ancestors.has(obj)) throw new CanonicalJsonError(pointer, "value contains a cycle");
+  // `ancestors` holds exactly the objects enclosing this one, so its size is the depth.
+  if (ancestors.size >= MAX_JSON_DEPTH) throw new CanonicalJsonError(pointer, `nested deeper than ${MAX_JSON_DEPTH} levels`);
   ancestors.add(obj);
   try {
     if (Array.isArray(obj)) {
@@ -101,6 +110,22 @@ function serialize(value: unknown, pointer: string, ancestors: Set<object>): str
 /** The RFC 8785 canonical JSON text of `value`. Throws CanonicalJsonError for non-JSON input. */
 export function canonicalize(value: unknown): string {
   return serialize(value, "", new Set());
+}
+
+/**
+ * Throws CanonicalJsonError (pointing at the first too-deep value) when `value` nests deeper than
+ * `maxDepth` objects and arrays. Iterative, so it is safe on any input JSON.parse returns.
+ */
+export function checkJsonDepth(value: unknown, maxDepth = MAX_JSON_DEPTH): void {
+  const stack: { v: unknown; depth: number; path: string[] }[] = [{ v: value, depth: 0, path: [] }];
+  while (stack.length) {
+    const { v, depth, path } = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (depth >= maxDepth) {
+      throw new CanonicalJsonError(path.map((t) => `/${escapePointerToken(t)}`).join(""), `nested deeper than ${maxDepth} levels`);
+    }
+    for (const [k, child] of Object.entries(v)) if (typeof child === "object" && child !== null) stack.push({ v: child, depth: depth + 1, path: [...path, k] });
+  }
 }
 
 const encoder = new TextEncoder();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { canonicalBytes, canonicalize, CanonicalJsonError } from "../../src/encoding/canonical-json";
+import { canonicalBytes, canonicalize, CanonicalJsonError, checkJsonDepth, MAX_JSON_DEPTH } from "../../src/encoding/canonical-json";
 
 function f64(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -142,5 +142,31 @@ describe("canonicalize: strictness", () => {
         expect(canonicalize(reversed)).toBe(canonicalize(obj));
       }),
     );
+  });
+
+  it("bounds nesting: a document 20,000 levels deep is refused with a pointer, not a stack overflow", () => {
+    const nest = (n: number) => JSON.parse('{"a":'.repeat(n) + "1" + "}".repeat(n));
+    // MAX_JSON_DEPTH objects (the root included) is the most accepted
+    expect(() => canonicalize(nest(MAX_JSON_DEPTH))).not.toThrow();
+    expect(() => checkJsonDepth(nest(MAX_JSON_DEPTH))).not.toThrow();
+    const pointer = "/a".repeat(MAX_JSON_DEPTH);
+    for (const deep of [nest(MAX_JSON_DEPTH + 1), nest(20_000)]) {
+      for (const check of [() => canonicalize(deep), () => checkJsonDepth(deep)]) {
+        let err: unknown;
+        try {
+          check();
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(CanonicalJsonError);
+        expect((err as CanonicalJsonError).pointer).toBe(pointer);
+        expect((err as CanonicalJsonError).message).toContain(`deeper than ${MAX_JSON_DEPTH}`);
+      }
+    }
+    const arrays = JSON.parse("[".repeat(20_000) + "]".repeat(20_000));
+    expect(() => canonicalize(arrays)).toThrow(CanonicalJsonError);
+    expect(() => checkJsonDepth(arrays, 3)).toThrow(/deeper than 3 levels/);
+    expect(() => checkJsonDepth({ a: [{ b: 1 }] }, 3)).not.toThrow();
+    expect(() => checkJsonDepth("scalar", 0)).not.toThrow();
   });
 });
