@@ -3,37 +3,17 @@ import { defineConfig } from "vitest/config";
 import { tsImport } from "tsx/esm/api";
 
 /**
- * The Worker's outbound fetches in the workers tests go here instead of the network: did:web
- * documents (rights.example lists the public key of the fixed test seed 0x42…42), and a fake peer
- * registry (test/fakes/peer-registry.ts).
+ * The Worker's outbound fetches in the workers tests go to test/fakes/outbound.ts instead of the
+ * network: fake peer registries and fake did:web hosts. The config itself is loaded by Node's own
+ * resolver, which the project's extensionless imports defeat; tsx loads the fakes (and the src
+ * code they use) on first use.
  */
-const DID_DOCUMENTS: Record<string, unknown> = {
-  "https://rights.example/.well-known/did.json": {
-    "@context": ["https://www.w3.org/ns/did/v1"],
-    id: "did:web:rights.example",
-    verificationMethod: [
-      {
-        id: "did:web:rights.example#key-1",
-        type: "Multikey",
-        controller: "did:web:rights.example",
-        publicKeyMultibase: "z6MkghLt1e8m1fmANsdJJco3aCLV8Xnigr5UWwC3u5iZFPd3",
-      },
-    ],
-  },
-};
-
-// The config itself is loaded by Node's own resolver, which the project's extensionless imports
-// defeat; tsx loads the fake (and the src/log code it uses) on first use.
-type FakePeer = typeof import("./test/fakes/peer-registry");
-let fakePeer: Promise<FakePeer> | undefined;
+type Outbound = typeof import("./test/fakes/outbound");
+let fakes: Promise<Outbound> | undefined;
 
 async function outbound(request: Request): Promise<Response> {
-  if (new URL(request.url).host === "log-peer.test") {
-    fakePeer ??= tsImport("./test/fakes/peer-registry.ts", import.meta.url) as Promise<FakePeer>;
-    return (await fakePeer).fakePeerRegistry(request);
-  }
-  const doc = DID_DOCUMENTS[request.url];
-  return doc ? Response.json(doc) : new Response("not found", { status: 404 });
+  fakes ??= tsImport("./test/fakes/outbound.ts", import.meta.url) as Promise<Outbound>;
+  return (await fakes).outbound(request);
 }
 
 // Two projects: pure modules run in Node (fast, no runtime to boot); everything that touches

@@ -37,8 +37,11 @@ export interface Env {
   REGISTRY_SECRET_KEY: string;
   /** Secret: bearer token of the operator (peers management). */
   OPERATOR_TOKEN: string;
+  /** Development only: "true" resolves did:web controllers on loopback hosts, over http (src/http/did-resolver.ts). */
+  DID_WEB_ALLOW_LOOPBACK?: string;
   /** Optional federation tuning (see src/domain/federation-policy.ts); integers as strings. */
   FEDERATION_PUSH_BATCH?: string;
+  FEDERATION_PUSH_BYTES?: string;
   FEDERATION_PULL_PAGE?: string;
   FEDERATION_PULL_INTERVAL_MS?: string;
   FEDERATION_RETRY_BASE_MS?: string;

@@ -3,6 +3,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { decompose, IsccError, MainType, parseIsccIdV1 } from "../iscc/index";
 import { bandsOf, type Bands } from "../similarity/bands";
 import { canonicalize } from "../encoding/canonical-json";
+import type { ControllerVerification } from "./controller-verification";
 import { DeclarationSchema, type Declaration } from "./declaration-schema";
 import { hostIsWithin } from "./did-web";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
@@ -35,6 +36,8 @@ export interface PreparedDeclaration {
   declarant: string;
   controller: string | null;
   controllerVerified: boolean;
+  /** What the receipt says about the controller (see controller-verification.ts); null without one. */
+  verification: ControllerVerification | null;
   /** The vocabulary its preferences are in (1 when the declaration does not say). */
   vocabulary: VocabularyVersion;
   urls: UrlSubject[];
@@ -113,9 +116,14 @@ export function checkTimestamp(d: Declaration, nowMs: number, skewMs: number): v
     ]);
 }
 
-/** Subjects, digest and canonical text. `verifiedHost` is the did:web host once the controller is verified. */
-export function prepareDeclaration(d: Declaration, verifiedHost: string | null): PreparedDeclaration {
+/**
+ * Subjects, digest and canonical text. `verification` is the signed verification result (made by
+ * this registry at first registration, or read from the origin's receipt): it alone decides the
+ * controller's standing and which URL subjects are domain-verified.
+ */
+export function prepareDeclaration(d: Declaration, verification: ControllerVerification | null): PreparedDeclaration {
   const canonical = canonicalize(d);
+  const verifiedHost = verification?.verified ? verification.domain : null;
   const seen = new Set<string>();
   const urls: UrlSubject[] = [];
   for (const u of d.urls ?? []) {
@@ -134,7 +142,8 @@ export function prepareDeclaration(d: Declaration, verifiedHost: string | null):
     digest: bytesToHex(sha256(new TextEncoder().encode(canonical))),
     declarant: d.signature.pubkey,
     controller: d.signature.controller ?? null,
-    controllerVerified: verifiedHost !== null,
+    controllerVerified: verification?.verified ?? false,
+    verification,
     vocabulary: vocabularyOf(d),
     urls,
     units: d.iscc !== undefined ? isccUnits(d.iscc) : [],

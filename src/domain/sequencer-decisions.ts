@@ -16,6 +16,7 @@
 import { genIsccIdV1, parseIsccIdV1 } from "../iscc/index";
 import type { ProblemSlug } from "../http/problem-types";
 import type { FieldError } from "./field-error";
+import { sameRegistryName } from "./registry-name";
 
 export type Intent = "activate" | "update" | "revoke";
 export type Status = "active" | "superseded" | "revoked";
@@ -119,7 +120,7 @@ export function deliveredIdRefusal(id: string, origin: string, me: Registry, now
   } catch (e) {
     return refusal(422, "bad-receipt", "Invalid receipt id", `${id} is not an ISCC-ID v1: ${(e as Error).message}`, [{ pointer: "/receipt/id", detail: "not an ISCC-ID v1" }]);
   }
-  if (parsed.hubId === me.hubId && origin !== me.name)
+  if (parsed.hubId === me.hubId && !sameRegistryName(origin, me.name))
     return refusal(409, "id-in-our-hub", "Id in this registry's hub", `${id} is in hub ${me.hubId}, which is this registry's; ${origin} may not issue it`, [
       { pointer: "/receipt/id", detail: `hub ${me.hubId} belongs to ${me.name}` },
     ]);

@@ -1,9 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
-import { policyFrom, retryDelayMs, webhookIdFor, type FederationPolicy } from "../domain/federation-policy";
+import { cutDelivery, peerAnswerLimits, policyFrom, retryDelayMs, webhookIdFor, type FederationPolicy } from "../domain/federation-policy";
 import { decodeEd25519PublicMultikey } from "../domain/multikey";
+import { sameRegistryName } from "../domain/registry-name";
 import { signWebhook } from "../domain/webhook-signature";
 import type { Env } from "../env";
 import { receiveDelivered } from "../flows/receive-declarations";
+import { readBody } from "../http/body";
+import { LIMITS } from "../http/limits";
+import { Problem } from "../http/problem";
 import { decodeBase64 } from "../encoding/base64";
 import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
 import { ed25519Verifier } from "../log/note";
@@ -212,30 +216,39 @@ export class PeerLink extends DurableObject<Env> {
     for (let n = 0; n < BATCHES_PER_ALARM; n++) {
       const rows = await declarationsAfter(this.env.DB, s.cursor, policy.pushBatch);
       if (!rows.length || s !== this.state) return false;
-      const first = rows[0]!.seq;
-      const last = rows[rows.length - 1]!.seq;
-      const send = rows.filter((r) => r.receivedFrom !== peer.name && r.origin !== peer.name);
-      if (send.length) {
-        const body = `{"declarations":[${send.map((r) => `{"declaration":${r.body},"receipt":${r.receipt}}`).join(",")}]}`;
-        const failure = await this.deliver(s, peer, me, webhookIdFor(me.name, first, last), body, policy);
+      // No echo: what this peer delivered or originated is not sent back to it.
+      const items = rows.map((r) =>
+        r.receivedFrom === peer.name || sameRegistryName(r.origin, peer.name) ? null : `{"declaration":${r.body},"receipt":${r.receipt}}`,
+      );
+      const cut = cutDelivery(items.map((it) => (it === null ? null : utf8.encode(it).byteLength)), policy.pushBytes);
+      const covered = rows.slice(0, cut.covers);
+      const first = covered[0]!.seq;
+      const last = covered[covered.length - 1]!.seq;
+      if (cut.send.length) {
+        const body = `{"declarations":[${cut.send.map((i) => items[i]).join(",")}]}`;
+        const failure = await this.deliver(s, peer, me, webhookIdFor(me.name, first, last), body, cut.send.length, policy);
         if (failure) {
           this.failed(s, failure, policy);
           return false;
         }
-        s.pushed += send.length;
+        s.pushed += cut.send.length;
         s.lastSuccess = new Date().toISOString();
+      }
+      if (cut.tooLarge.length) {
+        s.refused += cut.tooLarge.length;
+        s.lastRefusal = `not sent: seq ${covered[cut.tooLarge[0]!]!.seq} alone is larger than a delivery may be (${policy.pushBytes} bytes)`;
       }
       s.cursor = last;
       s.attempts = 0;
       s.nextRetry = null;
       if (!(await this.save(s))) return false;
-      if (rows.length < policy.pushBatch) return false;
+      if (cut.covers === rows.length && rows.length < policy.pushBatch) return false;
     }
     return true;
   }
 
-  /** One signed webhook; null when the peer took it, else why not. */
-  private async deliver(s: LinkState, peer: PeerRow, me: RegistryIdentity, id: string, body: string, policy: FederationPolicy): Promise<string | null> {
+  /** One signed webhook of `count` items; null when the peer took it, else why not. */
+  private async deliver(s: LinkState, peer: PeerRow, me: RegistryIdentity, id: string, body: string, count: number, policy: FederationPolicy): Promise<string | null> {
     const headers = await signWebhook({ id, timestamp: Math.floor(Date.now() / 1000), body }, me.secretKey);
     let res: Response;
     try {
@@ -248,20 +261,35 @@ export class PeerLink extends DurableObject<Env> {
     } catch (e) {
       return `unreachable: ${(e as Error).message}`;
     }
-    const text = await res.text().catch(() => "");
-    if (!res.ok) return `HTTP ${res.status}: ${problemDetail(text)}`;
+    let text: string;
     try {
-      const answer = JSON.parse(text) as { failed?: number; results?: { problem?: { detail?: string } }[] };
-      // Refused items (a bad signature, a wrong key) will never be accepted; retrying would only
-      // block the link, so they are counted and shown, and delivery moves on.
-      if (answer.failed) {
-        s.refused += answer.failed;
-        s.lastRefusal = answer.results?.find((r) => r.problem)?.problem?.detail ?? "refused";
-      }
+      text = await readAnswer(res, this.limits(policy).webhookAnswer);
+    } catch (e) {
+      return `HTTP ${res.status}: ${(e as Error).message}`;
+    }
+    if (!res.ok) return `HTTP ${res.status}: ${problemDetail(text)}`;
+    let answer: { failed?: unknown; results?: unknown };
+    try {
+      answer = JSON.parse(text) as typeof answer;
     } catch {
       return `HTTP ${res.status}: the answer is not JSON`;
     }
+    const failed = answer.failed ?? 0;
+    if (!Number.isInteger(failed) || (failed as number) < 0 || (failed as number) > count || (answer.results !== undefined && (!Array.isArray(answer.results) || answer.results.length > count)))
+      return `HTTP ${res.status}: the answer does not fit a delivery of ${count} declarations`;
+    // Refused items (a bad signature, a wrong key) will never be accepted; retrying would only
+    // block the link, so they are counted and shown, and delivery moves on.
+    if (failed) {
+      s.refused += failed as number;
+      const results = (answer.results ?? []) as { problem?: { detail?: unknown } }[];
+      const detail = results.find((r) => r?.problem)?.problem?.detail;
+      s.lastRefusal = typeof detail === "string" ? detail.slice(0, 300) : "refused";
+    }
     return null;
+  }
+
+  private limits(policy: FederationPolicy) {
+    return peerAnswerLimits(policy, LIMITS);
   }
 
   private failed(s: LinkState, why: string, policy: FederationPolicy): void {
@@ -287,26 +315,32 @@ export class PeerLink extends DurableObject<Env> {
     const log = s.peerLog;
     const now = new Date().toISOString();
     log.lastCheck = now;
-    const get = async (path: string) => {
+    const limits = this.limits(policy);
+    const get = async (path: string, limit: number): Promise<string> => {
       const res = await fetch(endpoint(peer.url, path), { signal: AbortSignal.timeout(policy.requestTimeoutMs) });
-      if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-      return res;
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`${path}: HTTP ${res.status}`);
+      }
+      return readAnswer(res, limit).catch((e: Error) => {
+        throw new Error(`${path}: ${e.message}`);
+      });
     };
     try {
       let origin = log.origin;
       if (!origin) {
-        const d = (await (await get("/.well-known/opt-out-registry")).json()) as { log?: { origin?: unknown } };
-        if (typeof d.log?.origin !== "string") throw new Error("the peer's descriptor names no log origin");
+        const d = JSON.parse(await get("/.well-known/opt-out-registry", limits.descriptor)) as { log?: { origin?: unknown } } | null;
+        if (typeof d?.log?.origin !== "string") throw new Error("the peer's descriptor names no log origin");
         origin = d.log.origin;
       }
       const outcome = await auditCheckpoint({
-        note: await (await get("/log/checkpoint")).text(),
+        note: await get("/log/checkpoint", limits.checkpoint),
         origin,
         verifier: ed25519Verifier(origin, decodeEd25519PublicMultikey(peer.publicKey)),
         previous: log.checkpoint,
         consistency: async (from, to) => {
-          const body = (await (await get(`/v1/log/consistency?from=${from}&to=${to}`)).json()) as { proof?: unknown };
-          if (!Array.isArray(body.proof)) throw new Error("no proof in the answer");
+          const body = JSON.parse(await get(`/v1/log/consistency?from=${from}&to=${to}`, limits.consistencyProof)) as { proof?: unknown } | null;
+          if (!Array.isArray(body?.proof)) throw new Error("no proof in the answer");
           return body.proof.map((h) => (typeof h === "string" ? decodeBase64(h) : null) ?? new Uint8Array());
         },
       });
@@ -332,9 +366,12 @@ export class PeerLink extends DurableObject<Env> {
           headers: { accept: "application/json" },
           signal: AbortSignal.timeout(policy.requestTimeoutMs),
         });
-        if (!res.ok) throw new Error(`HTTP ${res.status}: ${problemDetail(await res.text().catch(() => ""))}`);
-        page = await res.json();
-        if (!Array.isArray(page.items) || !Number.isInteger(page.next_after)) throw new Error("the feed answer is not a feed page");
+        const text = await readAnswer(res, this.limits(policy).feedPage);
+        if (!res.ok) throw new Error(`HTTP ${res.status}: ${problemDetail(text)}`);
+        page = JSON.parse(text);
+        if (!page || !Array.isArray(page.items) || !Number.isInteger(page.next_after)) throw new Error("the feed answer is not a feed page");
+        // Counted before anything is checked: a page of 100,000 items is refused, not worked through.
+        if (page.items.length > policy.pullPage) throw new Error(`the page holds ${page.items.length} items; ${policy.pullPage} were asked for`);
       } catch (e) {
         s.lastPullError = `feed: ${(e as Error).message}`;
         return;
@@ -377,6 +414,18 @@ export async function pokePeers(env: Env): Promise<void> {
     await Promise.allSettled(all.map((p) => peerLink(env, p.name).poke(p.name)));
   } catch (e) {
     console.error("poking peers failed; their next alarm delivers", e);
+  }
+}
+
+const utf8 = new TextEncoder();
+
+/** A peer's answer as text, read no further than `limit` bytes (the rest is not read). */
+async function readAnswer(res: Response, limit: number): Promise<string> {
+  try {
+    return await readBody(res, limit);
+  } catch (e) {
+    if (e instanceof Problem) throw new Error(e.status === 413 ? `the answer is longer than ${limit} bytes` : e.message);
+    throw e;
   }
 }
 

@@ -268,7 +268,8 @@ export class Sequencer extends DurableObject<Env> {
         const { prepared, peer } = reqs[i]!;
         const receipt: Receipt = peer
           ? peer.receipt
-          : ((await signJson({ type: "OptOutReceipt", id: d.id, seq: d.seq, digest: d.digest, registered_at: now.toISOString(), registry: me.name }, signer)) as Receipt);
+          : // The controller check made at registration is signed in, for every other registry to decide from.
+            ((await signJson({ type: "OptOutReceipt", id: d.id, seq: d.seq, digest: d.digest, registered_at: now.toISOString(), registry: me.name, ...(prepared.verification ? { verification: prepared.verification } : {}) }, signer)) as Receipt);
         byDigest.set(d.digest, { seq: d.seq, id: d.id, status: d.status, receipt, prepared, origin: peer?.receipt.registry ?? me.name, receivedFrom: peer?.name ?? null });
       }),
     );

@@ -1,5 +1,6 @@
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
+import { effectivePreferences } from "../domain/consent";
+import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import { declaredUrls } from "../filter/declared-urls";
 import type { Reader } from "../store/db";
@@ -104,7 +105,8 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     vocabulary,
     preferences: JSON.parse(preferences) as Record<string, "y" | "n">,
   }));
-  const preferences = combinePreferences(declarations.map((d) => toCurrent(vocabularyOf(d), d.preferences)));
+  // A `y` counts only from a domain-verified rule; every `n` counts (src/domain/consent.ts).
+  const preferences = effectivePreferences(declarations);
   return {
     url,
     normalized,

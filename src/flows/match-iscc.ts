@@ -1,6 +1,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { combinePreferences, contentUsageHeader, isOptedOut, toCurrent, vocabularyOf, type ResolvedPreferences } from "../domain/preferences";
+import { effectivePreferences } from "../domain/consent";
+import { contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
 import { declarationCitation } from "../store/declaration-view";
@@ -66,8 +67,9 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
   return parsed.map((p, q) => {
     if ("error" in p) return { iscc: p.iscc, error: p.error! };
     const matches = [...perQuery[q]!.values()];
-    const preferences = combinePreferences(
-      matches.filter((m) => m.decides).map((m) => toCurrent(vocabularyOf(m.declaration), m.declaration.preferences)),
+    // Content subjects are never verified for consent: their `y` is cited, never counted (src/domain/consent.ts).
+    const preferences = effectivePreferences(
+      matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: "self-asserted" })),
     );
     return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences) };
   });

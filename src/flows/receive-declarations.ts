@@ -1,16 +1,19 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { z } from "zod";
-import { canonicalize } from "../encoding/canonical-json";
-import { issuesToFieldErrors, jsonPointer } from "../domain/field-error";
+import { verificationFromReceipt } from "../domain/controller-verification";
+import { canonicalize, CanonicalJsonError, checkJsonDepth } from "../encoding/canonical-json";
+import { issuesToFieldErrors, jsonPointer, ValidationError, type FieldError } from "../domain/field-error";
 import { SignatureError, verifyJson } from "../domain/iscc-sig";
 import { decodeEd25519PublicMultikey } from "../domain/multikey";
+import { normalizeRegistryName, sameRegistryName } from "../domain/registry-name";
 import type { RegisterRequest } from "../durable/sequencer";
 import type { Env } from "../env";
+import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { parseIsccIdV1 } from "../iscc/index";
-import { registryIdentity } from "../registry-identity";
-import { knownDigests, listPeers, type PeerRow } from "../store/peers";
+import { registryIdentity, type RegistryIdentity } from "../registry-identity";
+import { knownDigests, listPeers } from "../store/peers";
 import type { Receipt } from "../store/receipt";
 import { checkDelivered, sequencer, type ItemResult } from "./register-declarations";
 
@@ -37,17 +40,22 @@ export const DeliveredItemSchema = z.strictObject({
  * Registers declarations a partner delivered (webhook push or feed pull). A peer is never trusted
  * blindly: every declarant signature is verified again (without the timestamp window, which only
  * applies at first registration), and so is the origin's receipt:
- * - `receipt.registry` is this registry: our own key;
+ * - an id in our hub, or `receipt.registry` naming this registry (in any spelling): our own key,
+ *   so no peer can mint ids in our namespace;
  * - `receipt.registry` is a known peer: that peer's key, and nothing else;
  * - otherwise (an origin we do not peer with, relayed by a peer we do): the receipt's own embedded
  *   key. The relaying peer is authenticated and vouches for it; the receipt must still be
  *   internally consistent (signature, digest of this very declaration, a valid ISCC-ID).
- * Items already held (same digest) are answered from D1 without verifying again: equal digests
- * mean byte-identical declarations, which were verified when first stored. `at` prefixes pointers.
+ * The controller's standing comes from the receipt's signed `verification`, never from resolving
+ * the DID here (src/domain/controller-verification.ts). Each item is bounded like a local one
+ * (nesting, declaration and receipt size) and fails alone. Items already held (same digest) are
+ * answered from D1 without verifying again: equal digests mean byte-identical declarations, which
+ * were verified when first stored. `at` prefixes pointers.
  */
 export async function receiveDelivered(env: Env, from: string, items: unknown[], at: string): Promise<ItemResult[]> {
   const me = await registryIdentity(env);
-  const peerKeys = new Map((await listPeers(env.DB)).map((p: PeerRow) => [p.name, p.publicKey]));
+  const peerKeys = new Map<string, string>();
+  for (const p of await listPeers(env.DB)) peerKeys.set(normalizeRegistryName(p.name) ?? p.name, p.publicKey);
   const digests = items.map((it) => quickDigest(it));
   const known = await knownDigests(env.DB, digests.filter((d): d is string => d !== null));
 
@@ -72,34 +80,72 @@ export async function receiveDelivered(env: Env, from: string, items: unknown[],
 async function checkItem(
   item: unknown,
   at: (string | number)[],
-  me: { name: string; publicKey: Uint8Array },
+  me: RegistryIdentity,
   peerKeys: Map<string, string>,
   from: string,
 ): Promise<RegisterRequest> {
+  try {
+    checkJsonDepth(item);
+  } catch (e) {
+    if (!(e instanceof CanonicalJsonError)) throw e;
+    throw Problem.field(jsonPointer(at) + e.pointer, e.message);
+  }
   const shape = DeliveredItemSchema.safeParse(item);
   if (!shape.success) throw Problem.invalid(issuesToFieldErrors(shape.error.issues, at));
+  const ptr = (...p: string[]) => jsonPointer([...at, "receipt", ...p]);
+  const receiptBytes = canonicalSize(shape.data.receipt, ptr());
+  if (receiptBytes > LIMITS.receiptBytes) throw Problem.field(ptr(), `is ${receiptBytes} bytes as canonical JSON; at most ${LIMITS.receiptBytes}`);
   const r = ReceiptSchema.safeParse(shape.data.receipt);
   if (!r.success) throw Problem.invalid(issuesToFieldErrors(r.error.issues, [...at, "receipt"]));
   const receipt = shape.data.receipt as unknown as Receipt;
-  const ptr = (...p: string[]) => jsonPointer([...at, "receipt", ...p]);
+  // (An id dated in the future is refused by the sequencer: domain/sequencer-decisions.ts.)
+  let hubId: number;
   try {
-    parseIsccIdV1(receipt.id);
+    hubId = parseIsccIdV1(receipt.id).hubId;
   } catch (e) {
     throw Problem.field(ptr("id"), `not an ISCC-ID v1: ${(e as Error).message}`);
   }
 
-  const prepared = await checkDelivered(shape.data.declaration, [...at, "declaration"]);
+  const prepared = await checkDelivered(shape.data.declaration, [...at, "declaration"], (d) => {
+    try {
+      return verificationFromReceipt(receipt.verification, d);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      throw badReceipt("The receipt's verification does not fit the declaration", e.errors.map((f) => ({ pointer: ptr() + f.pointer, detail: f.detail })));
+    }
+  });
   if (receipt.digest !== prepared.digest) throw Problem.field(ptr("digest"), "is not the digest of this declaration");
 
-  const originKey = receipt.registry === me.name ? me.publicKey : peerKeys.has(receipt.registry) ? decodeEd25519PublicMultikey(peerKeys.get(receipt.registry)!) : undefined;
+  // Our hub and our name are ours alone: only our key makes such a receipt, whoever relays it.
+  const ours = hubId === me.hubId || sameRegistryName(receipt.registry, me.name);
+  const peerKey = peerKeys.get(normalizeRegistryName(receipt.registry) ?? receipt.registry);
+  const originKey = ours ? me.publicKey : peerKey ? decodeEd25519PublicMultikey(peerKey) : undefined;
   try {
     await verifyJson(receipt, originKey ? { publicKey: originKey } : undefined);
   } catch (e) {
     if (!(e instanceof SignatureError)) throw e;
-    const why = originKey ? `not signed by ${receipt.registry}'s registry key: ${e.message}` : e.message;
-    throw new Problem("bad-receipt", why, [{ pointer: ptr() + e.pointer, detail: why }]);
+    const why = ours
+      ? `${hubId === me.hubId ? `id ${receipt.id} is in this registry's hub ${me.hubId}` : `it names this registry`}, but it is not signed by this registry's key: ${e.message}`
+      : originKey
+        ? `not signed by ${receipt.registry}'s registry key: ${e.message}`
+        : e.message;
+    throw badReceipt(why, [{ pointer: ptr() + e.pointer, detail: why }]);
   }
   return { prepared, peer: { name: from, receipt } };
+}
+
+function badReceipt(why: string, errors: FieldError[]): Problem {
+  return new Problem("bad-receipt", why, errors);
+}
+
+/** UTF-8 size of the canonical JSON of `value`; a value that has none is a field error at `pointer`. */
+function canonicalSize(value: unknown, pointer: string): number {
+  try {
+    return new TextEncoder().encode(canonicalize(value)).byteLength;
+  } catch (e) {
+    if (!(e instanceof CanonicalJsonError)) throw e;
+    throw Problem.field(pointer + e.pointer, e.message);
+  }
 }
 
 /** The digest the registry would give this item's declaration, or null when it is not even JSON-like. */

@@ -1,3 +1,4 @@
+import { verificationAtOrigin, type ControllerVerification } from "../domain/controller-verification";
 import {
   checkTimestamp,
   parseDeclaration,
@@ -5,10 +6,11 @@ import {
   verifyDeclarationSignature,
   type PreparedDeclaration,
 } from "../domain/declaration";
+import type { Declaration } from "../domain/declaration-schema";
 import { jsonPointer, ValidationError } from "../domain/field-error";
 import type { RegisterOutcome, RegisterRequest } from "../durable/sequencer";
 import type { Env } from "../env";
-import { verifiedControllerHost } from "../http/did-resolver";
+import { controllerListsKey, didWebOptions } from "../http/did-resolver";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 
@@ -17,26 +19,42 @@ export type ItemResult = RegisterOutcome | { outcome: "invalid"; problem: Proble
 /**
  * Checks one submitted declaration completely (shape, subjects, signature, time, controller) and
  * returns it ready for the sequencer. `at` is where it sits in the request, for error pointers.
+ * This is first registration: the controller is resolved here, and the result is what the
+ * receipt will carry for every other registry.
  */
-export function checkSubmitted(input: unknown, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
-  return checkDeclaration(input, at, nowMs);
+export function checkSubmitted(env: Env, input: unknown, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
+  const opts = didWebOptions(env);
+  return checkDeclaration(input, at, nowMs, async (d) =>
+    verificationAtOrigin(d, d.signature.controller !== undefined && (await controllerListsKey(d.signature.controller, d.signature.pubkey, opts))),
+  );
 }
 
 /**
- * The same checks for a declaration a partner registry delivers, except the timestamp window:
- * SPEC applies it at first registration only, and a peer may deliver it hours later.
+ * The same checks for a declaration a partner registry delivers, except two: the timestamp window
+ * (SPEC applies it at first registration only, and a peer may deliver it hours later), and the
+ * controller, which is not resolved again: `verification` is what the origin's receipt says.
  */
-export function checkDelivered(input: unknown, at: (string | number)[]): Promise<PreparedDeclaration> {
-  return checkDeclaration(input, at, null);
+export function checkDelivered(input: unknown, at: (string | number)[], verification: (d: Declaration) => ControllerVerification | null): Promise<PreparedDeclaration> {
+  return checkDeclaration(input, at, null, async (d) => verification(d));
 }
 
-async function checkDeclaration(input: unknown, at: (string | number)[], nowMs: number | null): Promise<PreparedDeclaration> {
+async function checkDeclaration(
+  input: unknown,
+  at: (string | number)[],
+  nowMs: number | null,
+  verification: (d: Declaration) => Promise<ControllerVerification | null>,
+): Promise<PreparedDeclaration> {
   try {
     const d = parseDeclaration(input);
     await verifyDeclarationSignature(d);
     if (nowMs !== null) checkTimestamp(d, nowMs, LIMITS.timestampSkewMs);
-    const host = await verifiedControllerHost(d.signature.controller, d.signature.pubkey);
-    return prepareDeclaration(d, host);
+    const prepared = prepareDeclaration(d, await verification(d));
+    // One limit wherever a declaration comes from (a single POST, a batch, a peer), so that what
+    // one registry accepts, every peer accepts too.
+    const bytes = new TextEncoder().encode(prepared.canonical).byteLength;
+    if (bytes > LIMITS.declarationBytes)
+      throw new ValidationError([{ pointer: "", detail: `is ${bytes} bytes as canonical JSON; at most ${LIMITS.declarationBytes}` }]);
+    return prepared;
   } catch (e) {
     if (e instanceof ValidationError)
       throw Problem.invalid(e.errors.map((f) => ({ ...f, pointer: jsonPointer(at) + f.pointer })));
@@ -49,7 +67,7 @@ export async function registerSubmitted(env: Env, inputs: unknown[], at: (i: num
   const now = Date.now();
   const checked = await Promise.all(
     inputs.map((input, i) =>
-      checkSubmitted(input, at(i), now).then(
+      checkSubmitted(env, input, at(i), now).then(
         (prepared): RegisterRequest => ({ prepared }),
         (e: unknown) => {
           if (e instanceof Problem) return e;

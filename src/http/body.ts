@@ -1,11 +1,11 @@
 import { Problem } from "./problem";
 
 /**
- * Reads a request body up to `limit` bytes. Content-Length is checked first so that an honest
+ * Reads a request (or response) body up to `limit` bytes. Content-Length is checked first so that an honest
  * oversize request is refused without reading it; the stream is still counted because the
  * header may be absent (chunked) or wrong.
  */
-export async function readBody(req: Request, limit: number): Promise<string> {
+export async function readBody(req: Pick<Request, "headers" | "body">, limit: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
   if (!req.body) return "";
@@ -35,7 +35,7 @@ export async function readBody(req: Request, limit: number): Promise<string> {
   }
 }
 
-export async function readJson(req: Request, limit: number): Promise<unknown> {
+export async function readJson(req: Pick<Request, "headers" | "body">, limit: number): Promise<unknown> {
   const text = await readBody(req, limit);
   try {
     return JSON.parse(text);

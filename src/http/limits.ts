@@ -1,7 +1,9 @@
 /** Every documented limit in one place; README "Limits" lists the same numbers. */
 export const LIMITS = {
-  /** One signed declaration, as JSON. */
+  /** One signed declaration, as JSON (its canonical form, wherever it comes from). */
   declarationBytes: 32 * 1024,
+  /** One receipt a peer delivers, as canonical JSON (ours are under 1 KiB). */
+  receiptBytes: 8 * 1024,
   urlsPerDeclaration: 100,
   urlLength: 2048,
   nameLength: 512,

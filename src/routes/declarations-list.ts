@@ -14,7 +14,7 @@ import { DeclarationViewSchema } from "./declarations-get";
 
 const ListQuerySchema = z.strictObject({
   iscc: z.string().max(512).optional().describe("Declarations naming any unit of this ISCC exactly"),
-  declarant: z.string().max(256).optional().describe("A declarant public key (z6Mk…) or controller DID"),
+  declarant: z.string().max(256).optional().describe("A declarant public key (z6Mk…), or a controller DID: only declarations whose controller was verified"),
   url: z.string().max(LIMITS.urlLength).optional().describe("Declarations whose URL rules cover this URL"),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.pageSize),

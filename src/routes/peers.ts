@@ -1,12 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { decodeEd25519PublicMultikey } from "../domain/multikey";
 import { peerLink, type LinkState } from "../durable/peer-link";
-import type { Env } from "../env";
+import { admitPeer } from "../flows/admit-peer";
 import { operatorAuth } from "../http/operator-auth";
-import { notFound, Problem } from "../http/problem";
+import { notFound } from "../http/problem";
 import { json, jsonBody, paramProblems, problemDoc, problemResponses, type App } from "../http/route";
-import { registryIdentity } from "../registry-identity";
 import { deletePeer, findPeer, listPeers, maxSeq, upsertPeer, type PeerRow } from "../store/peers";
 
 const PeerInputSchema = z
@@ -24,6 +22,7 @@ const PeerInputSchema = z
       .regex(/^z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}$/, "must be an Ed25519 multikey (z6Mk…)")
       .optional()
       .describe("The peer's registry key; taken from its descriptor when omitted"),
+    hub_id: z.number().int().min(0).max(4095).optional().describe("The peer's hub id, checked against its descriptor; must differ from ours"),
   })
   .meta({ id: "PeerInput" });
 
@@ -106,45 +105,6 @@ function view(p: PeerRow, s: LinkState, localMax: number) {
   };
 }
 
-/** The peer's own descriptor, when it answers (null otherwise: explicit values are then accepted). */
-async function fetchDescriptor(url: string): Promise<{ name?: unknown; public_key?: unknown } | null> {
-  try {
-    const res = await fetch(url.replace(/\/+$/, "") + "/.well-known/opt-out-registry", { signal: AbortSignal.timeout(5000), headers: { accept: "application/json" } });
-    if (!res.ok) return null;
-    const d = (await res.json()) as Record<string, unknown>;
-    return typeof d === "object" && d !== null ? d : null;
-  } catch {
-    return null;
-  }
-}
-
-async function resolvePeer(env: Env, input: z.infer<typeof PeerInputSchema>): Promise<{ name: string; url: string; publicKey: string }> {
-  const url = input.url.replace(/\/+$/, "");
-  const descriptor = await fetchDescriptor(url);
-  const errors: { pointer: string; detail: string }[] = [];
-  const pick = (field: "name" | "public_key", given: string | undefined): string | undefined => {
-    const theirs = typeof descriptor?.[field] === "string" ? (descriptor[field] as string) : undefined;
-    if (given !== undefined && theirs !== undefined && given !== theirs)
-      errors.push({ pointer: `/${field}`, detail: `the peer's descriptor says ${JSON.stringify(theirs)}` });
-    if (given === undefined && theirs === undefined)
-      errors.push({ pointer: `/${field}`, detail: descriptor ? "the peer's descriptor has none; give it explicitly" : "required: the peer's descriptor is not reachable" });
-    return given ?? theirs;
-  };
-  const name = pick("name", input.name);
-  const publicKey = pick("public_key", input.public_key);
-  if (publicKey !== undefined) {
-    try {
-      decodeEd25519PublicMultikey(publicKey);
-    } catch (e) {
-      errors.push({ pointer: "/public_key", detail: (e as Error).message });
-    }
-  }
-  const me = await registryIdentity(env);
-  if (name === me.name) errors.push({ pointer: "/name", detail: "is this registry's own name" });
-  if (errors.length) throw Problem.invalid(errors);
-  return { name: name!, url, publicKey: publicKey! };
-}
-
 const addRoute = createRoute({
   method: "post",
   path: "/v1/peers",
@@ -197,7 +157,7 @@ export function peers(app: App) {
 
   app.openapi(addRoute, async (c) => {
     const input = c.req.valid("json");
-    const peer = await resolvePeer(c.env, input);
+    const peer = await admitPeer(c.env, input);
     const created = await upsertPeer(c.env.DB, peer, new Date());
     const state = await peerLink(c.env, peer.name).start(peer.name);
     const row = (await findPeer(c.env.DB, peer.name))!;
@@ -212,8 +172,9 @@ export function peers(app: App) {
 
   app.openapi(deleteRoute, async (c) => {
     const { name } = c.req.valid("param");
-    if (!(await deletePeer(c.env.DB, name))) throw notFound(`No peer named ${name}`);
-    await peerLink(c.env, name).remove();
+    const row = await findPeer(c.env.DB, name);
+    if (!row || !(await deletePeer(c.env.DB, row.name))) throw notFound(`No peer named ${name}`);
+    await peerLink(c.env, row.name).remove();
     return c.body(null, 204);
   });
 
@@ -221,7 +182,7 @@ export function peers(app: App) {
     const { name } = c.req.valid("param");
     const row = await findPeer(c.env.DB, name);
     if (!row) throw notFound(`No peer named ${name}`);
-    const state = await peerLink(c.env, name).replay();
+    const state = await peerLink(c.env, row.name).replay();
     return c.json(view(row, state, await maxSeq(c.env.DB)), 200);
   });
 }

@@ -14,7 +14,7 @@ export async function findDeclaration(d1: D1Database, idOrDigest: string) {
 export interface ListFilter {
   /** Units (canonical codes) of which any must be a declared unit. */
   isccUnits?: string[];
-  /** A declarant multikey or a controller DID. */
+  /** A declarant multikey, or a controller DID (its verified declarations only). */
   declarant?: string;
   /** Covering URL rules, as lookup finds them, whatever the declaration's status. */
   url?: { key: string; host: string; hostKeys: string[] };
@@ -24,7 +24,10 @@ export interface ListFilter {
 export async function listDeclarations(d1: D1Database, filter: ListFilter, afterSeq: number, limit: number) {
   const db = openDb(d1);
   const conds: SQL[] = [gt(declarations.seq, afterSeq)];
-  if (filter.declarant) conds.push(or(eq(declarations.declarant, filter.declarant), eq(declarations.controller, filter.declarant))!);
+  // By key: what that key signed. By controller DID: only what the controller verifiably declared
+  // (the key was in its DID document at registration), never what a stranger claimed in its name.
+  if (filter.declarant)
+    conds.push(or(eq(declarations.declarant, filter.declarant), and(eq(declarations.controller, filter.declarant), eq(declarations.controllerVerified, true)))!);
   if (filter.isccUnits) {
     const naming = db.select({ seq: isccUnits.seq }).from(isccUnits).where(inList(isccUnits.code, filter.isccUnits));
     conds.push(sql`${declarations.seq} IN ${naming}`);

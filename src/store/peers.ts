@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, lt, sql } from "drizzle-orm";
+import { normalizeRegistryName } from "../domain/registry-name";
 import { inList } from "./bound-parameters";
 import { openDb } from "./db";
 import { declarations, peers, webhookDeliveries } from "./schema";
@@ -9,8 +10,9 @@ export async function listPeers(d1: D1Database): Promise<PeerRow[]> {
   return openDb(d1).select().from(peers).orderBy(asc(peers.name));
 }
 
+/** Peers are stored under their name in normal form (flows/admit-peer.ts), and found by any spelling of it. */
 export async function findPeer(d1: D1Database, name: string): Promise<PeerRow | undefined> {
-  const [row] = await openDb(d1).select().from(peers).where(eq(peers.name, name)).limit(1);
+  const [row] = await openDb(d1).select().from(peers).where(eq(peers.name, normalizeRegistryName(name) ?? name)).limit(1);
   return row;
 }
 
@@ -26,7 +28,7 @@ export async function upsertPeer(d1: D1Database, p: { name: string; url: string;
 }
 
 export async function deletePeer(d1: D1Database, name: string): Promise<boolean> {
-  const r = await openDb(d1).delete(peers).where(eq(peers.name, name)).returning({ name: peers.name });
+  const r = await openDb(d1).delete(peers).where(eq(peers.name, normalizeRegistryName(name) ?? name)).returning({ name: peers.name });
   return r.length > 0;
 }
 

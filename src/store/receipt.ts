@@ -1,3 +1,4 @@
+import type { ControllerVerification } from "../domain/controller-verification";
 import type { SignatureObject } from "../domain/iscc-sig";
 
 /** What the registry signs when it registers a declaration (ISCC-SIG, by the registry key). */
@@ -8,6 +9,8 @@ export interface Receipt {
   digest: string;
   registered_at: string;
   registry: string;
+  /** The controller check made at registration (see src/domain/controller-verification.ts). */
+  verification?: ControllerVerification;
   signature?: SignatureObject;
 }
 

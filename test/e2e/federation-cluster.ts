@@ -63,7 +63,8 @@ async function waitUntilUp(url: string, child: ChildProcess, log: string[], time
   throw new Error(`${url} did not come up within ${timeoutMs} ms:\n${log.join("\n")}`);
 }
 
-export async function startCluster(n: number, vars: Record<string, string> = {}): Promise<Cluster> {
+/** `vars` are given to every registry; `varsOf(i)` adds some to registry i only. */
+export async function startCluster(n: number, vars: Record<string, string> = {}, varsOf: (i: number) => Record<string, string> = () => ({})): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "optout-federation-"));
   // Bundle once and serve that file: `wrangler dev` on the sources would reload every instance
   // whenever someone edits a file, dropping requests mid-test; a restart must be ours alone.
@@ -79,7 +80,7 @@ export async function startCluster(n: number, vars: Record<string, string> = {})
     // What `npm start` does: migrations first, on this registry's own state directory.
     await promisify(execFile)(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: childEnv() });
     const name = `127.0.0.1:${port}`;
-    const allVars = { REGISTRY_NAME: name, HUB_ID: String(100 + i), RATE_LIMITS: "off", ...vars };
+    const allVars = { REGISTRY_NAME: name, HUB_ID: String(100 + i), RATE_LIMITS: "off", ...vars, ...varsOf(i) };
     let child: ChildProcess | undefined;
     const r: Registry = {
       name,

@@ -12,7 +12,9 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalize } from "../../src/encoding/canonical-json";
+import { createServer } from "node:http";
 import { generateKeypair, keypairFromSecret, signJson, type Keypair } from "../../src/domain/iscc-sig";
+import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { signWebhook } from "../../src/domain/webhook-signature";
 import { genIsccIdV1 } from "../../src/iscc/index";
 import { operator, peerMesh, startCluster, statuses, waitFor, type Cluster, type Registry } from "./federation-cluster";
@@ -72,6 +74,18 @@ async function asRegisteredByA(d: Record<string, unknown>) {
   return { declaration: d, receipt };
 }
 
+/** A did:web host on loopback (plain http, as development DIDs are resolved): did:web:127.0.0.1%3A<port>. */
+async function serveDidDocuments(doc: (did: string) => unknown): Promise<{ did: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const did = `did:web:127.0.0.1%3A${(server.address() as { port: number }).port}`;
+    if (req.url !== "/.well-known/did.json") return void res.writeHead(404).end();
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc(did)));
+  });
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address() as { port: number };
+  return { did: `did:web:127.0.0.1%3A${port}`, close: () => new Promise((ok) => server.close(() => ok())) };
+}
+
 let webhookN = 0;
 async function webhook(
   to: Registry,
@@ -95,15 +109,21 @@ async function linkTo(from: Registry, to: Registry) {
 }
 
 beforeAll(async () => {
-  cluster = await startCluster(3, {
-    FEDERATION_PULL_INTERVAL_MS: "1000",
-    FEDERATION_RETRY_BASE_MS: "200",
-    FEDERATION_RETRY_MAX_MS: "1000",
-    FEDERATION_MAX_ATTEMPTS: "12",
-  });
+  cluster = await startCluster(
+    3,
+    {
+      FEDERATION_PULL_INTERVAL_MS: "1000",
+      FEDERATION_RETRY_BASE_MS: "200",
+      FEDERATION_RETRY_MAX_MS: "1000",
+      FEDERATION_MAX_ATTEMPTS: "12",
+    },
+    // Only A may resolve did:web on loopback (development mode): B and C cannot reach the DID
+    // documents the tests serve there, as a registry behind a network partition would not.
+    (i): Record<string, string> => (i === 0 ? { DID_WEB_ALLOW_LOOPBACK: "true" } : {}),
+  );
   [A, B, C] = cluster.registries as [Registry, Registry, Registry];
   await peerMesh(cluster.registries);
-}, 150_000);
+}, 300_000); // three wrangler dev processes: about a minute on a quiet machine, more on a shared one
 
 afterAll(async () => {
   await cluster?.stop();
@@ -132,10 +152,12 @@ describe("three registries in a mesh", () => {
     const r2 = await register(C, await declaration(declarant, { intent: "revoke", supersedes: a2, preferences: undefined }));
     const h = await converged([a1, a2, b1, c1, u1, r2]);
     expect(h).toMatchObject({ [a1]: "superseded", [a2]: "revoked", [b1]: "active", [c1]: "active", [u1]: "active", [r2]: "active" });
-    // and the lookup answers the same everywhere
+    // and the lookup answers the same everywhere: u1 is cited with its "y", which is self-asserted,
+    // so it is not consent (src/domain/consent.ts) and train-ai stays unknown
     for (const r of cluster.registries) {
       const l = (await (await fetch(`${r.url}/v1/lookup?url=${encodeURIComponent("https://mesh.example/a1")}`)).json()) as any;
-      expect(l.preferences["train-ai"], r.name).toBe("y");
+      expect(l.declarations.map((d: any) => [d.id, d.verification, d.preferences["train-ai"]]), r.name).toEqual([[u1, "self-asserted", "y"]]);
+      expect(l.preferences["train-ai"], r.name).toBe("unknown");
     }
   }, 60_000);
 
@@ -207,6 +229,37 @@ describe("three registries in a mesh", () => {
     expect(late.status).toBe(401);
     expect(await holdings(B)).toEqual(before);
     expect((await statuses(B, [fresh.receipt.id]))[fresh.receipt.id]).toBe("missing");
+  }, 60_000);
+
+  it("decide a controller's standing from the origin's signed receipt: an update A authorised is taken by B and C, who cannot reach the DID", async () => {
+    const k1 = generateKeypair();
+    const k2 = generateKeypair();
+    const didServer = await serveDidDocuments((did) => ({ id: did, verificationMethod: [k1, k2].map((k, n) => ({ id: `${did}#k${n}`, type: "Multikey", controller: did, publicKeyMultibase: encodeEd25519PublicMultikey(k.publicKey) })) }));
+    try {
+      const did = didServer.did;
+      const v1 = await register(A, await declaration({ ...k1, controller: did }, { urls: ["https://controller.example/art/*"] }));
+      await waitFor("v1 at B and C", () => Promise.all([statuses(B, [v1]), statuses(C, [v1])]), (s) => s.every((x) => x[v1] === "active"), 20_000);
+      // B cannot verify this controller itself: its own registrations of it stay unverified
+      const atB = await fetch(`${B.url}/v1/declarations`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(await declaration({ ...k2, controller: did }, { urls: ["https://controller.example/b-side"] })) });
+      expect(((await atB.json()) as any).receipt.verification).toMatchObject({ controller: did, verified: false });
+      // another key of the same controller updates v1 at A, which verified both keys
+      const v2 = await register(A, await declaration({ ...k2, controller: did }, { intent: "update", supersedes: v1, urls: ["https://controller.example/art/*"], preferences: { "train-ai": "n", search: "y" } }));
+      const h = await converged([v1, v2]);
+      expect([h[v1], h[v2]]).toEqual(["superseded", "active"]);
+      // and everyone shows the same standing and labels, from the signed bytes
+      const views = await Promise.all(
+        cluster.registries.map(async (r) => {
+          const d = (await (await fetch(`${r.url}/v1/declarations/${encodeURIComponent(v2)}`)).json()) as any;
+          const l = (await (await fetch(`${r.url}/v1/lookup?url=${encodeURIComponent("https://controller.example/art/1")}`)).json()) as any;
+          return { verified: d.controller_verified, labels: l.declarations.map((x: any) => x.verification), usage: l.content_usage };
+        }),
+      );
+      expect(views[0]).toMatchObject({ verified: true });
+      expect(views[1]).toEqual(views[0]);
+      expect(views[2]).toEqual(views[0]);
+    } finally {
+      await didServer.close();
+    }
   }, 60_000);
 
   it("catch a killed peer up when it comes back: dead letter shown, pull repairs, replay resumes", async () => {

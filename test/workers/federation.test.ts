@@ -1,72 +1,8 @@
-import { env, SELF } from "cloudflare:test";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { canonicalize } from "../../src/encoding/canonical-json";
-import { signJson, type Keypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
-import { signWebhook } from "../../src/domain/webhook-signature";
-import { genIsccIdV1 } from "../../src/iscc/index";
-import { BASE, call, declaration, get, newKey, post, tableCounts } from "./helpers";
-
-const OP = { authorization: `Bearer ${env.OPERATOR_TOKEN}` };
-const op = (method: string, path: string, body?: unknown) => call(method, path, body, OP);
-
-/** A partner registry as the test plays it: its key, name and hub id, and its own sequence. */
-interface FakePeer {
-  name: string;
-  key: Keypair;
-  hubId: number;
-  seq: number;
-  micros: bigint;
-}
-
-function fakePeer(name: string, hubId: number): FakePeer {
-  return { name, key: newKey(), hubId, seq: 0, micros: BigInt(Date.now()) * 1000n };
-}
-
-async function addPeer(p: FakePeer) {
-  const res = await op("POST", "/v1/peers", { name: p.name, url: `https://${p.name}`, public_key: encodeEd25519PublicMultikey(p.key.publicKey) });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-}
-
-const digestOf = (d: unknown) => bytesToHex(sha256(new TextEncoder().encode(canonicalize(d))));
-
-/** What the peer's registry would store and deliver: the declaration and its receipt, signed by the peer. */
-async function registeredAt(p: FakePeer, d: Record<string, unknown>, signer: Keypair = p.key, override: Record<string, unknown> = {}) {
-  p.seq += 1;
-  p.micros += 1n;
-  const id = genIsccIdV1({ timestampMicros: p.micros, hubId: p.hubId });
-  const receipt = await signJson(
-    { type: "OptOutReceipt", id, seq: p.seq, digest: digestOf(d), registered_at: new Date().toISOString(), registry: p.name, ...override },
-    signer,
-  );
-  return { declaration: d, receipt };
-}
-
-let webhookCounter = 0;
-/** Sends a Standard Webhooks delivery as `p` would, with knobs to break it. */
-async function deliver(
-  p: FakePeer,
-  items: unknown[],
-  opts: { id?: string; timestamp?: number; signer?: Keypair; source?: string; tamper?: (body: string) => string; omit?: string } = {},
-) {
-  const body = JSON.stringify({ declarations: items });
-  const id = opts.id ?? `t-${++webhookCounter}`;
-  const headers: Record<string, string> = {
-    ...(await signWebhook({ id, timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000), body }, (opts.signer ?? p.key).secretKey)),
-    "webhook-source": opts.source ?? p.name,
-    "content-type": "application/json",
-  };
-  if (opts.omit) delete headers[opts.omit];
-  const res = await SELF.fetch(`${BASE}/v1/webhooks/declarations`, { method: "POST", headers, body: opts.tamper ? opts.tamper(body) : body });
-  return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as any };
-}
-
-async function statusOf(id: string): Promise<string> {
-  const r = await get(`/v1/declarations/${encodeURIComponent(id)}`);
-  return r.status === 200 ? r.body.status : `HTTP ${r.status}`;
-}
+import { call, declaration, get, newKey, post, tableCounts } from "./helpers";
+import { addPeer, deliver, digestOf, fakePeer, op, registeredAt, statusOf, type Delivery } from "./peer-delivery";
 
 describe("operator routes /v1/peers", () => {
   it("refuse requests without the operator token, in constant-time comparison's terms (401 problem)", async () => {
@@ -172,7 +108,7 @@ describe("POST /v1/webhooks/declarations", () => {
     const item = await registeredAt(alpha, await declaration(declarant, { urls: ["https://refused.example/"] }));
     const before = await tableCounts();
     const stranger = fakePeer("stranger.test", 22);
-    const cases: [string, Awaited<ReturnType<typeof deliver>>, number, string][] = [
+    const cases: [string, Delivery, number, string][] = [
       ["tampered", await deliver(alpha, [item], { tamper: (b) => b.replace("refused.example", "refusex.example") }), 401, "webhook-bad-signature"],
       ["wrong key", await deliver(alpha, [item], { signer: stranger.key }), 401, "webhook-bad-signature"],
       ["unknown peer", await deliver(stranger, [item]), 403, "unknown-peer"],
@@ -195,8 +131,8 @@ describe("POST /v1/webhooks/declarations", () => {
     const forged = await declaration(declarant, { urls: ["https://mixed.example/forged"] });
     forged.urls = ["https://mixed.example/other"]; // changed after signing
     const forgedItem = await registeredAt(alpha, forged);
-    const otherRegistry = await registeredAt(alpha, await declaration(declarant, { urls: ["https://mixed.example/r"] }), newKey()); // receipt not by alpha's key
-    const wrongDigest = await registeredAt(alpha, await declaration(declarant, { urls: ["https://mixed.example/d"] }), alpha.key, { digest: "0".repeat(64) });
+    const otherRegistry = await registeredAt(alpha, await declaration(declarant, { urls: ["https://mixed.example/r"] }), { signer: newKey() }); // receipt not by alpha's key
+    const wrongDigest = await registeredAt(alpha, await declaration(declarant, { urls: ["https://mixed.example/d"] }), { receipt: { digest: "0".repeat(64) } });
     const res = await deliver(alpha, [good, forgedItem, otherRegistry, wrongDigest]);
     expect(res.status).toBe(200);
     expect(res.body.results.map((r: any) => r.outcome)).toEqual(["created", "invalid", "invalid", "invalid"]);
@@ -215,7 +151,7 @@ describe("POST /v1/webhooks/declarations", () => {
     // but a receipt claiming to come from a known peer must carry that peer's key
     const beta = fakePeer("beta.test", 24);
     await addPeer(beta);
-    const impostor = await registeredAt(beta, await declaration(declarant, { urls: ["https://impostor.example/"] }), alpha.key);
+    const impostor = await registeredAt(beta, await declaration(declarant, { urls: ["https://impostor.example/"] }), { signer: alpha.key });
     expect((await deliver(alpha, [impostor])).body.results[0].outcome).toBe("invalid");
   });
 

@@ -1,9 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { keypairFromSecret } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { call, declaration, get, newKey, post, tableCounts } from "./helpers";
 
 beforeAll(async () => {
-  const a = newKey();
+  // `a` owns photos.example and mixed.example: their DID documents list its key (test/fakes/did-hosts.ts),
+  // so its URL rules are domain-verified and its "y" counts as consent (src/domain/consent.ts).
+  const seed = new Uint8Array(32).fill(0x42);
+  const a = keypairFromSecret(seed, { controller: "did:web:photos.example" });
+  const aMixed = keypairFromSecret(seed, { controller: "did:web:mixed.example" });
   const b = newKey();
   for (const d of [
     await declaration(a, { urls: ["https://photos.example/art/*"], preferences: { "train-ai": "n", search: "y" } }),
@@ -11,7 +16,7 @@ beforeAll(async () => {
     await declaration(b, { urls: ["https://*.label.example/*"], preferences: { "train-genai": "n" } }),
     await declaration(b, { urls: ["https://photos.example/art/one.jpg"], preferences: { "train-ai": "y" } }),
     // Vocabulary 2 beside vocabulary 1 on one URL: both are answered in the current vocabulary.
-    await declaration(a, { urls: ["https://mixed.example/*"], preferences: { all: "n", search: "y" } }),
+    await declaration(aMixed, { urls: ["https://mixed.example/*"], preferences: { all: "n", search: "y" } }),
     await declaration(b, { vocabulary: 2, urls: ["https://mixed.example/free/*"], preferences: { "train-ai": "y", "draft-ai-use": "y" } }),
   ]) {
     expect((await post("/v1/declarations", d)).status).toBe(201);
@@ -33,7 +38,7 @@ describe("GET /v1/lookup", () => {
     expect(res.body.declarations[0]).toMatchObject({
       kind: "prefix",
       pattern: "https://photos.example/art/*",
-      verification: "self-asserted",
+      verification: "domain-verified",
       vocabulary: 1,
       preferences: { "train-ai": "n", search: "y" },
     });

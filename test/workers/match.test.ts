@@ -96,14 +96,17 @@ describe.each(backends)("matchIscc with the $name backend", ({ make }) => {
     expect(a.opted_out).toBe(false);
     expect(a.content_usage).toBe("");
 
-    // With a deciding content match alongside, the meta-only "n" still does not win over the content "y".
+    // With a deciding content match alongside, the meta-only "n" still does not decide. The content
+    // "y" is cited but is not consent (nobody can verify who holds rights to content, see
+    // src/domain/consent.ts), so train-ai stays unknown: neither the meta "n" nor the content "y".
     const code = genIsccCodeV0([metaUnit(metaBody), contentUnit(contentBody), dataUnit(randomBody()), instanceUnit(randomBody())]).iscc;
     const [both] = await match([code]);
     const b = ok(both);
     const byId = new Map(b.matches.map((x) => [x.declaration.id, x]));
     expect(byId.get(metaOnly.id)?.decides).toBe(false);
     expect(byId.get(content.id)?.decides).toBe(true);
-    expect(b.preferences["train-ai"]).toBe("y");
+    expect(byId.get(content.id)?.declaration.preferences["train-ai"]).toBe("y");
+    expect(b.preferences["train-ai"]).toBe("unknown");
     expect(b.opted_out).toBe(false);
   });
 
