@@ -1,16 +1,14 @@
 /**
  * One scanned item's verdict from what the registry (or a local snapshot) found for it: each deciding
- * declaration's preferences are read in the current vocabulary (`toCurrent`), combined by AIPREF's rule (any
- * `n` wins, then `y`, else unknown; src/domain/preferences.ts), and the outcome for the chosen use decides:
- * `n` excludes the item, `y` allows it, anything else leaves it unknown. Pure.
+ * declaration's preferences are read in the current vocabulary, combined as the registry combines them
+ * (src/domain/consent.ts: any `n` wins; a `y` counts only from a domain-verified match; else unknown), and the
+ * outcome for the chosen use decides: `n` excludes the item, `y` allows it, anything else leaves it unknown. Pure.
  */
+import { effectivePreferences } from "../domain/consent";
 import {
   CATEGORIES,
-  combinePreferences,
   isCategory,
-  toCurrent,
   verdictFor as outcomeVerdict,
-  vocabularyOf,
   type Category,
   type Outcome,
   type StatedPreferences,
@@ -48,7 +46,10 @@ export function parseUse(use: string): Category {
 const VERDICT = { disallowed: "excluded", allowed: "allowed", unknown: "unknown" } as const;
 
 export function verdictFor(matches: readonly ItemMatch[], use: Category): { verdict: Verdict; preference: Outcome } {
-  const effective = combinePreferences(matches.map((m) => toCurrent(vocabularyOf(m), m.preferences)));
+  // The registry's own rule (src/domain/consent.ts): a `y` counts only from a domain-verified match, every `n` counts.
+  const effective = effectivePreferences(
+    matches.map((m) => ({ vocabulary: m.vocabulary, preferences: m.preferences, verification: m.trust === "domain-verified" ? "domain-verified" : "self-asserted" })),
+  );
   return { verdict: VERDICT[outcomeVerdict(effective, use)], preference: effective[use] };
 }
 

@@ -25,15 +25,18 @@ describe("verdicts", () => {
   it("n for the use excludes, y allows, nothing stated is unknown; any n wins", () => {
     expect(verdictFor([], "train-ai")).toEqual({ verdict: "unknown", preference: "unknown" });
     expect(verdictFor([m("a", 2, { "train-ai": "n" })], "train-ai").verdict).toBe("excluded");
-    expect(verdictFor([m("a", 2, { "train-ai": "y" })], "train-ai").verdict).toBe("allowed");
-    expect(verdictFor([m("a", 2, { "train-ai": "y" }), m("b", 2, { "train-ai": "n" })], "train-ai").verdict).toBe("excluded");
+    expect(verdictFor([m("a", 2, { "train-ai": "y" }, "domain-verified")], "train-ai").verdict).toBe("allowed");
+    // a y nobody verified for the subject is not consent (src/domain/consent.ts); an n from anyone is
+    expect(verdictFor([m("a", 2, { "train-ai": "y" })], "train-ai").verdict).toBe("unknown");
+    expect(verdictFor([m("a", 2, { "train-ai": "y" }, "controller-verified")], "train-ai").verdict).toBe("unknown");
+    expect(verdictFor([m("a", 2, { "train-ai": "y" }, "domain-verified"), m("b", 2, { "train-ai": "n" })], "train-ai").verdict).toBe("excluded");
     expect(verdictFor([m("a", 2, { "train-ai": "n" })], "search").verdict).toBe("unknown");
   });
 
   it("vocabulary 1 declarations keep their meaning: all=n reserves every use, train-genai=n reserves train-ai", () => {
     expect(verdictFor([m("a", 1, { all: "n" })], "search").verdict).toBe("excluded");
     expect(verdictFor([m("a", 1, { "train-genai": "n" })], "train-ai").verdict).toBe("excluded");
-    expect(verdictFor([m("a", 1, { search: "y" })], "search").verdict).toBe("allowed");
+    expect(verdictFor([m("a", 1, { search: "y" }, "domain-verified")], "search").verdict).toBe("allowed");
   });
 
   it("--use takes only categories of the current vocabulary", () => {
