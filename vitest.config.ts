@@ -20,6 +20,9 @@ async function outbound(request: Request): Promise<Response> {
 // D1, Durable Objects or HTTP runs inside workerd with migrations applied.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // The web app's static assets ([assets] in wrangler.toml) must exist before the Workers project reads it.
+  const { buildWeb } = await import("./scripts/build-web.mjs");
+  await buildWeb({ quiet: true });
   return {
     test: {
       projects: [

@@ -11,6 +11,9 @@ import { declarationsProof } from "./routes/declarations-proof";
 import { didDocument } from "./routes/did-document";
 import { feed } from "./routes/feed";
 import { healthz } from "./routes/healthz";
+import { declarationsEvidence } from "./routes/declarations-evidence";
+import { registryStatus } from "./routes/registry-status";
+import { webPages } from "./web/web-pages";
 import { logCheckpoint } from "./routes/log-checkpoint";
 import { logConsistency } from "./routes/log-consistency";
 import { logTiles } from "./routes/log-tiles";
@@ -35,6 +38,7 @@ export function createApp() {
     declarationsBatch,
     declarationsList,
     declarationsProof,
+    declarationsEvidence,
     declarationsGet,
     logCheckpoint,
     logConsistency,
@@ -52,7 +56,10 @@ export function createApp() {
     didDocument,
     problemPages,
     healthz,
+    registryStatus,
     openapi,
+    // The web app (issue 10): pages for people, on the same Worker.
+    webPages,
   ])
     register(app);
 

@@ -1,20 +1,17 @@
 /**
- * The declarant's key file: JSON { secret: "z3u2…", pubkey: "z6Mk…", controller?: "did:web:…" },
- * the secret as iscc-crypto stores it, so the same key works with other ISCC-SIG tools.
+ * The declarant's key file on disk. Its format, { secret: "z3u2…", pubkey: "z6Mk…", controller?:
+ * "did:web:…" }, is src/domain/key-file.ts, shared with the web app (which imports and exports the
+ * same file); this module adds the file system: where it lives, 0600, never overwritten.
  */
 import { constants as fsConstants } from "node:fs";
 import { mkdir, open, readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { generateKeypair, keypairFromSecret, type Keypair } from "../domain/iscc-sig";
-import { encodeEd25519PublicMultikey, encodeEd25519SecretMultikey } from "../domain/multikey";
+import type { Keypair } from "../domain/iscc-sig";
+import { KeyFileError, newKeyFile, parseKeyFile, serializeKeyFile, type KeyFile } from "../domain/key-file";
 import { CliError } from "./errors";
 
-export interface KeyFile {
-  secret: string;
-  pubkey: string;
-  controller?: string;
-}
+export type { KeyFile };
 
 export function defaultKeyPath(): string {
   const base = process.env.XDG_CONFIG_HOME || join(homedir(), ".config");
@@ -30,12 +27,7 @@ export function checkController(controller: string): string {
 
 /** Creates a new key file; never replaces an existing one, since that would lose the only way to update or revoke. */
 export async function writeNewKeyFile(path: string, controller?: string): Promise<KeyFile> {
-  const kp = generateKeypair();
-  const content: KeyFile = {
-    secret: encodeEd25519SecretMultikey(kp.secretKey),
-    pubkey: encodeEd25519PublicMultikey(kp.publicKey),
-    ...(controller ? { controller } : {}),
-  };
+  const content = newKeyFile(controller).file;
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   let handle;
   try {
@@ -49,7 +41,7 @@ export async function writeNewKeyFile(path: string, controller?: string): Promis
     throw new CliError(`cannot create ${path}: ${(e as Error).message}`);
   }
   try {
-    await handle.writeFile(JSON.stringify(content, null, 2) + "\n");
+    await handle.writeFile(serializeKeyFile(content));
     // The umask may have narrowed the creation mode; make it exactly 0600 either way.
     await handle.chmod(0o600);
   } finally {
@@ -68,24 +60,14 @@ export async function readKeyFile(path: string): Promise<{ file: KeyFile; keypai
     }
     throw new CliError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  let file: KeyFile;
+  let parsed: { file: KeyFile; keypair: Keypair };
   try {
-    file = JSON.parse(text) as KeyFile;
+    parsed = parseKeyFile(text);
   } catch (e) {
-    throw new CliError(`${path} is not JSON: ${(e as Error).message}`);
+    if (e instanceof KeyFileError) throw new CliError(`${path}: ${e.message}`);
+    throw e;
   }
-  if (typeof file !== "object" || file === null || typeof file.secret !== "string") {
-    throw new CliError(`${path} has no "secret" (expected {"secret": "z3u2…", "pubkey": "z6Mk…"})`);
-  }
-  let keypair: Keypair;
-  try {
-    keypair = keypairFromSecret(file.secret, file.controller ? { controller: file.controller } : undefined);
-  } catch (e) {
-    throw new CliError(`${path}: bad secret: ${(e as Error).message}`);
-  }
-  if (file.pubkey !== undefined && file.pubkey !== encodeEd25519PublicMultikey(keypair.publicKey)) {
-    throw new CliError(`${path}: "pubkey" does not belong to "secret"; the file is corrupt or was edited`);
-  }
+  const { file, keypair } = parsed;
   const mode = (await stat(path)).mode & 0o777;
   const warning =
     process.platform !== "win32" && mode & 0o077

@@ -30,6 +30,9 @@ function hasNative(): Promise<boolean> {
 /** Imported signing keys, per secret-key buffer (the registry signs with one key all day). */
 const signingKeys = new WeakMap<Uint8Array, Promise<CryptoKey>>();
 
+/** The DOM's typings (the web app's build) want ArrayBuffer-backed views; the bytes are the same. */
+const bytes = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
+
 export async function ed25519Sign(message: Uint8Array, secretKey: Uint8Array): Promise<Uint8Array> {
   if (!(await hasNative())) return ed.signAsync(message, secretKey);
   let key = signingKeys.get(secretKey);
@@ -40,15 +43,15 @@ export async function ed25519Sign(message: Uint8Array, secretKey: Uint8Array): P
     key = crypto.subtle.importKey("pkcs8", pkcs8, ALG, false, ["sign"]);
     signingKeys.set(secretKey, key);
   }
-  return new Uint8Array(await crypto.subtle.sign(ALG, await key, message));
+  return new Uint8Array(await crypto.subtle.sign(ALG, await key, bytes(message)));
 }
 
 export async function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): Promise<boolean> {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   if (!(await hasNative())) return ed.verifyAsync(signature, message, publicKey, { zip215: false });
   try {
-    const key = await crypto.subtle.importKey("raw", publicKey, ALG, false, ["verify"]);
-    return await crypto.subtle.verify(ALG, key, signature, message);
+    const key = await crypto.subtle.importKey("raw", bytes(publicKey), ALG, false, ["verify"]);
+    return await crypto.subtle.verify(ALG, key, bytes(signature), bytes(message));
   } catch {
     // An encoding that is not a point on the curve: no signature can verify under it.
     return false;

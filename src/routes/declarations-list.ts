@@ -16,6 +16,7 @@ const ListQuerySchema = z.strictObject({
   iscc: z.string().max(512).optional().describe("Declarations naming any unit of this ISCC exactly"),
   declarant: z.string().max(256).optional().describe("A declarant public key (z6Mk…), or a controller DID: only declarations whose controller was verified"),
   url: z.string().max(LIMITS.urlLength).optional().describe("Declarations whose URL rules cover this URL"),
+  host: z.string().max(253).optional().describe("Declarations with URL rules on this host, or covering it as a whole domain (the web app's directory)"),
   cursor: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(LIMITS.pageSize),
 });
@@ -25,7 +26,7 @@ const PageSchema = z.object({ declarations: z.array(DeclarationViewSchema), next
 const route = createRoute({
   method: "get",
   path: "/v1/declarations",
-  summary: "List declarations by ISCC, declarant or URL, in registry order, cursor-paginated",
+  summary: "List declarations by ISCC, declarant, URL or host, in registry order, cursor-paginated",
   middleware: [rateLimited("lookup")] as const,
   request: { query: ListQuerySchema },
   responses: { 200: json(PageSchema, "One page"), ...paramProblems },
@@ -45,14 +46,13 @@ export function declarationsList(app: App) {
       }
     }
     if (q.url !== undefined) {
-      try {
-        const n = normalizeUrl(q.url);
-        const host = hostOfNormalized(n);
-        filter.url = { key: matchKey(n), host, hostKeys: hostLookupKeys(host) };
-      } catch (e) {
-        if (e instanceof UrlError) throw Problem.field("/url", e.message);
-        throw e;
-      }
+      const n = normalizedField("/url", q.url);
+      const host = hostOfNormalized(n);
+      filter.url = { key: matchKey(n), host, hostKeys: hostLookupKeys(host) };
+    }
+    if (q.host !== undefined) {
+      const host = hostOfNormalized(normalizedField("/host", `https://${q.host}/`));
+      filter.host = { host, hostKeys: hostLookupKeys(host) };
     }
     const rows = await listDeclarations(c.env.DB, filter, decodeCursor(q.cursor), q.limit);
     const last = rows.at(-1);
@@ -61,4 +61,14 @@ export function declarationsList(app: App) {
       next_cursor: rows.length === q.limit && last ? encodeCursor(last.seq) : null,
     }, 200);
   });
+}
+
+/** A URL query parameter normalized, or a problem naming the parameter. */
+function normalizedField(pointer: string, url: string): string {
+  try {
+    return normalizeUrl(url);
+  } catch (e) {
+    if (e instanceof UrlError) throw Problem.field(pointer, e.message);
+    throw e;
+  }
 }

@@ -18,6 +18,8 @@ export interface ListFilter {
   declarant?: string;
   /** Covering URL rules, as lookup finds them, whatever the declaration's status. */
   url?: { key: string; host: string; hostKeys: string[] };
+  /** Any URL rule on this host (exact, prefix or whole-host), or a whole-host rule of a parent domain. */
+  host?: { host: string; hostKeys: string[] };
 }
 
 /** Keyset pagination on `seq`: stable under concurrent inserts, which only ever append. */
@@ -45,6 +47,14 @@ export async function listDeclarations(d1: D1Database, filter: ListFilter, after
         ),
       );
     conds.push(sql`${declarations.seq} IN ${covering}`);
+  }
+  if (filter.host) {
+    const { host, hostKeys } = filter.host;
+    const onHost = db
+      .select({ seq: urlRules.seq })
+      .from(urlRules)
+      .where(or(eq(urlRules.host, host), and(eq(urlRules.kind, "host"), inList(urlRules.host, hostKeys))));
+    conds.push(sql`${declarations.seq} IN ${onHost}`);
   }
   return db.select().from(declarations).where(and(...conds)).orderBy(asc(declarations.seq)).limit(limit);
 }

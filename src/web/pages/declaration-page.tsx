@@ -1,0 +1,128 @@
+/** One declaration in the directory: what it says, its status and trust, its receipt, its evidence. */
+import { didWebHost, hostIsWithin } from "../../domain/did-web";
+import { parseUrlPattern } from "../../domain/url-pattern";
+import type { Translator } from "../i18n/translate";
+import { PreferenceList, StatusBadge } from "./parts";
+
+/** A URL subject's trust label, as the registry decides it (src/domain/declaration.ts): on the verified controller's domain or not. */
+export function urlTrust(url: string, d: Pick<DeclarationDetail, "controller" | "controller_verified">): "domain-verified" | "self-asserted" {
+  const domain = d.controller_verified && d.controller ? didWebHost(d.controller) : null;
+  if (!domain) return "self-asserted";
+  try {
+    return hostIsWithin(parseUrlPattern(url).host, domain) ? "domain-verified" : "self-asserted";
+  } catch {
+    return "self-asserted";
+  }
+}
+
+export interface DeclarationDetail {
+  id: string;
+  status: string;
+  intent: string;
+  supersedes: string | null;
+  declarant: string;
+  controller: string | null;
+  controller_verified: boolean;
+  registered_at: string;
+  declaration: Record<string, unknown> & { iscc?: string; datahash?: string; urls?: string[]; name?: string; policy?: string; vocabulary?: number; preferences?: Record<string, string> };
+  receipt: { registry?: string };
+}
+
+export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetail }) {
+  const body = d.declaration;
+  return (
+    <>
+      <h1>
+        {tr.t("decl.title")} <span class="mono">{d.id}</span>
+      </h1>
+      <div class="card">
+        <dl class="facts">
+          <dt>{tr.t("decl.status")}</dt>
+          <dd>
+            <StatusBadge tr={tr} status={d.status} intent={d.intent} />
+          </dd>
+          <dt>{tr.t("decl.registered")}</dt>
+          <dd>{tr.dateTime(d.registered_at)}</dd>
+          <dt>{tr.t("decl.registry")}</dt>
+          <dd>{d.receipt.registry ?? "—"}</dd>
+          {d.supersedes ? (
+            <>
+              <dt>{tr.t("decl.supersedes")}</dt>
+              <dd>
+                <a class="mono" href={`/directory/${encodeURIComponent(d.supersedes)}`}>
+                  {d.supersedes}
+                </a>
+              </dd>
+            </>
+          ) : null}
+          {body.name ? (
+            <>
+              <dt>{tr.t("decl.name")}</dt>
+              <dd>{body.name}</dd>
+            </>
+          ) : null}
+          {body.iscc ? (
+            <>
+              <dt>{tr.t("decl.iscc")}</dt>
+              <dd class="mono">{body.iscc}</dd>
+            </>
+          ) : null}
+          {body.datahash ? (
+            <>
+              <dt>{tr.t("decl.datahash")}</dt>
+              <dd class="mono">{body.datahash}</dd>
+            </>
+          ) : null}
+          {body.urls?.length ? (
+            <>
+              <dt>{tr.t("decl.urls")}</dt>
+              <dd>
+                <ul class="plain">
+                  {body.urls.map((u) => (
+                    <li>
+                      <code>{u}</code> <span class="trust">({tr.t(`trust.${urlTrust(u, d)}`)})</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
+          {body.preferences ? (
+            <>
+              <dt>{tr.t("decl.preferences")}</dt>
+              <dd>
+                <PreferenceList tr={tr} prefs={body.preferences} vocabulary={body.vocabulary} />
+              </dd>
+            </>
+          ) : null}
+          {body.policy ? (
+            <>
+              <dt>{tr.t("decl.policy")}</dt>
+              <dd>
+                <a href={body.policy} rel="nofollow noopener">
+                  {body.policy}
+                </a>
+              </dd>
+            </>
+          ) : null}
+          <dt>{tr.t("decl.declarant")}</dt>
+          <dd class="mono">{d.declarant}</dd>
+          {d.controller ? (
+            <>
+              <dt>{tr.t("decl.controller")}</dt>
+              <dd>
+                <span class="mono">{d.controller}</span> ({tr.t(d.controller_verified ? "decl.controller.verified" : "decl.controller.unverified")})
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        <a class="button" href={`/v1/declarations/${encodeURIComponent(d.id)}/evidence`} download>
+          {tr.t("decl.evidence")}
+        </a>
+        <a class="button secondary" href={`/v1/declarations/${encodeURIComponent(d.id)}`}>
+          {tr.t("decl.json")}
+        </a>
+      </div>
+    </>
+  );
+}
