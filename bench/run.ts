@@ -11,11 +11,16 @@ import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { verifyJson, keypairFromSecret, signJson } from "../src/domain/iscc-sig";
 import { encodeEd25519SecretMultikey } from "../src/domain/multikey";
 import { DEFAULT_MAX_DISTANCE } from "../src/similarity/bands";
+import { isNormalForm } from "../src/domain/url-normalize";
 import {
-  buildDeclarations, declarantKeys, HOSTS, INSERT_SQL, isccCode, lookupUrls, prng, rowsOf, specOf, CONTENT_SUBTYPES,
+  asNewDeclaration, buildDeclarations, declarantKeys, freshDeclarations, HOSTS, isccCode, lookupUrls, prng, specOf, URL_SHAPES, CONTENT_SUBTYPES,
   type SeedDeclaration,
 } from "./lib/corpus";
 import { bruteForceHits, UnitTable } from "./lib/truth";
+import { getTableColumns, getTableName } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { registrationRows } from "../src/store/registrations";
+import { datahashes, declarations, isccUnits, urlRules } from "../src/store/schema";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, ".bench");
@@ -29,6 +34,8 @@ const DURATION = QUICK ? 4 : 10;
  * (default 5) and reported as the median; `--reuse` keeps a seeded .bench/state from an earlier run.
  */
 const BATCH_ONLY = args.has("--batch");
+/** `--writes`: only the registration rows, on a fresh registry (for work on the write path). */
+const WRITES_ONLY = args.has("--writes");
 const REUSE = args.has("--reuse");
 const REPEAT = Number([...args].find((a) => a.startsWith("--repeat="))?.slice(9) ?? 5);
 const STAGE_A = 100_000; // declarations with URL rules; every 4th with an ISCC-CODE of 4 units → 100,000 units
@@ -108,42 +115,60 @@ async function migrate(mf: Miniflare): Promise<void> {
   }
 }
 
+/**
+ * One INSERT … SELECT … FROM json_each(?) per slice of rows: the bench writes the sequencer's own
+ * rows (registrationRows), column by column as drizzle maps them to D1 values, but in statements of
+ * thousands of rows (the sequencer's multi-row inserts bind ≤ 100 parameters each, which through
+ * Miniflare's proxy from Node would make seeding last longer than the measurements).
+ */
+function bulkInsert(db: D1Database, table: SQLiteTable, rows: Record<string, unknown>[]): D1PreparedStatement[] {
+  const columns = Object.entries(getTableColumns(table));
+  const names = columns.map(([, c]) => c.name);
+  const sql = `INSERT INTO ${getTableName(table)} (${names.join(", ")}) SELECT ${names.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?1)`;
+  const tuples = rows.map((r) => columns.map(([key, c]) => (r[key] === undefined ? null : c.mapToDriverValue(r[key]))));
+  const out: D1PreparedStatement[] = [];
+  for (let i = 0; i < tuples.length; i += 500) out.push(db.prepare(sql).bind(JSON.stringify(tuples.slice(i, i + 500))));
+  return out;
+}
+
+/**
+ * Writes seeded declarations as the sequencer would have: its rows (registrationRows), in groups of
+ * 1,000 (a batch registration's group), into tables whose indexes are maintained insert by insert, and
+ * nothing the registry itself never does (no index rebuilt in bulk, no ANALYZE). Only the
+ * transparency log is not written here: the sequencer appends the seeded declarations from D1 itself
+ * on its next start (catchUpLog), which the bench times.
+ */
 async function insertRows(mf: Miniflare, decls: SeedDeclaration[]): Promise<void> {
   const db = await mf.getD1Database("DB");
-  const rows = rowsOf(decls, REGISTRY_NAME);
-  for (const [table, list, per] of [
-    ["declarations", rows.declarations, 500],
-    ["urlRules", rows.urlRules, 2000],
-    ["units", rows.units, 2000],
-  ] as const) {
-    const stmts = [];
-    for (let i = 0; i < list.length; i += per) stmts.push(db.prepare(INSERT_SQL[table]).bind(JSON.stringify(list.slice(i, i + per))));
-    // A few MB per call: larger proxied batches have closed the connection under load.
-    for (let i = 0; i < stmts.length; i += 4) await db.batch(stmts.slice(i, i + 4));
+  for (let i = 0; i < decls.length; i += 1000) {
+    const group = decls.slice(i, i + 1000);
+    const r = registrationRows(group.map((d) => asNewDeclaration(d, REGISTRY_NAME)), group[0]!.registeredAt);
+    const statements = [
+      ...bulkInsert(db, declarations, r.declarations),
+      ...bulkInsert(db, urlRules, r.urlRules),
+      ...bulkInsert(db, isccUnits, r.isccUnits),
+      ...bulkInsert(db, datahashes, r.datahashes),
+    ];
+    // Miniflare's proxy sometimes drops the connection of a long call on a loaded machine; the batch
+    // is atomic, so it either committed (its last seq is there) or is sent again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.batch(statements);
+        break;
+      } catch (e) {
+        const top = await db.prepare("SELECT max(seq) AS seq FROM declarations").first<{ seq: number | null }>();
+        if ((top?.seq ?? 0) >= group[group.length - 1]!.seq) break;
+        if (attempt === 3) throw e;
+        log(`  D1 batch at seq ${group[0]!.seq} failed (${(e as Error).message}); sending it again`);
+      }
+    }
   }
 }
 
 const timing = { build: 0, insert: 0 };
 
-/**
- * Seeds declarations (from..to] in slices, so memory stays flat. Like any bulk load, the secondary
- * indexes are dropped first and built again after (the same CREATE INDEX statements as the migrations).
- */
+/** Seeds declarations (from..to] in slices of 10,000, so memory stays flat. */
 async function seed(mf: Miniflare, from: number, to: number, units: UnitTable, ids: Map<number, string>): Promise<void> {
-  const db = await mf.getD1Database("DB");
-  const { results: indexes } = await db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('declarations', 'url_rules', 'iscc_units')")
-    .all<{ name: string; sql: string }>();
-  for (const ix of indexes) await db.prepare(`DROP INDEX ${ix.name}`).run();
-  try {
-    await seedRows(mf, from, to, units, ids);
-  } finally {
-    for (const ix of indexes) await db.prepare(ix.sql).run();
-    await db.prepare("ANALYZE").run();
-  }
-}
-
-async function seedRows(mf: Miniflare, from: number, to: number, units: UnitTable, ids: Map<number, string>): Promise<void> {
   const keys = declarantKeys();
   const rng = prng(0xbe9c4 + from);
   const SLICE = 10_000;
@@ -173,6 +198,9 @@ interface WrkResult {
   p99_us: number;
   errors: number;
   status_errors: number;
+  /** post-each.lua only: answers 201 Created, and any other answer. */
+  created?: number;
+  others?: number;
 }
 
 function wrk(url: URL, script: string, scriptArgs: string[], connections: number, seconds: number, path = "/"): WrkResult & { rps: number } {
@@ -307,11 +335,89 @@ async function verifySample(url: URL, ids: Map<number, string>): Promise<void> {
   if (none.declarations.length) throw new Error("an undeclared URL is reported as declared");
 }
 
+/** A fresh Miniflare (a new workerd process: a cold isolate) and the time of its first answer to anything. */
+async function startCold(script: string, vars: Record<string, string> = {}): Promise<{ mf: Miniflare; url: URL; firstRequestMs: number }> {
+  const { mf, url } = await start(script, vars);
+  const t = performance.now();
+  await get(url, "/.well-known/opt-out-registry");
+  return { mf, url, firstRequestMs: performance.now() - t };
+}
+
+async function timeGet(url: URL, path: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(new URL(path, url));
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+  return performance.now() - t;
+}
+
+async function timePost(url: URL, path: string, body: string): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(new URL(path, url), { method: "POST", headers: { "content-type": "application/json" }, body });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`POST ${path} answered ${res.status}`);
+  return performance.now() - t;
+}
+
+/**
+ * The first lookups of a fresh isolate beside warm ones (one request at a time, so the figures are
+ * latencies, not queueing): a GET of one URL and a POST of 1,000. The isolate has answered one
+ * request before (the trivial route): its start-up is reported on its own, since the platform does
+ * it, not the registry.
+ */
+async function coldLookupRows(script: string, paths: string[], body1k: string): Promise<{ rows: Row[]; startMs: number }> {
+  const { mf, url, firstRequestMs } = await startCold(script);
+  try {
+    const firstGet = await timeGet(url, paths[0]!);
+    const firstPost = await timePost(url, "/v1/lookup", body1k);
+    // Warm: after the isolate's state is loaded (the background load of the first requests included).
+    await new Promise((r) => setTimeout(r, 1500));
+    for (let k = 0; k < 50; k++) await timeGet(url, paths[1 + k]!);
+    const warmGet: number[] = [];
+    for (let k = 0; k < 101; k++) warmGet.push(await timeGet(url, paths[100 + k]!));
+    const warmPost: number[] = [];
+    for (let k = 0; k < 11; k++) warmPost.push(await timePost(url, "/v1/lookup", body1k));
+    const g = median(warmGet);
+    const p = median(warmPost);
+    return {
+      startMs: firstRequestMs,
+      rows: [
+        {
+          what: "GET /v1/lookup: first request of a fresh isolate vs warm (median of 101), one at a time",
+          value: `${fmt(firstGet, 1)} ms first, ${fmt(g, 1)} ms warm`,
+          ratio: `${fmt(firstGet / g, 2)}× warm`,
+          target: "≤ 2× warm",
+          met: firstGet <= 2 * g,
+        },
+        {
+          what: "POST /v1/lookup, 1,000 URLs: first request of a fresh isolate vs warm (median of 11)",
+          value: `${fmt(firstPost, 1)} ms first, ${fmt(p, 1)} ms warm`,
+          ratio: `${fmt(firstPost / p, 2)}× warm`,
+          target: "≤ 2× warm",
+          met: firstPost <= 2 * p,
+        },
+      ],
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** GET /log/checkpoint makes the sequencer start, and append to its log what D1 holds and it lacks. */
+async function logCatchUp(url: URL): Promise<{ ms: number; size: number }> {
+  const t = performance.now();
+  const res = await fetch(new URL("/log/checkpoint", url));
+  const note = await res.text();
+  if (res.status !== 200) throw new Error(`GET /log/checkpoint answered ${res.status}: ${note.slice(0, 300)}`);
+  return { ms: performance.now() - t, size: Number(note.split("\n")[1]) };
+}
+
 async function main(): Promise<void> {
   requireWrk();
   mkdirSync(OUT, { recursive: true });
   const script = build();
   if (BATCH_ONLY) return batchOnly(script);
+  if (WRITES_ONLY) return writesOnly(script);
   rmSync(STATE, { recursive: true, force: true });
   rmSync(join(OUT, "seeded"), { force: true });
   const rows: Row[] = [];
@@ -324,17 +430,20 @@ async function main(): Promise<void> {
       return push(...rs);
     };
   }
+  notes.push(`load average at the start: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
   let { mf, url } = await start(script);
   await migrate(mf);
   const units = new UnitTable();
   const ids = new Map<number, string>();
   const t0 = performance.now();
-  log(`seeding ${STAGE_A.toLocaleString("en")} declarations directly into D1 (rows as the sequencer writes them)`);
+  log(`seeding ${STAGE_A.toLocaleString("en")} declarations with the sequencer's own statements`);
   await seed(mf, 0, STAGE_A, units, ids);
   notes.push(
-    `seeded ${STAGE_A.toLocaleString("en")} declarations (${HOSTS.toLocaleString("en")} hosts, ${units.size.toLocaleString("en")} ISCC units) directly into D1 in ${fmt((performance.now() - t0) / 1000)} s, as rows equal to the sequencer's; 25 sampled and checked through the API (signatures, receipt, lookup, match)`,
+    `seeded ${STAGE_A.toLocaleString("en")} declarations (${HOSTS.toLocaleString("en")} hosts, ${units.size.toLocaleString("en")} ISCC units) in ${fmt((performance.now() - t0) / 1000)} s, written with the sequencer's statements (registrationWrites, groups of 1,000; no ANALYZE, no index rebuilt in bulk); 25 sampled and checked through the API (signatures, receipt, lookup, match)`,
   );
+  const catchUpA = await logCatchUp(url);
+  notes.push(`the sequencer appended the ${fmt(catchUpA.size)} seeded declarations to its transparency log from D1 on its first start (catchUpLog) in ${fmt(catchUpA.ms / 1000, 1)} s`);
   await verifySample(url, ids);
   const idToSeq = new Map([...ids].map(([s, i]) => [i, s]));
 
@@ -348,7 +457,7 @@ async function main(): Promise<void> {
     }
   };
   const codes = matchQueries(units, 1_000);
-  const matchRow = async (label: string, truth: Set<string>[], into: Row[], tag: string, warmRuns = 3) => {
+  const matchRow = async (label: string, truth: Set<string>[], into: Row[], tag: string, warmRuns = 3, fresh = false) => {
     log(`${tag}POST /v1/match, 1,000 codes against ${units.size.toLocaleString("en")} units`);
     const first = await timeMatch(url, codes);
     const warm: number[] = [];
@@ -360,22 +469,35 @@ async function main(): Promise<void> {
     const rec = recall(last.body, truth, idToSeq);
     const firstRec = recall(first.body, truth, idToSeq);
     const w = warm.length ? median(warm) : first.ms;
+    const big = label === "1,000,000";
     into.push({
       what: `${tag}POST /v1/match, 1,000 codes vs ${label} units (max_distance ${DEFAULT_MAX_DISTANCE})`,
-      value: warm.length ? `${fmt(w)} ms warm, ${fmt(first.ms)} ms first` : `${fmt(first.ms)} ms (one call)`,
-      ratio: `recall ${fmt(Math.min(rec.recall, firstRec.recall), 4)} of ${fmt(rec.truthHits)} hits, ${rec.falsePositives + firstRec.falsePositives} false`,
-      target: label === "1,000,000" ? "≤ 2,000 ms, recall 1.0" : "recall 1.0",
-      met: (label !== "1,000,000" || w <= 2000) && rec.recall === 1 && firstRec.recall === 1 && rec.falsePositives === 0,
+      value: warm.length ? `${fmt(w)} ms warm, ${fmt(first.ms)} ms first${fresh ? " (fresh isolate)" : ""}` : `${fmt(first.ms)} ms (one call)`,
+      ratio: `recall ${fmt(Math.min(rec.recall, firstRec.recall), 4)} of ${fmt(rec.truthHits)} hits, ${rec.falsePositives + firstRec.falsePositives} false${warm.length ? `; first ${fmt(first.ms / w, 2)}× warm` : ""}`,
+      target: big ? "≤ 2,000 ms, first ≤ 2× warm, recall 1.0" : "recall 1.0",
+      met: (!big || (w <= 2000 && first.ms <= 2 * w)) && rec.recall === 1 && firstRec.recall === 1 && rec.falsePositives === 0,
     });
   };
 
   // ---- workloads
-  const lookupPaths = lookupUrls(10_000, 0x10c).urls.map((u) => `/v1/lookup?url=${encodeURIComponent(u)}`);
+  const lookupList = lookupUrls(10_000, 0x10c).urls;
+  const lookupPaths = lookupList.map((u) => `/v1/lookup?url=${encodeURIComponent(u)}`);
   const pathsFile = writeFile("lookup-paths.txt", lookupPaths.join("\n") + "\n");
   const trivialFile = writeFile("trivial-paths.txt", "/.well-known/opt-out-registry\n");
-  const body1k = writeFile("batch-1k.json", JSON.stringify({ urls: lookupUrls(1_000, 0xb1).urls }));
-  const body10k = writeFile("batch-10k.json", JSON.stringify({ urls: lookupUrls(10_000, 0xb10).urls }));
+  const urls1k = lookupUrls(1_000, 0xb1).urls;
+  const urls10k = lookupUrls(10_000, 0xb10).urls;
+  const body1k = writeFile("batch-1k.json", JSON.stringify({ urls: urls1k }));
+  const body10k = writeFile("batch-10k.json", JSON.stringify({ urls: urls10k }));
+  const fastShare = [...lookupList, ...urls10k].filter((u) => isNormalForm(u)).length / (lookupList.length + urls10k.length);
+  notes.push(
+    `lookup URLs shaped like a crawl's (${URL_SHAPES.map(([n, w]) => `${w}% ${n}`).join(", ")}): ${fmt(100 * fastShare)}% are already in normal form (the fast path), the rest go through WHATWG parsing`,
+  );
   const truth100k = bruteForceHits(units, codes, DEFAULT_MAX_DISTANCE);
+
+  await mf.dispose();
+  const cold = await coldLookupRows(script, lookupPaths, readFileSync(body1k, "utf8"));
+  rows.push(...cold.rows);
+  notes.push(`a fresh isolate's first answer of any kind (workerd start, module initialisation; the trivial route) took ${fmt(cold.startMs, 1)} ms; the cold rows start after it`);
 
   /** Each configuration runs in a fresh Miniflare (a cold isolate) over the same seeded D1. */
   const CONFIGS: { name: string; vars: Record<string, string>; note: string }[] = [
@@ -385,7 +507,6 @@ async function main(): Promise<void> {
   ];
   let ceiling = 0;
   for (const cfg of CONFIGS) {
-    await mf.dispose();
     ({ mf, url } = await start(script, cfg.vars));
     const main = cfg.name === "defaults";
     const into = main ? rows : techniques;
@@ -400,16 +521,20 @@ async function main(): Promise<void> {
     }
     const single = wrk(url, "requests.lua", [pathsFile], 16, DURATION);
     const ratio = single.rps / c.rps;
+    const p99Ratio = single.p99_us / c.p99_us;
     into.push({
       what: `${tag}GET /v1/lookup, 99% not declared / 1% declared, 16 conn`,
       value: `${fmt(single.rps)} req/s`,
       p50: ms(single.p50_us),
       p99: ms(single.p99_us),
-      ratio: fmt(ratio, 2) + (main ? "" : ` of its ceiling ${fmt(c.rps)}`),
-      target: "≥ 0.70 of ceiling, p99 ≤ 10 ms",
-      met: ratio >= 0.7 && single.p99_us <= 10_000,
+      ratio: `${fmt(ratio, 2)}${main ? "" : ` of its ceiling ${fmt(c.rps)}`}; p99 ${fmt(p99Ratio, 2)}× the trivial route's`,
+      target: "≥ 0.70 of ceiling, p99 ≤ 1.2× the trivial route's",
+      met: ratio >= 0.7 && p99Ratio <= 1.2,
     });
-    if (cfg.name === "+cache") continue; // the cache only serves GET
+    if (cfg.name === "+cache") {
+      await mf.dispose();
+      continue; // the cache only serves GET
+    }
     for (const [n, file] of [
       [1_000, body1k],
       [10_000, body10k],
@@ -428,18 +553,27 @@ async function main(): Promise<void> {
       });
     }
     await safely(`${tag}POST /v1/match, 1,000 codes vs 100,000 units`, into, () => matchRow("100,000", truth100k, into, tag, main ? 3 : 1));
+    await mf.dispose();
   }
 
   log(`growing the index: ${(STAGE_B - STAGE_A).toLocaleString("en")} more ISCC-only declarations`);
-  await mf.dispose();
   ({ mf, url } = await start(script));
   await seed(mf, STAGE_A, STAGE_B, units, ids);
   for (const [s, i] of ids) idToSeq.set(i, s);
+  const catchUpB = await logCatchUp(url);
+  notes.push(`after the second stage the sequencer appended ${fmt(catchUpB.size - catchUpA.size)} more declarations to its log in ${fmt(catchUpB.ms / 1000, 1)} s`);
   await mf.dispose();
-  ({ mf, url } = await start(script));
   log(`brute force over ${units.size.toLocaleString("en")} units`);
   const truth1m = bruteForceHits(units, codes, DEFAULT_MAX_DISTANCE);
-  await safely("POST /v1/match, 1,000 codes vs 1,000,000 units", rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, ""));
+  let firstRequestMs: number;
+  ({ mf, url, firstRequestMs } = await startCold(script));
+  notes.push(`the 1,000,000-unit match ran in a fresh isolate (first answer of any kind after ${fmt(firstRequestMs, 1)} ms); its first call loads the index`);
+  await safely("POST /v1/match, 1,000 codes vs 1,000,000 units", rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, "", 3, true));
+  await mf.dispose();
+
+  // ---- writes: single POSTs against the seeded registry, in a fresh Miniflare
+  ({ mf, url } = await start(script));
+  await safely("single POST /v1/declarations, 32 conn", rows, async () => void rows.push(...(await singleWrites(url, 0x5e1))));
 
   // ---- a real write through the API, then a lookup: visible at once (the write marks the isolate)
   const key = declarantKeys(1)[0]!;
@@ -456,11 +590,50 @@ async function main(): Promise<void> {
   const snapBytes = new Uint8Array(await snap.arrayBuffer());
   notes.push(`GET /v1/snapshot/urls: ${fmt(snapBytes.length / 1024)} KiB for ${fmt(ids.size)} declarations (version ${snap.headers.get("x-registry-version")})`);
   notes.push("configurations run one after the other on the same seeded D1, each in a fresh Miniflare; `[name]` rows are the technique comparisons");
+  notes.push(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
   await mf.dispose();
   rows.push(...techniques);
   for (const f of failures) notes.push(`FAILED REQUESTS: ${f}`);
   printTable(rows, notes);
+}
+
+/**
+ * Single POST /v1/declarations from 32 connections, each request a new signed declaration, beside
+ * the trivial route at the same concurrency in the same Miniflare; counts only 201 answers.
+ */
+async function singleWrites(url: URL, seed: number): Promise<Row[]> {
+  const CONN = 32;
+  // Enough bodies for 4,000 registrations/s: a faster run exhausts them and shows failures, never repeats.
+  const bodies = writeFile("single-posts.ndjson", freshDeclarations(4_000 * (DURATION + 1), seed).join("\n") + "\n");
+  const trivialFile = writeFile("trivial-paths.txt", "/.well-known/opt-out-registry\n");
+  wrk(url, "requests.lua", [trivialFile], CONN, 2);
+  const trivial = wrk(url, "requests.lua", [trivialFile], CONN, DURATION);
+  const r = wrk(url, "post-each.lua", [bodies], CONN, DURATION, "/v1/declarations");
+  const perSec = (r.created ?? 0) / (r.duration_us / 1e6);
+  return [
+    { what: `trivial route GET /.well-known/opt-out-registry, ${CONN} conn (same Miniflare as the row below)`, value: `${fmt(trivial.rps)} req/s`, p50: ms(trivial.p50_us), p99: ms(trivial.p99_us), ratio: "1.00" },
+    {
+      what: `single POST /v1/declarations, ${CONN} conn, a new signed declaration each`,
+      value: `${fmt(perSec)} created/s`,
+      p50: ms(r.p50_us),
+      p99: ms(r.p99_us),
+      ratio: `${fmt(perSec / trivial.rps, 2)} of the trivial route`,
+      target: "≥ 1,000/s",
+      met: perSec >= 1000 && r.others === 0,
+    },
+  ];
+}
+
+async function writesOnly(script: string): Promise<void> {
+  rmSync(STATE, { recursive: true, force: true });
+  const { mf, url } = await start(script);
+  await migrate(mf);
+  const rows = await singleWrites(url, 0x5e1);
+  const cp = await (await fetch(new URL("/log/checkpoint", url))).text();
+  await mf.dispose();
+  for (const f of failures) rows.push({ what: `FAILED REQUESTS: ${f}`, value: "" });
+  printTable(rows, [`--writes: ${DURATION} s per run, empty registry; checkpoint after: ${cp.split("\n")[1]} leaves; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")} at the end`]);
 }
 
 /** `--batch`: the batch rows only, repeated; medians and every run's figure. */

@@ -1,10 +1,11 @@
 /**
  * The benchmark registry, generated deterministically (same seed, same corpus on every machine).
  *
- * Declarations are built and signed with the project's own domain code (signJson, prepareDeclaration,
- * genIsccIdV1), and turned into exactly the rows the sequencer's insertStatements writes, so the
- * seeded registry is what 100,000 registrations would have produced, minus the time to push them
- * one by one through the Durable Object. bench/run.ts checks a sample of them through the API.
+ * Declarations are built and signed with the project's own domain code (ISCC-SIG, prepareDeclaration,
+ * genIsccIdV1) and written with the sequencer's own statements (registrationWrites, in groups of
+ * 1,000 as a batch registration commits them), so the seeded registry is what the registrations
+ * would have left in D1, minus the time to push them one by one through the Durable Object.
+ * bench/run.ts checks a sample of them through the API.
  */
 import { prepareDeclaration, type PreparedDeclaration } from "../../src/domain/declaration";
 import type { Declaration } from "../../src/domain/declaration-schema";
@@ -13,7 +14,9 @@ import { base58btcEncode } from "../../src/encoding/base58";
 import { canonicalBytes } from "../../src/encoding/canonical-json";
 import { ISCC_SIG_VERSION, keypairFromSecret, type Keypair } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
-import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType, parseIsccIdV1 } from "../../src/iscc/index";
+import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType } from "../../src/iscc/index";
+import type { Receipt } from "../../src/store/receipt";
+import type { NewDeclaration } from "../../src/store/registrations";
 
 import { prng, type Rng } from "../../test/support/seeded-random";
 
@@ -22,7 +25,11 @@ export { prng, type Rng };
 export const HOSTS = 10_000;
 export const PREFIXES_PER_HOST = 10;
 
-export const hostName = (h: number) => `www.site${h}.example`;
+/**
+ * Host h of the corpus. One in twenty is an internationalized name, declared and looked up in
+ * Unicode (the registry stores and matches its punycode form, as WHATWG's URL parser gives it).
+ */
+export const hostName = (h: number) => (h % 20 === 7 ? `www.bücher-${h}.example` : `www.site${h}.example`);
 /** The k-th declared prefix of a host ends in "/" so that /c1/ does not also cover /c10/. */
 export const prefixPath = (k: number) => `/c${k}/`;
 
@@ -155,50 +162,128 @@ export async function buildDeclarations(
   return out;
 }
 
-/** Row tuples in column order, for INSERT … SELECT … FROM json_each(?). */
-export function rowsOf(decls: SeedDeclaration[], origin: string) {
-  const declarations: unknown[][] = [];
-  const urlRules: unknown[][] = [];
-  const units: unknown[][] = [];
-  for (const s of decls) {
-    const p = s.prepared;
-    const d = p.declaration;
-    declarations.push([
-      s.seq, s.id, p.digest, parseIsccIdV1(s.id).hubId, d.intent, null, "active", p.declarant, p.controller, p.controllerVerified ? 1 : 0,
-      d.timestamp, s.registeredAt, s.registeredAt, origin, JSON.stringify(d.preferences ?? {}), p.canonical, JSON.stringify(s.receipt),
-    ]);
-    for (const u of p.urls) urlRules.push([s.seq, u.kind, u.pattern, u.host, u.key, u.verification]);
-    for (const u of p.units) units.push([s.seq, u.unitType, u.code, u.bodyHex, ...u.bands]);
-  }
-  return { declarations, urlRules, units };
+/** A seeded declaration as the sequencer's registrationWrites takes it (status active, registered here). */
+export function asNewDeclaration(s: SeedDeclaration, origin: string): NewDeclaration {
+  return { seq: s.seq, id: s.id, status: "active", receipt: s.receipt as unknown as Receipt, prepared: s.prepared, origin, receivedFrom: null };
 }
 
-export const INSERT_SQL = {
-  declarations: `INSERT INTO declarations (seq, id, digest, hub_id, intent, supersedes, status, declarant, controller, controller_verified,
-     timestamp, registered_at, received_at, origin, preferences, body, receipt)
-     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-            value->>10, value->>11, value->>12, value->>13, value->>14, value->>15, value->>16 FROM json_each(?1)`,
-  urlRules: `INSERT INTO url_rules (seq, kind, pattern, host, key, verification)
-     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?1)`,
-  units: `INSERT INTO iscc_units (seq, unit_type, code, body_hex, b0, b1, b2, b3)
-     SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7 FROM json_each(?1)`,
-};
-
-/** 99% not declared (half on declared hosts outside their prefixes, half on unknown hosts), 1% declared. */
+/**
+ * Lookup URLs shaped like a crawl's, not like the registry's normal form: 99% not declared (half on
+ * declared hosts outside their prefixes, half on unknown hosts), 1% under a declared prefix. Each URL
+ * draws one shape (see URL_SHAPES), so most need the full WHATWG normalization: mixed-case scheme and
+ * host, internationalized hosts in Unicode, query strings, explicit ports, percent-escapes (unreserved
+ * ones, which normalization decodes, and lower-case ones), fragments, long paths. bench/run.ts prints
+ * the share that takes the normal-form fast path.
+ */
 export function lookupUrls(n: number, seed: number): { urls: string[]; declared: number } {
   const rng = prng(seed);
   const urls: string[] = [];
   let declared = 0;
   for (let j = 0; j < n; j++) {
     const h = rng.int(HOSTS);
+    let host: string;
+    let path: string;
     if (j % 100 === 37) {
       // a prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10, skipping exact/host ones
       let k = rng.int(10);
       while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
-      urls.push(`https://${hostName(h)}${prefixPath(k)}img${rng.int(1e6)}.jpg`);
+      host = hostName(h);
+      path = `${prefixPath(k)}img${rng.int(1e6)}.jpg`;
       declared++;
-    } else if (j % 2 === 0) urls.push(`https://${hostName(h)}/other/${rng.int(1e6)}.html`);
-    else urls.push(`https://www.unknown${rng.int(1e6)}.example/p/${rng.int(1e6)}`);
+    } else if (j % 2 === 0) {
+      host = hostName(h);
+      path = `/other/${rng.int(1e6)}.html`;
+    } else {
+      host = rng.int(20) === 0 ? `www.müller-${rng.int(1e6)}.example` : `www.unknown${rng.int(1e6)}.example`;
+      path = `/p/${rng.int(1e6)}`;
+    }
+    urls.push(shapeUrl(host, path, rng));
   }
   return { urls, declared };
+}
+
+/**
+ * Shapes of crawled URLs and their shares (per 100). Every shape keeps the URL's meaning: a URL under
+ * a declared prefix stays under it after normalization. Only "plain" and most "query" and "long path"
+ * URLs are already in normal form.
+ */
+export const URL_SHAPES: readonly [name: string, weight: number][] = [
+  ["plain", 35],
+  ["query string", 20],
+  ["long path", 9],
+  ["mixed-case scheme and host", 8],
+  ["percent-escapes", 8],
+  ["Unicode host or path", 5],
+  ["explicit port", 5],
+  ["fragment", 5],
+  ["http scheme", 5],
+];
+
+function shapeUrl(host: string, path: string, rng: Rng): string {
+  let w = rng.int(100);
+  let shape = URL_SHAPES[0]![0];
+  for (const [name, weight] of URL_SHAPES) {
+    if (w < weight) {
+      shape = name;
+      break;
+    }
+    w -= weight;
+  }
+  const ascii = host.includes("ü") ? new URL(`https://${host}/`).host : host;
+  const dir = path.slice(0, path.lastIndexOf("/") + 1);
+  const file = path.slice(path.lastIndexOf("/") + 1);
+  switch (shape) {
+    case "query string":
+      return `https://${ascii}${path}?id=${rng.int(1e5)}&utm_source=newsletter&utm_medium=email${rng.int(2) ? "&ref=a%2Fb" : ""}`;
+    case "long path": {
+      const segments = Array.from({ length: 8 + rng.int(12) }, () => `section-${rng.int(1e4)}-${"abcdefghij".slice(rng.int(10))}`);
+      // Longer paths go after the declared directory, so a declared URL stays declared.
+      return `https://${ascii}${dir}${segments.join("/")}/${file}`;
+    }
+    case "mixed-case scheme and host":
+      return `HTTPS://${ascii.toUpperCase().replace("WWW.", "www.")}${path}`;
+    case "percent-escapes":
+      return `https://${ascii}${dir}%7e${rng.int(2) ? "caf%c3%a9-" : "na%C3%AFve%20"}${file}`;
+    case "Unicode host or path":
+      // An internationalized host as typed; on other hosts a Unicode file name (percent-encoded by normalization).
+      return host.includes("ü") ? `https://${host}${path}` : `https://${ascii}${dir}fötó-${file}`;
+    case "explicit port":
+      return rng.int(2) ? `https://${ascii}:443${path}` : `https://${ascii}:8443${path}`;
+    case "fragment":
+      return `https://${ascii}${path}#section-${rng.int(100)}`;
+    case "http scheme":
+      return `http://${ascii}${path}`;
+    default:
+      return `https://${ascii}${path}`;
+  }
+}
+
+/**
+ * `n` new declarations for the write benchmarks, signed now (the registry refuses timestamps more
+ * than 10 minutes off), as JSON lines: shaped like the seeded ones (a URL prefix on one of 1,000
+ * hosts no seeded rule names, every 4th with an ISCC-CODE), each with its own nonce, so every POST
+ * is a first registration. 100 declarant keys, as in the seeded registry.
+ */
+export function freshDeclarations(n: number, seed: number): string[] {
+  const rng = prng(seed);
+  const keys = declarantKeys();
+  const now = Date.now();
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = signFast(
+      {
+        type: "OptOutDeclaration",
+        version: 1,
+        urls: [`https://www.new${rng.int(1000)}.example/w${seed.toString(36)}/${i}/*`],
+        ...(i % 4 === 0 ? { iscc: randomCode(rng) } : {}),
+        preferences: { "train-ai": "n" },
+        intent: "activate",
+        timestamp: new Date(now + (i % 1000)).toISOString(),
+        nonce: (seed.toString(16) + i.toString(16)).padStart(32, "0").slice(-32),
+      },
+      keys[i % keys.length]!,
+    );
+    out.push(JSON.stringify(d));
+  }
+  return out;
 }

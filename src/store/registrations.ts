@@ -104,11 +104,10 @@ export interface NewDeclaration {
 }
 
 /**
- * A group's writes, for one atomic D1 batch: its rows as multi-row inserts, table by table (a
- * thousand declarations become a few hundred statements), then the status changes of earlier
- * declarations. Statuses of new rows are final (one superseded within the same group is written so).
+ * The rows a group writes, table by table, in seq order. Statuses of new rows are final (one
+ * superseded within the same group is written so).
  */
-export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): BatchItem<"sqlite">[] {
+export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
   const declRows = rows.map((r) => ({
     seq: r.seq,
     id: r.id,
@@ -139,11 +138,21 @@ export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges
     prepared.units.map((u) => ({ seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex, b0: u.bands[0], b1: u.bands[1], b2: u.bands[2], b3: u.bands[3] })),
   );
   const hashRows = subjects.flatMap(({ seq, prepared }) => (prepared.datahash ? [{ seq, datahash: prepared.datahash }] : []));
+  return { declarations: declRows, urlRules: urlRows, isccUnits: unitRows, datahashes: hashRows };
+}
+
+/**
+ * A group's writes, for one atomic D1 batch: its rows (registrationRows) as multi-row inserts, table
+ * by table (a thousand declarations become a few hundred statements), then the status changes of
+ * earlier declarations.
+ */
+export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): BatchItem<"sqlite">[] {
+  const r = registrationRows(rows, receivedAt);
   return [
-    ...insertRows(db, declarations, declRows),
-    ...insertRows(db, urlRules, urlRows),
-    ...insertRows(db, isccUnits, unitRows),
-    ...insertRows(db, datahashes, hashRows),
+    ...insertRows(db, declarations, r.declarations),
+    ...insertRows(db, urlRules, r.urlRules),
+    ...insertRows(db, isccUnits, r.isccUnits),
+    ...insertRows(db, datahashes, r.datahashes),
     ...statusChanges.map((c) => db.update(declarations).set({ status: c.status }).where(eq(declarations.id, c.id))),
   ];
 }
