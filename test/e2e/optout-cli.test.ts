@@ -274,6 +274,55 @@ describe("optout verify and audit (an auditor's view)", () => {
   });
 });
 
+describe("optout check and declare --from (what sites publish)", () => {
+  it("declare --from robots.txt and an image; check combines the site's signals with the registry", async () => {
+    const { startFixtureSites } = await import("../support/fixture-sites");
+    const { embedInPng } = await import("../../src/dialects/image-metadata");
+    const { PLUS_VOCAB, writeXmp } = await import("../../src/dialects/xmp");
+    const site = await startFixtureSites({
+      default: {
+        "/robots.txt": { headers: { "content-type": "text/plain" }, body: "User-agent: *\nAllow: /\nContent-Usage: /open/ train-ai=y\n" },
+        "/open/page": { headers: { "content-type": "text/html", "content-usage": "search=y" }, body: "<html><head></head><body></body></html>" },
+        "/declared/page": { headers: { "content-type": "text/html" }, body: "<html></html>" },
+      },
+    });
+    try {
+      await stat(keyPath).catch(() => ok("keygen"));
+      const host = `127.0.0.1:${site.port}`;
+      // declare --from a robots.txt file: one declaration per distinct statement.
+      await writeFile(join(dir, "robots.txt"), "User-agent: *\nContent-Usage: /declared/ train-ai=n, search=y\nContent-Signal: /declared/ ai-input=no\n");
+      const receipts = await okJson<{ id: string }[]>("declare", "--from", join(dir, "robots.txt"), "--host", host);
+      expect(receipts).toHaveLength(1);
+      const stored = await okJson<{ declaration: { urls: string[]; vocabulary: number; preferences: Record<string, string> } }>("resolve", receipts[0]!.id);
+      expect(stored.declaration).toMatchObject({ urls: [`https://${host}/declared/*`], vocabulary: 2, preferences: { "train-ai": "n", "draft-ai-use": "n", search: "y" } });
+
+      const lines = (await ok("check", "--json", `http://${host}/open/page`, `http://${host}/declared/page`)).trim().split("\n");
+      const [open, declared] = lines.map((l) => JSON.parse(l) as { url: string; verdict: string; sources: { kind: string; status: string; statement: string | null }[] });
+      expect(open!).toMatchObject({ url: `http://${host}/open/page`, verdict: "allowed" });
+      expect(open!.sources.map((s) => [s.kind, s.status])).toEqual(
+        expect.arrayContaining([["robots-txt", "stated"], ["content-usage-robots", "stated"], ["content-usage-header", "stated"], ["registry", "absent"]]),
+      );
+      expect(declared!.verdict).toBe("disallowed");
+      expect(declared!.sources.find((s) => s.kind === "registry")).toMatchObject({ status: "stated", statement: "Content-Usage: train-ai=n, search=y" });
+      expect(await ok("check", `http://${host}/declared/page`, "--use", "search")).toMatch(/^ALLOWED +http:\/\/127\.0\.0\.1:\d+\/declared\/page/);
+      expect((await optout("check", "--use", "everything", `http://${host}/x`)).code).toBe(2);
+
+      // declare --from an image with IPTC Data Mining metadata: its ISCC is the subject.
+      const { PNG } = await import("pngjs");
+      const img = new PNG({ width: 32, height: 32 });
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 7) & 255;
+      const file = join(dir, "reserved.png");
+      await writeFile(file, embedInPng(new Uint8Array(PNG.sync.write(img)), { xmp: writeXmp({ dataMining: { value: PLUS_VOCAB + "DMI-PROHIBITED-AIMLTRAINING", term: "DMI-PROHIBITED-AIMLTRAINING" } }) }));
+      const [fromImage] = await okJson<{ id: string }[]>("declare", "--from", file);
+      const image = await okJson<{ declaration: { iscc: string; datahash: string; preferences: Record<string, string> } }>("resolve", fromImage!.id);
+      expect(image.declaration.preferences).toEqual({ "train-ai": "n" });
+      expect(image.declaration.iscc).toMatch(/^ISCC:/);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
 function generateKeypairMultikey(): string {
   return encodeEd25519PublicMultikey(generateKeypair().publicKey);
 }

@@ -11,5 +11,6 @@ export const COMMANDS = [
   (await import("./import")).default,
   (await import("./verify")).default,
   (await import("./audit")).default,
+  (await import("./check")).default,
   (await import("./info")).default,
 ];
