@@ -23,6 +23,7 @@ import { match } from "./routes/match";
 import { openapi } from "./routes/openapi";
 import { peers } from "./routes/peers";
 import { problemPages } from "./routes/problem-pages";
+import { publish } from "./routes/publish";
 import { snapshotUrls } from "./routes/snapshot-urls";
 import { snapshotUnits } from "./routes/snapshot-units";
 import { spawningQuery } from "./routes/spawning-query";
@@ -49,6 +50,7 @@ export function createApp() {
     spawningQuery,
     snapshotUrls,
     snapshotUnits,
+    publish,
     feed,
     peers,
     webhooksDeclarations,

@@ -1,5 +1,6 @@
 import { jsonPointer, type FieldError } from "../domain/field-error";
 import { effectivePreferences } from "../domain/consent";
+import { dialectsFor, type DialectMap } from "../dialects/dialect-map";
 import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import { declaredUrls } from "../filter/declared-urls";
@@ -19,6 +20,8 @@ export type UrlLookup =
       preferences: ResolvedPreferences;
       content_usage: string;
       declarations: UrlCitation[];
+      /** Only when declarations cover the URL: the preferences in every dialect (dialect-map.ts). */
+      dialects?: DialectMap;
     }
   | { url: string; error: FieldError };
 
@@ -95,7 +98,7 @@ export function serializeLookups(results: readonly UrlLookup[]): string {
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
   if (!rules.length) return { url, normalized, opted_out: false, preferences: NONE, content_usage: NONE_USAGE, declarations: [] };
-  const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, vocabulary, preferences }) => ({
+  const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, vocabulary, preferences, policy }) => ({
     id,
     pattern,
     kind,
@@ -104,6 +107,7 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     controller,
     vocabulary,
     preferences: JSON.parse(preferences) as Record<string, "y" | "n">,
+    policy: policy ?? null,
   }));
   // A `y` counts only from a domain-verified rule; every `n` counts (src/domain/consent.ts).
   const preferences = effectivePreferences(declarations);
@@ -114,5 +118,6 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     preferences,
     content_usage: contentUsageHeader(preferences),
     declarations,
+    dialects: dialectsFor(preferences, declarations.find((d) => d.policy)?.policy ?? null),
   };
 }

@@ -32,10 +32,24 @@ export const UrlLookupSchema = z
           controller: z.string().nullable(),
           vocabulary: z.number().int().describe("The vocabulary of this declaration's own preferences (1: draft-ietf-aipref-vocab-02)"),
           preferences: z.record(z.string(), z.enum(["y", "n"])).describe("As the declaration states them, in its vocabulary"),
+          policy: z.string().nullable().describe("The declaration's policy URL (its licensing terms), or null"),
         }),
       )
       .optional(),
     error: z.object({ pointer: z.string(), detail: z.string() }).optional(),
+    dialects: z
+      .object({
+        "content-usage": z.string(),
+        "content-signal": z.string(),
+        "tdm-reservation": z.union([z.literal(1), z.literal(0)]).nullable(),
+        "tdm-policy": z.string().nullable(),
+        "rsl-prohibits": z.array(z.string()),
+        "ai-txt": z.enum(["Allow", "Disallow"]).nullable(),
+        "iptc-data-mining": z.string().nullable(),
+        "cawg-training-mining": z.record(z.string(), z.enum(["allowed", "notAllowed"])),
+      })
+      .optional()
+      .describe("When declarations cover the URL: the same preferences in each dialect (null where a dialect cannot say them); see README, Dialects"),
   })
   .meta({ id: "UrlLookup" });
 
@@ -68,7 +82,11 @@ export function lookupGet(app: App) {
       });
       session.finish(c);
     }
-    c.header("content-usage", (result as { content_usage: string }).content_usage);
+    if ("error" in result) return c.json(result, 200);
+    c.header("content-usage", result.content_usage);
+    const reservation = result.dialects?.["tdm-reservation"];
+    if (reservation !== undefined && reservation !== null) c.header("tdm-reservation", String(reservation));
+    if (result.dialects?.["tdm-policy"]) c.header("tdm-policy", result.dialects["tdm-policy"]);
     return c.json(result, 200);
   });
 }

@@ -14,6 +14,8 @@ export interface RuleRow {
   /** The vocabulary the declaration's own `preferences` are in (src/domain/preferences.ts). */
   vocabulary: number;
   preferences: string;
+  /** The declaration's `policy` (where its terms are), or null. */
+  policy: string | null;
 }
 
 /**
@@ -31,16 +33,17 @@ export const URLS_PER_STATEMENT = 100;
 const RULES_SQL = `
 WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
 SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
-       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences
+       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences,
+       d.body ->> '$.policy' AS policy
 FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy'
 FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
 JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy'
 FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 ORDER BY 1, 2`;

@@ -295,6 +295,9 @@ describe("optout check and declare --from (what sites publish)", () => {
       expect(receipts).toHaveLength(1);
       const stored = await okJson<{ declaration: { urls: string[]; vocabulary: number; preferences: Record<string, string> } }>("resolve", receipts[0]!.id);
       expect(stored.declaration).toMatchObject({ urls: [`https://${host}/declared/*`], vocabulary: 2, preferences: { "train-ai": "n", "draft-ai-use": "n", search: "y" } });
+      // publish: the same statements back, for the site to serve.
+      const published = await ok("publish", host, "robots.txt");
+      expect(published).toContain("Content-Usage: /declared/ train-ai=n, search=y\nContent-Signal: /declared/ search=yes, ai-input=no, ai-train=no");
 
       const lines = (await ok("check", "--json", `http://${host}/open/page`, `http://${host}/declared/page`)).trim().split("\n");
       const [open, declared] = lines.map((l) => JSON.parse(l) as { url: string; verdict: string; sources: { kind: string; status: string; statement: string | null }[] });

@@ -14,6 +14,7 @@ describe("serializeLookups", () => {
     controller: null,
     vocabulary: 1,
     preferences: '{"train-ai":"n"}',
+    policy: null,
   };
   const oneResult = fc.oneof(
     fc.string().map((u): UrlLookup => {

@@ -12,5 +12,6 @@ export const COMMANDS = [
   (await import("./verify")).default,
   (await import("./audit")).default,
   (await import("./check")).default,
+  (await import("./publish")).default,
   (await import("./info")).default,
 ];
