@@ -118,6 +118,7 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     preferences,
     content_usage: contentUsageHeader(preferences),
     declarations,
-    dialects: dialectsFor(preferences, declarations.find((d) => d.policy)?.policy ?? null),
+    // A licensing policy sent as tdm-policy must be the site's own: only a domain-verified declarant's.
+    dialects: dialectsFor(preferences, declarations.find((d) => d.policy && d.verification === "domain-verified")?.policy ?? null),
   };
 }

@@ -4,11 +4,14 @@ import { readContentUsage } from "../../src/dialects/content-usage";
 import { parseTdmRepFile, tdmRuleFor } from "../../src/dialects/tdmrep";
 import { parseRsl, rslPreferencesFor } from "../../src/dialects/rsl";
 import { aiTxtPreferencesFor, parseAiTxt } from "../../src/dialects/ai-txt";
+import { keypairFromSecret } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { call, declaration, get, newKey, post, tableCounts } from "./helpers";
 
 const owner = newKey();
 const stranger = newKey();
+// did:web:rights.example lists this key (test/fakes/did-hosts.ts): its URL rules there are domain-verified.
+const verifiedOwner = keypairFromSecret(new Uint8Array(32).fill(0x42), { controller: "did:web:rights.example" });
 
 beforeAll(async () => {
   for (const d of [
@@ -17,6 +20,7 @@ beforeAll(async () => {
     await declaration(owner, { vocabulary: 2, urls: ["https://other.example/*"], preferences: { "train-ai": "n" } }),
     // Someone else's declaration on the same host is not the owner's to publish.
     await declaration(stranger, { vocabulary: 2, urls: ["https://site.example/*"], preferences: { "train-ai": "y" } }),
+    await declaration(verifiedOwner, { vocabulary: 2, urls: ["https://rights.example/art/*"], preferences: { "train-ai": "n", search: "y" }, policy: "https://rights.example/licensing" }),
   ]) {
     expect((await post("/v1/declarations", d)).status).toBe(201);
   }
@@ -70,17 +74,23 @@ describe("GET /v1/publish/{host}/{file}", () => {
 
 describe("GET /v1/lookup speaks every dialect", () => {
   it("sends tdm-reservation and tdm-policy beside Content-Usage, and the mapping in the body", async () => {
-    const r = await get("/v1/lookup?url=https://site.example/art/a.jpg");
+    const r = await get("/v1/lookup?url=https://rights.example/art/a.jpg");
     expect(r.headers.get("content-usage")).toBe("train-ai=n, search=y");
     expect(r.headers.get("tdm-reservation")).toBe("1");
-    expect(r.headers.get("tdm-policy")).toBe("https://site.example/licensing");
+    expect(r.headers.get("tdm-policy")).toBe("https://rights.example/licensing");
     expect(r.body.dialects).toMatchObject({ "content-signal": "search=yes, ai-train=no", "tdm-reservation": 1, "rsl-prohibits": ["ai-train"], "ai-txt": "Disallow" });
     expect(r.body.declarations.find((d: { policy: string | null }) => d.policy)).toBeTruthy();
+    // A self-asserted declarant's n counts, its y and its policy do not (src/domain/consent.ts).
+    const unverified = await get("/v1/lookup?url=https://site.example/art/a.jpg");
+    expect(unverified.headers.get("content-usage")).toBe("train-ai=n");
+    expect(unverified.headers.get("tdm-reservation")).toBe("1");
+    expect(unverified.headers.get("tdm-policy")).toBeNull();
+    expect(unverified.body.dialects).toMatchObject({ "content-signal": "ai-train=no", "tdm-policy": null, "ai-txt": "Disallow" });
     const none = await get("/v1/lookup?url=https://nobody.example/x");
     expect(none.headers.get("tdm-reservation")).toBeNull();
     expect(none.body.dialects).toBeUndefined();
     // Batch answers carry the same mapping for declared URLs.
-    const batch = await post("/v1/lookup", { urls: ["https://site.example/art/a.jpg"] });
+    const batch = await post("/v1/lookup", { urls: ["https://rights.example/art/a.jpg"] });
     expect(batch.body.results[0].dialects).toEqual(r.body.dialects);
   });
 });
