@@ -8,9 +8,10 @@
  * - URL subjects: the rule is `domain-verified` (its host is within the domain of a did:web
  *   controller whose document listed the declarant's key when the origin registered it, as the
  *   receipt states; see controller-verification.ts).
- * - ISCC and datahash subjects (content): never. A verified controller proves who declared, not
- *   who holds the rights to a piece of content, and nothing else can be checked, so content
- *   citations are always `self-asserted` and their `y` is cited but never consent.
+ * - ISCC and datahash subjects (content) and work identifiers (ISRC, ISWC, ISNI, ISBN, DOI):
+ *   never. A verified controller proves who declared, not who holds the rights to a piece of
+ *   content or a work, and nothing else can be checked, so these citations are always
+ *   `self-asserted` and their `y` is cited but never consent.
  *
  * An unverified `y` is not turned into `n` either: the category stays as the others make it
  * (unknown if nobody else speaks). Every declaration is still cited with its label and its own

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "./work-identifier";
 
 /**
  * The wire shape of a signed declaration (SPEC.md, "Declarations"). Strict objects: an unknown
@@ -29,6 +30,20 @@ export const PreferencesSchema = z.strictObject({
   "ai-use": preference.optional().describe("vocabulary 1 only: AI use (-02)"),
 });
 
+/** Most work identifiers one declaration names, all kinds together (as for `urls`). */
+export const MAX_IDENTIFIERS = 100;
+
+const identifierList = (kind: IdentifierKind) =>
+  z.array(z.string().min(1).max(IDENTIFIER_MAX_LENGTH)).min(1).max(MAX_IDENTIFIERS).optional().describe(`${kind.toUpperCase()}s, each in its canonical form`);
+
+/**
+ * Work identifiers by kind, each value in the canonical form of src/domain/work-identifier.ts
+ * (checked in declaration.ts): the signed bytes are the key every registry matches on.
+ */
+export const IdentifiersSchema = z
+  .strictObject(Object.fromEntries(IDENTIFIER_KINDS.map((k) => [k, identifierList(k)])) as Record<IdentifierKind, ReturnType<typeof identifierList>>)
+  .describe("Work identifiers by kind: isrc, iswc, isni, isbn, doi (canonical forms: ISRC USRC17607839, ISWC T0345246801, ISNI 0000000121032683, ISBN-13 9780306406157, DOI 10.1000/182 with ASCII letters upper-cased)");
+
 export const DeclarationSchema = z
   .strictObject({
     type: z.literal("OptOutDeclaration"),
@@ -39,6 +54,7 @@ export const DeclarationSchema = z
       .regex(/^1e20[0-9a-f]{64}$/, "must be a BLAKE3 multihash: 1e20 followed by 64 lower-case hex digits")
       .optional(),
     urls: z.array(z.string().min(1).max(2048)).min(1).max(100).optional(),
+    identifiers: IdentifiersSchema.optional(),
     vocabulary: z
       .union([z.literal(1), z.literal(2)])
       .optional()

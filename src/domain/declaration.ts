@@ -4,13 +4,14 @@ import { decompose, IsccError, MainType, parseIsccIdV1 } from "../iscc/index";
 import { bandsOf, type Bands } from "../similarity/bands";
 import { canonicalize } from "../encoding/canonical-json";
 import type { ControllerVerification } from "./controller-verification";
-import { DeclarationSchema, type Declaration } from "./declaration-schema";
+import { DeclarationSchema, MAX_IDENTIFIERS, type Declaration } from "./declaration-schema";
 import { hostIsWithin } from "./did-web";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
 import { SignatureError, verifyJson } from "./iscc-sig";
 import { preferenceErrors, vocabularyOf, type VocabularyVersion } from "./preferences";
 import { matchKey, UrlError } from "./url-normalize";
 import { parseUrlPattern, type UrlPattern } from "./url-pattern";
+import { canonicalFormError, IDENTIFIER_KINDS, identifierKey, type WorkIdentifier } from "./work-identifier";
 
 export interface UnitSubject {
   unitType: string;
@@ -43,6 +44,8 @@ export interface PreparedDeclaration {
   urls: UrlSubject[];
   units: UnitSubject[];
   datahash: string | null;
+  /** Work identifiers, canonical (as signed), each once. */
+  identifiers: WorkIdentifier[];
 }
 
 /**
@@ -54,7 +57,7 @@ export function parseDeclaration(input: unknown): Declaration {
   if (!parsed.success) throw new ValidationError(issuesToFieldErrors(parsed.error.issues));
   const d = parsed.data;
   const errors: FieldError[] = [];
-  const hasSubject = d.iscc !== undefined || d.datahash !== undefined || d.urls !== undefined;
+  const hasSubject = d.iscc !== undefined || d.datahash !== undefined || d.urls !== undefined || d.identifiers !== undefined;
   if (d.intent === "activate") {
     if (d.supersedes !== undefined) errors.push({ pointer: "/supersedes", detail: "only update and revoke supersede" });
   } else if (d.supersedes === undefined) {
@@ -69,7 +72,7 @@ export function parseDeclaration(input: unknown): Declaration {
   if (d.intent === "revoke") {
     if (d.preferences !== undefined) errors.push({ pointer: "/preferences", detail: "a revoke states no preferences" });
   } else {
-    if (!hasSubject) errors.push({ pointer: "", detail: "at least one subject is required: iscc, datahash or urls" });
+    if (!hasSubject) errors.push({ pointer: "", detail: "at least one subject is required: iscc, datahash, urls or identifiers" });
     if (!d.preferences || Object.keys(d.preferences).length === 0)
       errors.push({ pointer: "/preferences", detail: "at least one preference is required" });
     else
@@ -90,8 +93,38 @@ export function parseDeclaration(input: unknown): Declaration {
       errors.push({ pointer: `/urls/${i}`, detail: e.message });
     }
   });
+  if (d.identifiers !== undefined) errors.push(...identifierErrors(d.identifiers));
   if (errors.length) throw new ValidationError(errors);
   return d;
+}
+
+/** Every identifier valid and written in its canonical form; at least one, at most MAX_IDENTIFIERS in all. */
+function identifierErrors(ids: NonNullable<Declaration["identifiers"]>): FieldError[] {
+  const errors: FieldError[] = [];
+  let count = 0;
+  for (const kind of IDENTIFIER_KINDS)
+    ids[kind]?.forEach((value, i) => {
+      count++;
+      const why = canonicalFormError(kind, value);
+      if (why) errors.push({ pointer: `/identifiers/${kind}/${i}`, detail: why });
+    });
+  if (count === 0) errors.push({ pointer: "/identifiers", detail: "names no identifier: leave it out, or name at least one" });
+  if (count > MAX_IDENTIFIERS) errors.push({ pointer: "/identifiers", detail: `names ${count} identifiers, at most ${MAX_IDENTIFIERS} are allowed` });
+  return errors;
+}
+
+/** The identifiers a declaration names, each once, in kind order then as written. */
+export function declaredIdentifiers(d: Pick<Declaration, "identifiers">): WorkIdentifier[] {
+  const out: WorkIdentifier[] = [];
+  const seen = new Set<string>();
+  for (const kind of IDENTIFIER_KINDS)
+    for (const value of d.identifiers?.[kind] ?? []) {
+      const id = { kind, value };
+      if (seen.has(identifierKey(id))) continue;
+      seen.add(identifierKey(id));
+      out.push(id);
+    }
+  return out;
 }
 
 /** Verifies the ISCC-SIG signature; a failure names the signature field at fault. */
@@ -148,6 +181,7 @@ export function prepareDeclaration(d: Declaration, verification: ControllerVerif
     urls,
     units: d.iscc !== undefined ? isccUnits(d.iscc) : [],
     datahash: d.datahash ?? null,
+    identifiers: declaredIdentifiers(d),
   };
 }
 

@@ -6,6 +6,7 @@ import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/ur
 import { declaredUrls } from "../filter/declared-urls";
 import type { Reader } from "../store/db";
 import { queryRules, type RuleRow } from "../store/url-rules-lookup";
+import type { IdentifierLookup } from "./lookup-identifiers";
 
 /** A declaration as a lookup cites it. */
 export interface UrlCitation extends Omit<RuleRow, "i" | "seq" | "preferences"> {
@@ -69,20 +70,26 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   });
 }
 
-/** The preferences of a URL nothing covers: one shared value, since most answers are this one. */
-const NONE = Object.freeze(combinePreferences([]));
-const NONE_USAGE = contentUsageHeader(NONE);
+/** The preferences of a subject nothing covers: one shared value, since most answers are this one. */
+export const NONE = Object.freeze(combinePreferences([]));
+export const NONE_USAGE = contentUsageHeader(NONE);
 
-/** The JSON text of a not-declared answer after its url and normalized fields, written once. */
+/** The JSON text of a not-declared answer after its subject and normalized fields, written once. */
 const NONE_TAIL = `,"opted_out":false,"preferences":${JSON.stringify(NONE)},"content_usage":${JSON.stringify(NONE_USAGE)},"declarations":[]}`;
 
 /**
- * `JSON.stringify({ results })`, byte for byte, without stringifying 10,000 objects: a
- * not-declared answer (the shared NONE preferences, no declarations) is its two URLs plus the
- * constant NONE_TAIL; any other result is stringified as usual.
+ * `JSON.stringify({ results, identifiers })`, byte for byte, without stringifying 10,000 objects:
+ * a not-declared answer (the shared NONE preferences, no declarations) is its subject as asked and
+ * normalized plus the constant NONE_TAIL; any other result is stringified as usual. `identifiers`
+ * (src/flows/lookup-identifiers.ts) only when the request had them.
  */
-export function serializeLookups(results: readonly UrlLookup[]): string {
-  let out = '{"results":[';
+export function serializeLookups(results: readonly UrlLookup[], identifiers?: readonly IdentifierLookup[]): string {
+  const out = '{"results":' + serializeList(results, "url");
+  return (identifiers ? out + ',"identifiers":' + serializeList(identifiers, "identifier") : out) + "}";
+}
+
+function serializeList<F extends "url" | "identifier">(results: readonly (UrlLookup | IdentifierLookup)[], field: F): string {
+  let out = "[";
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
     if (i > 0) out += ",";
@@ -90,10 +97,11 @@ export function serializeLookups(results: readonly UrlLookup[]): string {
       out += JSON.stringify(r);
       continue;
     }
-    const url = JSON.stringify(r.url);
-    out += '{"url":' + url + ',"normalized":' + (r.normalized === r.url ? url : JSON.stringify(r.normalized)) + NONE_TAIL;
+    const asked = (r as unknown as Record<F, string>)[field];
+    const name = JSON.stringify(asked);
+    out += `{"${field}":` + name + ',"normalized":' + (r.normalized === asked ? name : JSON.stringify(r.normalized)) + NONE_TAIL;
   }
-  return out + "]}";
+  return out + "]";
 }
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {

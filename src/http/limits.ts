@@ -12,6 +12,7 @@ export const LIMITS = {
   matchCodes: 1000,
   matchBytes: 1024 * 1024,
   lookupUrls: 10_000,
+  lookupIdentifiers: 10_000,
   lookupBytes: 8 * 1024 * 1024,
   /** One webhook delivery from a peer (POST /v1/webhooks/declarations). */
   webhookDeclarations: 1000,

@@ -2,6 +2,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { declaredUrls, versionTag } from "../filter/declared-urls";
 import { answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
+import { lookupIdentifiers, parseIdentifierParam } from "../flows/lookup-identifiers";
+import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "../domain/work-identifier";
 import { queryRules } from "../store/url-rules-lookup";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
@@ -9,18 +11,50 @@ import { readSession, speedConfig } from "../http/read-path";
 import { json, paramProblems, type App, type Ctx } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 
-const LookupQuerySchema = z.strictObject({ url: z.string().min(1).max(LIMITS.urlLength) });
+const EXAMPLES: Record<IdentifierKind, string> = {
+  isrc: "US-RC1-76-07839",
+  iswc: "T-034.524.680-1",
+  isni: "0000 0001 2103 2683",
+  isbn: "978-0-306-40615-7",
+  doi: "10.1000/182",
+};
+
+/** Exactly one subject per request: a URL or one work identifier (POST /v1/lookup takes many). */
+const LookupQuerySchema = z.strictObject({
+  url: z.string().min(1).max(LIMITS.urlLength).optional().describe("A URL"),
+  ...(Object.fromEntries(
+    IDENTIFIER_KINDS.map((k) => [
+      k,
+      z.string().min(1).max(IDENTIFIER_MAX_LENGTH).optional().describe(`An ${k.toUpperCase()} in any usual spelling, e.g. ${EXAMPLES[k]}`),
+    ]),
+  ) as Record<IdentifierKind, z.ZodOptional<z.ZodString>>),
+});
+const SUBJECTS = ["url", ...IDENTIFIER_KINDS] as const;
+
+/** What every lookup answer says after its subject: the combined outcome, or the subject's error. */
+const answerFields = {
+  opted_out: z.boolean().optional(),
+  preferences: z
+    .record(z.string(), z.enum(["y", "n", "unknown"]))
+    .optional()
+    .describe("Combined outcome per category of the current vocabulary (train-ai, draft-ai-use, search), whatever vocabulary each declaration used"),
+  content_usage: z.string().optional().describe("Ready value for an IETF AIPREF Content-Usage header (settled tokens only)"),
+};
+const errorField = { error: z.object({ pointer: z.string(), detail: z.string() }).optional() };
+
+/** What every cited declaration says after what matched. */
+const citationFields = {
+  declarant: z.string(),
+  controller: z.string().nullable(),
+  vocabulary: z.number().int().describe("The vocabulary of this declaration's own preferences (1: draft-ietf-aipref-vocab-02)"),
+  preferences: z.record(z.string(), z.enum(["y", "n"])).describe("As the declaration states them, in its vocabulary"),
+};
 
 export const UrlLookupSchema = z
   .object({
     url: z.string(),
     normalized: z.string().optional(),
-    opted_out: z.boolean().optional(),
-    preferences: z
-      .record(z.string(), z.enum(["y", "n", "unknown"]))
-      .optional()
-      .describe("Combined outcome per category of the current vocabulary (train-ai, draft-ai-use, search), whatever vocabulary each declaration used"),
-    content_usage: z.string().optional().describe("Ready value for an IETF AIPREF Content-Usage header (settled tokens only)"),
+    ...answerFields,
     declarations: z
       .array(
         z.object({
@@ -28,15 +62,12 @@ export const UrlLookupSchema = z
           pattern: z.string(),
           kind: z.enum(["exact", "prefix", "host"]),
           verification: z.enum(["domain-verified", "self-asserted"]),
-          declarant: z.string(),
-          controller: z.string().nullable(),
-          vocabulary: z.number().int().describe("The vocabulary of this declaration's own preferences (1: draft-ietf-aipref-vocab-02)"),
-          preferences: z.record(z.string(), z.enum(["y", "n"])).describe("As the declaration states them, in its vocabulary"),
+          ...citationFields,
           policy: z.string().nullable().describe("The declaration's policy URL (its licensing terms), or null"),
         }),
       )
       .optional(),
-    error: z.object({ pointer: z.string(), detail: z.string() }).optional(),
+    ...errorField,
     dialects: z
       .object({
         "content-usage": z.string(),
@@ -53,18 +84,54 @@ export const UrlLookupSchema = z
   })
   .meta({ id: "UrlLookup" });
 
+export const IdentifierLookupSchema = z
+  .object({
+    identifier: z.string().describe("The identifier as asked, kind:value"),
+    normalized: z.string().optional().describe("kind:value in canonical form: what was matched"),
+    ...answerFields,
+    declarations: z
+      .array(
+        z.object({
+          id: z.string(),
+          identifier: z.string().describe("The declared identifier that matched, kind:value in canonical form"),
+          verification: z.enum(["self-asserted"]).describe("Identifier subjects are never verified: nothing proves who holds a work's rights"),
+          ...citationFields,
+        }),
+      )
+      .optional(),
+    ...errorField,
+  })
+  .meta({ id: "IdentifierLookup" });
+
 const route = createRoute({
   method: "get",
   path: "/v1/lookup",
-  summary: "Effective preferences for one URL, the declarations behind them and a Content-Usage value",
+  summary: "Effective preferences for one URL or one work identifier (?isrc=, ?iswc=, ?isni=, ?isbn=, ?doi=), the declarations behind them and a Content-Usage value",
   middleware: [rateLimited("lookup")] as const,
   request: { query: LookupQuerySchema },
-  responses: { 200: json(UrlLookupSchema, "The answer"), ...paramProblems },
+  responses: { 200: json(z.union([UrlLookupSchema, IdentifierLookupSchema]), "The answer: a UrlLookup for ?url=, an IdentifierLookup otherwise"), ...paramProblems },
 });
 
 export function lookupGet(app: App) {
   app.openapi(route, async (c) => {
     const q = c.req.valid("query");
+    const given = SUBJECTS.filter((k) => q[k] !== undefined);
+    if (given.length !== 1)
+      throw Problem.invalid(
+        given.length === 0
+          ? [{ pointer: "", detail: `give one of ${SUBJECTS.join(", ")}` }]
+          : given.slice(1).map((k) => ({ pointer: `/${k}`, detail: `one subject per request (${given[0]} is given): POST /v1/lookup takes many` })),
+      );
+    if (q.url === undefined) {
+      const kind = given[0] as IdentifierKind;
+      const parsed = parseIdentifierParam(kind, q[kind]!, [kind]);
+      if ("error" in parsed) throw Problem.invalid([parsed.error]);
+      const session = readSession(c);
+      const [result] = await lookupIdentifiers(session.db, [parsed]);
+      session.finish(c);
+      c.header("content-usage", (result as { content_usage: string }).content_usage);
+      return c.json(result!, 200);
+    }
     const parsed = parseLookupUrl(q.url, ["url"]);
     if ("error" in parsed) throw Problem.invalid([parsed.error]);
     const cfg = speedConfig(c.env);

@@ -6,7 +6,7 @@ import { parseIsccIdV1 } from "../iscc/index";
 import { inList, insertRows } from "./bound-parameters";
 import type { Db } from "./db";
 import type { Receipt } from "./receipt";
-import { datahashes, declarations, isccUnits, urlRules } from "./schema";
+import { datahashes, declarations, isccUnits, urlRules, workIdentifiers } from "./schema";
 
 /** The sequencer's reads and writes in D1 (it is the only writer of these tables). */
 
@@ -138,7 +138,8 @@ export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
     prepared.units.map((u) => ({ seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex, b0: u.bands[0], b1: u.bands[1], b2: u.bands[2], b3: u.bands[3] })),
   );
   const hashRows = subjects.flatMap(({ seq, prepared }) => (prepared.datahash ? [{ seq, datahash: prepared.datahash }] : []));
-  return { declarations: declRows, urlRules: urlRows, isccUnits: unitRows, datahashes: hashRows };
+  const identifierRows = subjects.flatMap(({ seq, prepared }) => prepared.identifiers.map((w) => ({ seq, kind: w.kind, value: w.value })));
+  return { declarations: declRows, urlRules: urlRows, isccUnits: unitRows, datahashes: hashRows, workIdentifiers: identifierRows };
 }
 
 /**
@@ -153,6 +154,7 @@ export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges
     ...insertRows(db, urlRules, r.urlRules),
     ...insertRows(db, isccUnits, r.isccUnits),
     ...insertRows(db, datahashes, r.datahashes),
+    ...insertRows(db, workIdentifiers, r.workIdentifiers),
     ...statusChanges.map((c) => db.update(declarations).set({ status: c.status }).where(eq(declarations.id, c.id))),
   ];
 }

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { IDENTIFIER_KINDS } from "../domain/work-identifier";
 
 /**
  * Every declaration this registry holds, local or received from a peer, in registry order.
@@ -90,6 +91,20 @@ export const datahashes = sqliteTable(
     datahash: text("datahash").notNull(),
   },
   (t) => [index("datahashes_datahash").on(t.datahash), index("datahashes_seq").on(t.seq)],
+);
+
+/**
+ * Work-identifier subjects (ISRC, ISWC, ISNI, ISBN, DOI), each in its canonical form
+ * (src/domain/work-identifier.ts), matched exactly by kind and value.
+ */
+export const workIdentifiers = sqliteTable(
+  "work_identifiers",
+  {
+    seq: integer("seq").notNull(),
+    kind: text("kind", { enum: IDENTIFIER_KINDS }).notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [index("work_identifiers_value").on(t.kind, t.value), index("work_identifiers_seq").on(t.seq)],
 );
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { answer, parseLookupUrl, serializeLookups, type UrlLookup } from "../../src/flows/lookup-urls";
+import { identifierAnswer, parseIdentifierToken, type IdentifierLookup } from "../../src/flows/lookup-identifiers";
 
 describe("serializeLookups", () => {
   const rule = {
@@ -37,6 +38,27 @@ describe("serializeLookups", () => {
         expect(serializeLookups(results)).toBe(JSON.stringify({ results }));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  const identifierRow = { i: 0, seq: 2, id: "ISCC:MAIR", kind: "isrc" as const, value: "USRC17607839", declarant: "z6Mk", controller: null, vocabulary: 2, preferences: '{"train-ai":"n"}' };
+  const oneIdentifier = fc.oneof(
+    fc.string().map((t): IdentifierLookup => {
+      const p = parseIdentifierToken(t, ["identifiers", 0]);
+      return "error" in p ? p : identifierAnswer(p.identifier, p.id, []);
+    }),
+    fc.constantFrom("isrc:US-RC1-76-07839", "isrc:USRC17607839", "doi:10.1000/\u2028\"x\"", "isbn:0-306-40615-2").map((t): IdentifierLookup => {
+      const p = parseIdentifierToken(t, ["identifiers", 1]);
+      return "error" in p ? p : identifierAnswer(p.identifier, p.id, t.startsWith("isrc") ? [identifierRow] : []);
+    }),
+  );
+
+  it("writes exactly JSON.stringify({ results, identifiers }) when identifiers were asked", () => {
+    fc.assert(
+      fc.property(fc.array(oneResult, { maxLength: 5 }), fc.array(oneIdentifier, { maxLength: 20 }), (results, identifiers) => {
+        expect(serializeLookups(results, identifiers)).toBe(JSON.stringify({ results, identifiers }));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

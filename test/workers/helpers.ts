@@ -67,7 +67,7 @@ export function randomBody(bytes = 8): Uint8Array {
 /** Row counts of every table: "changes nothing" means these stay equal. */
 export async function tableCounts(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ["declarations", "url_rules", "iscc_units", "datahashes"]) {
+  for (const t of ["declarations", "url_rules", "iscc_units", "datahashes", "work_identifiers"]) {
     const r = await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>();
     out[t] = r!.n;
   }

@@ -72,12 +72,12 @@ describe("GET /v1/lookup", () => {
     expect(res.body.preferences["train-ai"]).toBe("unknown");
   });
 
-  it("refuses an invalid URL or a missing parameter with a problem naming /url", async () => {
-    for (const q of ["?url=ftp://x.example/", "?url=not%20a%20url", ""]) {
+  it("refuses an invalid URL with a problem naming /url, and a missing subject naming the query", async () => {
+    for (const [q, pointer] of [["?url=ftp://x.example/", "/url"], ["?url=not%20a%20url", "/url"], ["", ""]]) {
       const res = await get("/v1/lookup" + q);
       expect(res.status).toBe(422);
       expect(res.type).toBe("application/problem+json");
-      expect(res.body.errors[0].pointer).toBe("/url");
+      expect(res.body.errors[0].pointer).toBe(pointer);
     }
   });
 });
