@@ -1,6 +1,6 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { effectivePreferences } from "../domain/consent";
+import { effectivePreferences, type SubjectVerification } from "../domain/consent";
 import { contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
@@ -19,6 +19,8 @@ export interface DeclarationMatch {
   declaration: ReturnType<typeof declarationCitation>;
   /** False when only a meta unit matched: reported, but it does not decide (SPEC, "Matching"). */
   decides: boolean;
+  /** Content subjects are never verified for consent: their `y` is cited, never counted (src/domain/consent.ts). */
+  verification: SubjectVerification;
   units: UnitMatch[];
 }
 
@@ -58,7 +60,7 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
     for (const hit of found) {
       const row = rows.get(hit.seq);
       if (!row) continue;
-      const m = perQuery[q]!.get(hit.seq) ?? { declaration: declarationCitation(row), decides: false, units: [] };
+      const m = perQuery[q]!.get(hit.seq) ?? { declaration: declarationCitation(row), decides: false, verification: "self-asserted" as const, units: [] };
       m.units.push({ unit_type: unit.typeName, query: unit.code, declared: hit.code, distance: hit.distance, similarity: 1 - hit.distance / 64 });
       if (unit.maintype !== MainType.META) m.decides = true;
       perQuery[q]!.set(hit.seq, m);
@@ -67,9 +69,8 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
   return parsed.map((p, q) => {
     if ("error" in p) return { iscc: p.iscc, error: p.error! };
     const matches = [...perQuery[q]!.values()];
-    // Content subjects are never verified for consent: their `y` is cited, never counted (src/domain/consent.ts).
     const preferences = effectivePreferences(
-      matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: "self-asserted" })),
+      matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: m.verification })),
     );
     return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences) };
   });

@@ -5,7 +5,7 @@ import { notFound } from "../http/problem";
 import { json, paramProblems, problemDoc, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 import { declarationView } from "../store/declaration-view";
-import { findDeclaration } from "../store/declarations-read";
+import { findDeclaration, urlSubjectsOf } from "../store/declarations-read";
 
 export const DeclarationViewSchema = z
   .object({
@@ -24,6 +24,12 @@ export const DeclarationViewSchema = z
     receipt: z.record(z.string(), z.unknown()),
   })
   .meta({ id: "StoredDeclaration" });
+
+const DeclarationDetailSchema = DeclarationViewSchema.extend({
+  url_subjects: z
+    .array(z.object({ pattern: z.string(), kind: z.enum(["exact", "prefix", "host"]), verification: z.enum(["domain-verified", "self-asserted"]) }))
+    .describe("The URL subjects as registered, each with the trust label lookups cite it with (none for a revocation, whose URLs match nothing)"),
+}).meta({ id: "DeclarationDetail" });
 
 /** An id in any notation the codec accepts, or a digest; anything else cannot name a declaration. */
 export function canonicalIdOrDigest(value: string): string | null {
@@ -44,7 +50,7 @@ const route = createRoute({
   summary: "A declaration by ISCC-ID or digest, with its receipt and status",
   middleware: [rateLimited("lookup")] as const,
   request: { params: IdParam, query: z.strictObject({}) },
-  responses: { 200: json(DeclarationViewSchema, "The declaration"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
+  responses: { 200: json(DeclarationDetailSchema, "The declaration"), 404: problemDoc("Unknown id or digest"), ...paramProblems },
 });
 
 export function declarationsGet(app: App) {
@@ -53,6 +59,6 @@ export function declarationsGet(app: App) {
     const key = canonicalIdOrDigest(id);
     const row = key ? await findDeclaration(c.env.DB, key) : undefined;
     if (!row) throw notFound(`No declaration with id or digest ${id}`);
-    return c.json(declarationView(row), 200);
+    return c.json({ ...declarationView(row), url_subjects: await urlSubjectsOf(c.env.DB, row.seq) }, 200);
   });
 }

@@ -38,6 +38,9 @@ const MatchResponseSchema = z
             z.object({
               declaration: z.record(z.string(), z.unknown()),
               decides: z.boolean(),
+              verification: z
+                .enum(["domain-verified", "self-asserted"])
+                .describe("The trust label of this citation: content subjects are always self-asserted, so their y is cited but never consent"),
               units: z.array(z.object({ unit_type: z.string(), query: z.string(), declared: z.string(), distance: z.number(), similarity: z.number() })),
             }),
           )

@@ -11,6 +11,15 @@ export async function findDeclaration(d1: D1Database, idOrDigest: string) {
   return row;
 }
 
+/** A declaration's URL subjects as the registry stored them: each pattern with the trust label it decided at registration. */
+export async function urlSubjectsOf(d1: D1Database, seq: number) {
+  return openDb(d1)
+    .select({ pattern: urlRules.pattern, kind: urlRules.kind, verification: urlRules.verification })
+    .from(urlRules)
+    .where(eq(urlRules.seq, seq))
+    .orderBy(sql`rowid`); // the declaration's own order
+}
+
 export interface ListFilter {
   /** Units (canonical codes) of which any must be a declared unit. */
   isccUnits?: string[];

@@ -131,6 +131,11 @@ describe("update and revoke", () => {
     expect(reg.status).toBe(201);
     const shown = await get(`/v1/declarations/${reg.body.id}`);
     expect(shown.body.controller_verified).toBe(true);
+    // Each URL subject with the label lookups cite it with: on the verified domain or not.
+    expect(shown.body.url_subjects).toEqual([
+      { pattern: "https://rights.example/catalog/*", kind: "prefix", verification: "domain-verified" },
+      { pattern: "https://other.example/x", kind: "exact", verification: "self-asserted" },
+    ]);
     const look = await get("/v1/lookup?url=https://www.rights.example/catalog/1");
     expect(look.body.declarations).toEqual([]); // www. is not under the prefix rule's host
     const look2 = await get("/v1/lookup?url=https://rights.example/catalog/1");

@@ -61,6 +61,7 @@ describe.each(backends)("matchIscc with the $name backend", ({ make }) => {
     expect(m.matches[0]).toMatchObject({
       declaration: { id: reg.id, status: "active", preferences: { "train-ai": "n" } },
       decides: true,
+      verification: "self-asserted",
       units: [{ unit_type: "CONTENT-IMAGE-V0", query, declared, distance: 3, similarity: 1 - 3 / 64 }],
     });
     expect(m.opted_out).toBe(true);

@@ -4,6 +4,7 @@
  * registry's status, and an evidence file from the API verifies offline (and fails when tampered).
  */
 import { describe, expect, it } from "vitest";
+import { keypairFromSecret } from "../../src/domain/iscc-sig";
 import { verifyEvidence, type EvidenceFile } from "../../src/log/evidence";
 import { contentUnit, declaration, get, newKey, post, randomBody } from "./helpers";
 
@@ -99,6 +100,19 @@ describe("directory, status and evidence", () => {
     expect(detail.html).toContain("self-asserted");
     expect(detail.html).toContain(`/v1/declarations/${encodeURIComponent(r.body.id)}/evidence`);
     expect((await page("/directory/ISCC:MAIWFAKEFAKEFAKE")).status).toBe(404);
+  });
+
+  it("a declaration's page labels each URL subject as the registry decided it at registration", async () => {
+    // did:web:photos.example lists this key (test/fakes/did-hosts.ts): its URLs on photos.example are domain-verified.
+    const owner = keypairFromSecret(new Uint8Array(32).fill(0x42), { controller: "did:web:photos.example" });
+    const tag = Date.now();
+    const r = await post("/v1/declarations", await declaration(owner, { urls: [`https://photos.example/web-${tag}/*`, `https://elsewhere-${tag}.example/x`], preferences: { "train-ai": "y" } }));
+    expect(r.status).toBe(201);
+    const detail = await page(`/directory/${encodeURIComponent(r.body.id)}`);
+    expect(detail.html).toContain(`<code>https://photos.example/web-${tag}/*</code> <span class="trust">(domain-verified)</span>`);
+    expect(detail.html).toContain(`<code>https://elsewhere-${tag}.example/x</code> <span class="trust">(self-asserted)</span>`);
+    const sv = await page(`/directory/${encodeURIComponent(r.body.id)}?lang=sv`);
+    expect(sv.html).toContain("(domänverifierad)");
   });
 
   it("GET /v1/status: declarations held, the log's size and root, partner registries", async () => {

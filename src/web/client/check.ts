@@ -20,7 +20,7 @@ interface MatchAnswer {
     opted_out?: boolean;
     preferences?: Record<string, string>;
     content_usage?: string;
-    matches?: { declaration: { id: string; controller_verified: boolean; preferences: Record<string, string> }; units: { unit_type: string; distance: number; similarity: number }[] }[];
+    matches?: { declaration: { id: string; preferences: Record<string, string> }; verification: Cited["verification"]; units: { unit_type: string; distance: number; similarity: number }[] }[];
     error?: { pointer: string; detail: string };
   }[];
 }
@@ -88,7 +88,7 @@ async function checkFiles(files: File[]): Promise<void> {
             const best = m.units.reduce((a, b) => (b.similarity > a.similarity ? b : a));
             return {
               id: m.declaration.id,
-              verification: m.declaration.controller_verified ? "domain-verified" : "self-asserted",
+              verification: m.verification,
               preferences: m.declaration.preferences,
               detail: `${tr.t("check.similarity", { pct: tr.percent(best.similarity) })}, ${tr.t("check.distance", { bits: best.distance, unit: best.unit_type })}`,
             };

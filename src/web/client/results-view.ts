@@ -60,5 +60,7 @@ export function resultBlock(
           ),
         )
       : null,
+    // The registry's consent rule (src/domain/consent.ts), said where its effect is visible.
+    cited.some((d) => d.verification === "self-asserted" && Object.values(d.preferences).includes("y")) ? h("p", { class: "hint" }, tr.t("check.unverifiedAllow")) : null,
   );
 }

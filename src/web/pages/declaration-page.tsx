@@ -1,19 +1,6 @@
 /** One declaration in the directory: what it says, its status and trust, its receipt, its evidence. */
-import { didWebHost, hostIsWithin } from "../../domain/did-web";
-import { parseUrlPattern } from "../../domain/url-pattern";
 import type { Translator } from "../i18n/translate";
 import { PreferenceList, StatusBadge } from "./parts";
-
-/** A URL subject's trust label, as the registry decides it (src/domain/declaration.ts): on the verified controller's domain or not. */
-export function urlTrust(url: string, d: Pick<DeclarationDetail, "controller" | "controller_verified">): "domain-verified" | "self-asserted" {
-  const domain = d.controller_verified && d.controller ? didWebHost(d.controller) : null;
-  if (!domain) return "self-asserted";
-  try {
-    return hostIsWithin(parseUrlPattern(url).host, domain) ? "domain-verified" : "self-asserted";
-  } catch {
-    return "self-asserted";
-  }
-}
 
 export interface DeclarationDetail {
   id: string;
@@ -26,6 +13,8 @@ export interface DeclarationDetail {
   registered_at: string;
   declaration: Record<string, unknown> & { iscc?: string; datahash?: string; urls?: string[]; name?: string; policy?: string; vocabulary?: number; preferences?: Record<string, string> };
   receipt: { registry?: string };
+  /** The URL subjects with the trust label the registry decided for each (GET /v1/declarations/{id}). */
+  url_subjects: { pattern: string; verification: "domain-verified" | "self-asserted" }[];
 }
 
 export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetail }) {
@@ -73,14 +62,28 @@ export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetai
               <dd class="mono">{body.datahash}</dd>
             </>
           ) : null}
-          {body.urls?.length ? (
+          {d.url_subjects.length ? (
+            <>
+              <dt>{tr.t("decl.urls")}</dt>
+              <dd>
+                <ul class="plain">
+                  {d.url_subjects.map((u) => (
+                    <li>
+                      <code>{u.pattern}</code> <span class="trust">({tr.t(`trust.${u.verification}`)})</span>
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          ) : body.urls?.length ? (
+            // A revocation's URLs only say what it is about: they match nothing, so they carry no label.
             <>
               <dt>{tr.t("decl.urls")}</dt>
               <dd>
                 <ul class="plain">
                   {body.urls.map((u) => (
                     <li>
-                      <code>{u}</code> <span class="trust">({tr.t(`trust.${urlTrust(u, d)}`)})</span>
+                      <code>{u}</code>
                     </li>
                   ))}
                 </ul>
