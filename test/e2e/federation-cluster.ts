@@ -69,16 +69,20 @@ export async function startCluster(n: number, vars: Record<string, string> = {},
   // Bundle once and serve that file: `wrangler dev` on the sources would reload every instance
   // whenever someone edits a file, dropping requests mid-test; a restart must be ours alone.
   const bundle = join(dir, "worker");
-  await promisify(execFile)(process.execPath, [WRANGLER, "deploy", "--dry-run", "--outdir", bundle], { cwd: ROOT, env: childEnv() });
+  const wrangler = (args: string[]) => promisify(execFile)(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: childEnv() });
+  const state = (i: number) => join(dir, `r${i}`, "state");
+  // What `npm start` does: migrations first, on each registry's own state directory. They do not
+  // need the bundle, so both run at once (each is a wrangler start-up of several seconds).
+  await Promise.all([
+    wrangler(["deploy", "--dry-run", "--outdir", bundle]),
+    ...Array.from({ length: n }, (_, i) => wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state(i)])),
+  ]);
   const registries: Registry[] = [];
   for (let i = 0; i < n; i++) {
     const port = await freePort();
     const kp = generateKeypair();
-    const state = join(dir, `r${i}`, "state");
     const envFile = join(dir, `r${i}.env`);
     await writeFile(envFile, `REGISTRY_SECRET_KEY=${encodeEd25519SecretMultikey(kp.secretKey)}\nOPERATOR_TOKEN=${OPERATOR_TOKEN}\n`, { mode: 0o600 });
-    // What `npm start` does: migrations first, on this registry's own state directory.
-    await promisify(execFile)(process.execPath, [WRANGLER, "d1", "migrations", "apply", "DB", "--local", "--persist-to", state], { cwd: ROOT, env: childEnv() });
     const name = `127.0.0.1:${port}`;
     const allVars = { REGISTRY_NAME: name, HUB_ID: String(100 + i), RATE_LIMITS: "off", ...vars, ...varsOf(i) };
     let child: ChildProcess | undefined;
@@ -92,7 +96,7 @@ export async function startCluster(n: number, vars: Record<string, string> = {},
       running: false,
       log: [],
       async start() {
-        const args = [WRANGLER, "dev", join(bundle, "index.js"), "--config", join(ROOT, "wrangler.toml"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--env-file", envFile];
+        const args = [WRANGLER, "dev", join(bundle, "index.js"), "--config", join(ROOT, "wrangler.toml"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state(i), "--env-file", envFile];
         args.push("--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", "warn");
         for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
         child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -200,6 +200,7 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
     await page.getByLabel("Files to check").setInputFiles([files.png, files.other]);
     await poll(() => results.allTextContents()).toEqual([expect.stringContaining("sunset.png"), expect.stringContaining("unrelated.png")]);
     expect(await results.nth(0).textContent()).toMatch(/1 similar declared work.*similarity 100%/s);
+    expect(await results.nth(0).textContent()).toContain("(self-asserted)"); // content citations always are (the API's label)
     expect(await results.nth(1).textContent()).toContain("No declared work is similar to this file.");
     await expectAccessible(page, "check page with results");
   });
@@ -323,7 +324,7 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
         // Nothing may be wider than the viewport (horizontal scrolling inside tables is allowed).
         const overflow = (await p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
         expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-        const name = path === "/" ? "check" : path.slice(1).replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
+        const name = path === "/" ? "check" : path.startsWith("/directory/") ? "declaration" : path.slice(1).replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
         await p.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
       }
       await context.close();
