@@ -1,7 +1,9 @@
 /**
  * A rightsholder's catalog for `optout import`: CSV (header row) or JSONL, one work per row. Columns:
  * `path` (a file to fingerprint: its ISCC-CODE and datahash become subjects), `iscc`, `datahash`, `url` or
- * `urls` (URL patterns; several separated by whitespace in CSV, an array in JSONL), `name`, `policy`, and
+ * `urls` (URL patterns; several separated by whitespace in CSV, an array in JSONL), work identifiers (an
+ * `identifiers` column of `kind:value` tokens, or `isrc`, `iswc`, `isni`, `isbn`, `doi` columns: see
+ * src/scan/identifier-columns.ts), `name`, `policy`, and
  * preferences by flag name (`all`, `train-ai`, `ai-use`, `search`: y or n) overriding the command's defaults.
  * Relative paths are relative to the catalog's directory. Each row also gets a key: the hash of its
  * canonical JSON, so the journal recognizes a row whatever its position.
@@ -11,6 +13,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { PREFERENCE_FLAGS } from "../cli/declaration";
 import { canonicalize } from "../encoding/canonical-json";
+import { identifierTokens } from "../scan/identifier-columns";
 import { tableRows, TableError } from "../scan/table-rows";
 
 export interface CatalogRow {
@@ -23,6 +26,8 @@ export interface CatalogRow {
   iscc?: string;
   datahash?: string;
   urls?: string[];
+  /** Work identifiers as `kind:value`, as the row spells them (validated when the row is signed). */
+  identifiers?: string[];
   name?: string;
   policy?: string;
   /** Preference flags the row sets (y/n), by flag name. */
@@ -44,11 +49,14 @@ function toRow(raw: Record<string, unknown>, index: number, where: string, base:
     if (v !== undefined) row[k] = v;
   }
   if (urls?.length) row.urls = urls;
+  const identifiers = identifierTokens(raw);
+  if (identifiers.length) row.identifiers = identifiers;
   for (const f of PREFERENCE_FLAGS) {
     const v = text(raw[f]);
     if (v !== undefined) row.preferences[f] = v;
   }
-  if (!row.path && !row.iscc && !row.datahash && !row.urls) throw new CatalogError(`${where}: the row has no subject (path, iscc, datahash or url)`);
+  if (!row.path && !row.iscc && !row.datahash && !row.urls && !row.identifiers)
+    throw new CatalogError(`${where}: the row has no subject (path, iscc, datahash, url or identifiers)`);
   // the key covers what the row says, not where it is: moving rows around changes nothing
   const { index: _i, where: _w, key: _k, ...content } = row;
   row.key = bytesToHex(sha256(new TextEncoder().encode(canonicalize(content)))).slice(0, 32);

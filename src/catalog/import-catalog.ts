@@ -13,6 +13,7 @@ import type { Keypair } from "../domain/iscc-sig";
 import { Progress, type ProgressMode } from "../scan/progress";
 import { postJson, requestJson, RegistryRequestError, type RetryPolicy } from "../scan/retrying-fetch";
 import { FingerprintPool } from "../scan/worker-pool";
+import { identifiersByKind } from "../scan/identifier-columns";
 import { catalogRows, type CatalogRow } from "./catalog-rows";
 import { ImportJournal, type JournalEntry } from "./import-journal";
 
@@ -76,6 +77,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       ...(row.iscc ? { iscc: row.iscc } : {}),
       ...(row.datahash ? { datahash: row.datahash } : {}),
       ...(row.urls ? { urls: row.urls } : {}),
+      ...(row.identifiers ? { identifiers: identifiersByKind(row.identifiers) } : {}),
       ...(row.name ? { name: row.name } : {}),
       ...(row.policy ? { policy: row.policy } : {}),
       preferences: preferencesFromFlags({ ...o.defaults, ...row.preferences }),

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Declaration, PreferenceMap } from "../domain/declaration-schema";
 import { signJson, type Keypair } from "../domain/iscc-sig";
 import { CATEGORIES, CURRENT_VOCABULARY, type Category } from "../domain/preferences";
+import type { IdentifierKind } from "../domain/work-identifier";
 import { CliError, EXIT_USAGE } from "./errors";
 
 /** One flag per current category (`--ai-use` for the draft-labelled `draft-ai-use`), and `--all` for every one. */
@@ -19,6 +20,8 @@ export interface SubjectAndTerms {
   iscc?: string;
   datahash?: string;
   urls?: string[];
+  /** Work identifiers by kind, in canonical form (normalized before signing: see declaration-flags.ts). */
+  identifiers?: Partial<Record<IdentifierKind, string[]>>;
   preferences?: PreferenceMap;
   name?: string;
   policy?: string;
@@ -67,14 +70,16 @@ function stamp() {
 }
 
 export function buildActivateOrUpdate(terms: SubjectAndTerms, supersedes?: string): Unsigned {
-  if (terms.iscc === undefined && terms.datahash === undefined && !terms.urls?.length) {
-    throw new CliError("nothing to declare: give --iscc, --file, --datahash or --url", EXIT_USAGE);
+  const identifiers = Object.keys(terms.identifiers ?? {}).length ? terms.identifiers : undefined;
+  if (terms.iscc === undefined && terms.datahash === undefined && !terms.urls?.length && !identifiers) {
+    throw new CliError("nothing to declare: give --iscc, --file, --datahash, --url or an identifier (--isrc, --iswc, --isni, --isbn, --doi)", EXIT_USAGE);
   }
   return {
     ...envelope(supersedes === undefined ? "activate" : "update", supersedes),
     ...(terms.iscc !== undefined ? { iscc: terms.iscc } : {}),
     ...(terms.datahash !== undefined ? { datahash: terms.datahash } : {}),
     ...(terms.urls?.length ? { urls: terms.urls } : {}),
+    ...(identifiers ? { identifiers } : {}),
     ...(terms.preferences ? { preferences: terms.preferences } : {}),
     ...(terms.policy !== undefined ? { policy: terms.policy } : {}),
     ...(terms.name !== undefined ? { name: terms.name } : {}),

@@ -2,6 +2,7 @@
  * Human-readable renderings of registry answers. Only the fields the CLI shows are typed here;
  * `--json` prints the registry's answer untouched for anything that needs the rest.
  */
+import { IDENTIFIER_KINDS, type IdentifierKind } from "../domain/work-identifier";
 import type { ProblemBody } from "./errors";
 
 type Prefs = Record<string, string>;
@@ -20,7 +21,7 @@ export interface StoredDeclaration extends Receipt {
   controller: string | null;
   controller_verified: boolean;
   registered_at: string;
-  declaration: { iscc?: string; datahash?: string; urls?: string[]; preferences?: Prefs; name?: string; policy?: string; timestamp?: string };
+  declaration: { iscc?: string; datahash?: string; urls?: string[]; identifiers?: Partial<Record<IdentifierKind, string[]>>; preferences?: Prefs; name?: string; policy?: string; timestamp?: string };
 }
 
 export interface UrlAnswer {
@@ -29,6 +30,15 @@ export interface UrlAnswer {
   opted_out?: boolean;
   content_usage?: string;
   declarations?: { id: string; pattern: string; verification: string }[];
+  error?: { pointer: string; detail: string };
+}
+
+export interface IdentifierAnswer {
+  identifier: string;
+  normalized?: string;
+  opted_out?: boolean;
+  content_usage?: string;
+  declarations?: { id: string; identifier: string; verification: string }[];
   error?: { pointer: string; detail: string };
 }
 
@@ -80,6 +90,7 @@ function subjects(d: StoredDeclaration["declaration"]): Row[] {
     ["iscc", d.iscc],
     ["datahash", d.datahash],
     ["urls", d.urls],
+    ["identifiers", IDENTIFIER_KINDS.flatMap((kind) => (d.identifiers?.[kind] ?? []).map((v) => `${kind}:${v}`))],
   ];
 }
 
@@ -120,14 +131,15 @@ export function formatStored(s: StoredDeclaration): string {
   ].join("\n");
 }
 
-export function formatUrlAnswer(a: UrlAnswer): string {
-  if (a.error) return `${a.url}  INVALID  ${a.error.detail}`;
+export function formatUrlAnswer(a: UrlAnswer | IdentifierAnswer): string {
+  const subject = "url" in a ? a.url : a.identifier;
+  if (a.error) return `${subject}  INVALID  ${a.error.detail}`;
   const decls = a.declarations ?? [];
   const verification = [...new Set(decls.map((d) => d.verification))].join(", ");
   const state = a.opted_out ? "OPTED OUT" : "not opted out";
   const usage = a.content_usage ? `  Content-Usage: ${a.content_usage}` : "";
   const cited = decls.length ? `${plural(decls.length, "declaration")}, ${verification}` : "no declarations";
-  return `${a.url}  ${state}${usage}  (${cited})`;
+  return `${subject}  ${state}${usage}  (${cited})`;
 }
 
 export function formatMatch(m: MatchAnswer): string {

@@ -55,6 +55,8 @@ export async function offlineMatcher(dir: string, registry: RegistryClient, fall
     matcher: {
       matchCode: (iscc) => matcher.matchCode(iscc),
       lookupUrl: (url) => matcher.lookupUrl(url),
+      // The snapshots hold content and URL keys only: identifiers are looked up at the registry.
+      lookupIdentifier: (identifier) => fallback.lookupIdentifier(identifier),
       flush: () => fallback.flush(),
       get requests() {
         return fallback.requests;

@@ -1,8 +1,8 @@
 /**
  * Matching scanned items against a registry over HTTP: ISCC-CODEs through POST /v1/match in batches of
  * 1,000 (the registry decomposes each code and matches its units by similarity, its instance unit also
- * against declared datahashes), URLs through POST /v1/lookup in batches of 10,000. Both retry on 429 and
- * 5xx (retrying-fetch.ts). Answers become ItemMatch lists (verdict.ts).
+ * against declared datahashes), URLs and work identifiers through POST /v1/lookup in batches of 10,000.
+ * All retry on 429 and 5xx (retrying-fetch.ts). Answers become ItemMatch lists (verdict.ts).
  */
 import { BatchQueue } from "./batch-queue";
 import { postJson, type RetryPolicy } from "./retrying-fetch";
@@ -31,6 +31,14 @@ interface LookupAnswer {
     url: string;
     error?: { detail: string };
     declarations?: { id: string; pattern: string; kind: string; verification: TrustLabel; vocabulary: number; preferences: Record<string, "y" | "n"> }[];
+  }[];
+}
+
+interface IdentifierAnswer {
+  identifiers: {
+    identifier: string;
+    error?: { detail: string };
+    declarations?: { id: string; identifier: string; verification: TrustLabel; vocabulary: number; preferences: Record<string, "y" | "n"> }[];
   }[];
 }
 
@@ -72,9 +80,24 @@ export function fromLookupResult(r: LookupAnswer["results"][number]): Found {
   };
 }
 
+export function fromIdentifierResult(r: IdentifierAnswer["identifiers"][number]): Found {
+  if (r.error) return { error: r.error.detail };
+  return {
+    matches: (r.declarations ?? []).map((d) => ({
+      declaration: d.id,
+      matched: [{ by: "identifier" as const, identifier: d.identifier }],
+      trust: d.verification,
+      vocabulary: d.vocabulary,
+      preferences: d.preferences,
+    })),
+  };
+}
+
 export interface Matcher {
   matchCode(iscc: string): Promise<Found>;
   lookupUrl(url: string): Promise<Found>;
+  /** A work identifier, `kind:value` in canonical form. */
+  lookupIdentifier(identifier: string): Promise<Found>;
   flush(): Promise<void>;
   /** Requests sent, for the summary. */
   readonly requests: number;
@@ -84,6 +107,7 @@ export class RegistryMatcher implements Matcher {
   requests = 0;
   private codes: BatchQueue<string, Found>;
   private urls: BatchQueue<string, Found>;
+  private identifiers: BatchQueue<string, Found>;
 
   constructor(base: URL, policy: RetryPolicy, maxDistance?: number, concurrency = 2) {
     this.codes = new BatchQueue(MATCH_BATCH, concurrency, async (iscc) => {
@@ -96,6 +120,11 @@ export class RegistryMatcher implements Matcher {
       const body = await postJson<LookupAnswer>(base, "v1/lookup", { urls }, policy);
       return body.results.map(fromLookupResult);
     });
+    this.identifiers = new BatchQueue(LOOKUP_BATCH, concurrency, async (identifiers) => {
+      this.requests++;
+      const body = await postJson<IdentifierAnswer>(base, "v1/lookup", { identifiers }, policy);
+      return body.identifiers.map(fromIdentifierResult);
+    });
   }
 
   matchCode(iscc: string) {
@@ -106,7 +135,11 @@ export class RegistryMatcher implements Matcher {
     return this.urls.enqueue(url);
   }
 
+  lookupIdentifier(identifier: string) {
+    return this.identifiers.enqueue(identifier);
+  }
+
   async flush() {
-    await Promise.all([this.codes.flush(), this.urls.flush()]);
+    await Promise.all([this.codes.flush(), this.urls.flush(), this.identifiers.flush()]);
   }
 }

@@ -1,11 +1,12 @@
 /**
  * What `optout scan` reads: a directory tree (every regular file below it, in sorted order, symlinks not
- * followed), or a manifest of one item per row with a `path` and/or `url` column — JSONL, CSV (header row) or
- * Parquet, as img2dataset and Hugging Face datasets write them. Relative paths are relative to the manifest's
- * directory. Parquet is read with hyparquet (pure JS, row group by row group; snappy and uncompressed files).
+ * followed), or a manifest of one item per row with a `path` and/or `url` column and/or work identifiers
+ * (identifier-columns.ts) — JSONL, CSV (header row) or Parquet, as img2dataset and Hugging Face datasets write
+ * them. Relative paths are relative to the manifest's directory. Parquet is read with hyparquet (pure JS, row group by row group; snappy and uncompressed files).
  */
 import { opendir, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { IDENTIFIER_COLUMNS, identifierTokens } from "./identifier-columns";
 import { tableRows, TableError } from "./table-rows";
 
 export interface ScanItem {
@@ -13,6 +14,8 @@ export interface ScanItem {
   index: number;
   path?: string;
   url?: string;
+  /** Work identifiers as `kind:value`, as the row spells them (identifier-columns.ts). */
+  identifiers?: string[];
 }
 
 export class ScanInputError extends Error {}
@@ -50,7 +53,9 @@ function rowItem(row: Record<string, unknown>, index: number, base: string, wher
   const item: ScanItem = { index };
   if (typeof path === "string" && path !== "") item.path = isAbsolute(path) ? path : resolve(base, path);
   if (typeof url === "string" && url !== "") item.url = url;
-  if (!item.path && !item.url) throw new ScanInputError(`${where}: the row has neither a path nor a url`);
+  const identifiers = identifierTokens(row);
+  if (identifiers.length) item.identifiers = identifiers;
+  if (!item.path && !item.url && !item.identifiers) throw new ScanInputError(`${where}: the row has no path, url or identifier`);
   return item;
 }
 
@@ -75,8 +80,8 @@ export async function* scanItems(input: string): AsyncGenerator<ScanItem> {
   const file = await asyncBufferFromFile(input);
   const metadata = await parquetMetadataAsync(file);
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
-  const columns = names.filter((n) => ["path", "file", "filepath", "url", "URL"].includes(n));
-  if (!columns.length) throw new ScanInputError(`${input}: the Parquet file has no path or url column (columns: ${names.join(", ")})`);
+  const columns = names.filter((n) => ["path", "file", "filepath", "url", "URL", ...IDENTIFIER_COLUMNS].includes(n));
+  if (!columns.length) throw new ScanInputError(`${input}: the Parquet file has no path, url or identifier column (columns: ${names.join(", ")})`);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);

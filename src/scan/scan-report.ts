@@ -8,6 +8,8 @@ import type { ItemMatch, Verdict } from "./verdict";
 export interface ScanRecord {
   path?: string;
   url?: string;
+  /** The item's work identifiers, `kind:value` in canonical form. */
+  identifiers?: string[];
   iscc?: string;
   datahash?: string;
   verdict: Verdict;
@@ -20,11 +22,12 @@ export interface ScanRecord {
 
 export type ReportFormat = "jsonl" | "csv";
 
-const CSV_COLUMNS = ["path", "url", "iscc", "datahash", "verdict", "preference", "reason", "matches"] as const;
+const CSV_COLUMNS = ["path", "url", "identifiers", "iscc", "datahash", "verdict", "preference", "reason", "matches"] as const;
 
-function csvField(v: unknown): string {
+function csvField(column: (typeof CSV_COLUMNS)[number], v: unknown): string {
   if (v === undefined) return "";
-  const s = typeof v === "string" ? v : JSON.stringify(v);
+  // identifiers space-separated, as a manifest's own identifiers column takes them
+  const s = typeof v === "string" ? v : column === "identifiers" ? (v as string[]).join(" ") : JSON.stringify(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -41,9 +44,10 @@ export class ReportWriter {
 
   write(r: ScanRecord): void {
     this.counts[r.verdict]++;
-    const line = this.format === "jsonl" ? JSON.stringify(r) : CSV_COLUMNS.map((c) => csvField(r[c])).join(",");
+    const line = this.format === "jsonl" ? JSON.stringify(r) : CSV_COLUMNS.map((c) => csvField(c, r[c])).join(",");
     this.out.write(line + "\n");
-    if (r.verdict === "excluded" && this.excludes) this.excludes.write(`${r.path ?? r.url}\n`);
+    // what names the item to the next step of a pipeline: its path, else its URL, else its identifiers
+    if (r.verdict === "excluded" && this.excludes) this.excludes.write(`${r.path ?? r.url ?? r.identifiers?.join(" ")}\n`);
   }
 
   async close(): Promise<void> {

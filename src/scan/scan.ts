@@ -1,11 +1,12 @@
 /**
  * `optout scan`: fingerprints every file of a dataset in parallel (worker-pool.ts), reusing what the cache
- * knows (fingerprint-cache.ts), matches codes and URLs against the registry in batches (registry-matcher.ts,
+ * knows (fingerprint-cache.ts), matches codes, URLs and work identifiers against the registry in batches (registry-matcher.ts,
  * or a local signed snapshot), and writes one report record per item (scan-report.ts) with its verdict for
  * the chosen use (verdict.ts).
  */
 import { stat } from "node:fs/promises";
 import type { Category } from "../domain/preferences";
+import { identifierKey, IdentifierError, parseTypedIdentifier } from "../domain/work-identifier";
 import type { FileIscc } from "../media/file-iscc";
 import { FingerprintCache } from "./fingerprint-cache";
 import { Progress, type ProgressMode } from "./progress";
@@ -100,6 +101,16 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
       }
     }
     if (item.url) waits.push(o.matcher.lookupUrl(item.url));
+    for (const token of item.identifiers ?? []) {
+      try {
+        const key = identifierKey(parseTypedIdentifier(token));
+        (record.identifiers ??= []).push(key);
+        waits.push(o.matcher.lookupIdentifier(key));
+      } catch (e) {
+        if (!(e instanceof IdentifierError)) throw e;
+        errors.push(`${token}: ${e.message}`);
+      }
+    }
     // the last partial batches go once nothing more can fill them
     if (--unqueued === 0 && inputDone) void o.matcher.flush();
     const found: ItemMatch[] = [];

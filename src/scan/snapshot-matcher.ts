@@ -48,7 +48,8 @@ class TypeIndex {
   }
 }
 
-export class SnapshotMatcher implements Matcher {
+/** Content and URLs; the snapshots hold no identifiers, so offline-matcher.ts sends those to the registry. */
+export class SnapshotMatcher implements Omit<Matcher, "lookupIdentifier"> {
   private types = new Map<string, TypeIndex>();
   private datahashes = new Map<string, { declaration: number; digest: Uint8Array }[]>();
 

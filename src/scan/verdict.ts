@@ -24,7 +24,7 @@ export type Matched =
   | { by: "iscc"; unit_type: string; declared: string; distance: number }
   | { by: "datahash"; declared: string }
   | { by: "url"; pattern: string; kind: string }
-  | { by: "identifier"; scheme: string; value: string };
+  | { by: "identifier"; identifier: string };
 
 export interface ItemMatch {
   declaration: string;

@@ -116,7 +116,7 @@ describe("optout CLI against a local registry", () => {
       expect(help).toMatch(new RegExp(`^  ${cmd}\\b`, "m"));
     }
     const declareHelp = await ok("declare", "--help");
-    for (const flag of ["--iscc", "--url", "--datahash", "--file", "--train-ai", "--ai-use", "--search", "--all", "--name", "--policy", "--controller"]) {
+    for (const flag of ["--iscc", "--url", "--datahash", "--file", "--isrc", "--iswc", "--isni", "--isbn", "--doi", "--train-ai", "--ai-use", "--search", "--all", "--name", "--policy", "--controller"]) {
       expect(declareHelp).toContain(flag);
     }
     expect(await ok("match", "--help")).toContain("--max-distance");
@@ -219,6 +219,23 @@ describe("optout CLI against a local registry", () => {
     expect(replacement.supersedes).toBe(ids[0]);
     // --all sets every category of the current vocabulary, which has no umbrella key.
     expect(replacement.declaration.preferences).toEqual({ "train-ai": "n", "draft-ai-use": "n", search: "n" });
+  });
+
+  it("declare --isrc --isbn in printed spellings → canonical in the declaration → lookup by identifier, mixed with URLs", async () => {
+    const receipt = await okJson<{ id: string }>("declare", "--isrc", "ISRC US-RC1-76-07839", "--isbn", "0-306-40615-2", "--train-ai", "n");
+    const stored = await okJson<{ declaration: { identifiers: unknown } }>("resolve", receipt.id);
+    expect(stored.declaration.identifiers).toEqual({ isrc: ["USRC17607839"], isbn: ["9780306406157"] });
+    expect(await ok("resolve", receipt.id)).toMatch(/identifiers\s+isrc:USRC17607839\n\s+isbn:9780306406157\n/);
+    expect(await ok("lookup", "isbn:978-0-306-40615-7")).toMatch(/^isbn:978-0-306-40615-7\s+OPTED OUT\s+Content-Usage: train-ai=n\s+\(1 declaration, self-asserted\)/);
+    const mixed = await ok("lookup", "https://example.com/nothing.jpg", "isrc:usrc17607839", "doi:10.1000/182");
+    expect(mixed.trim().split("\n")).toEqual([
+      expect.stringMatching(/^https:\/\/example\.com\/nothing\.jpg\s+not opted out/),
+      expect.stringMatching(/^isrc:usrc17607839\s+OPTED OUT/),
+      expect.stringMatching(/^doi:10\.1000\/182\s+not opted out/),
+    ]);
+    const bad = await optout("declare", "--isbn", "978-0-306-40615-8");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--isbn 978-0-306-40615-8: ISBN-13 check digit is 8, expected 7");
   });
 
   it("a bad ISCC is refused with the problem's pointer, and a non-zero exit", async () => {

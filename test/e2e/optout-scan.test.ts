@@ -42,8 +42,8 @@ async function optout(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-/** Signs and registers one declaration per file (its ISCC-CODE and datahash), plus one of `urls` if given. */
-async function declare(files: string[], urls: string[] = []): Promise<void> {
+/** Signs and registers one declaration per file (its ISCC-CODE and datahash), plus one per other subject given. */
+async function declare(files: string[], others: object[] = []): Promise<void> {
   const keypair = generateKeypair();
   const terms = await Promise.all(
     files.map(async (f) => {
@@ -52,7 +52,7 @@ async function declare(files: string[], urls: string[] = []): Promise<void> {
       return { iscc: r.iscc, datahash: r.datahash };
     }),
   );
-  if (urls.length) terms.push({ urls } as never);
+  terms.push(...(others as never[]));
   const signed = await Promise.all(terms.map((t) => signDeclaration(buildActivateOrUpdate({ ...t, preferences: { "train-ai": "n" } }), keypair)));
   const res = await fetch(`${cluster.registries[0]!.url}/v1/declarations/batch`, {
     method: "POST",
@@ -72,7 +72,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!media)("optout scan against a local registry", () => {
-  it("flags exactly the copies of declared works in a mixed dataset, by content, datahash and URL; a re-scan comes from the cache", async () => {
+  it("flags exactly the copies of declared works in a mixed dataset, by content, datahash, URL and work identifier; a re-scan comes from the cache", async () => {
     const originals = join(dir, "originals");
     const data = join(dir, "dataset");
     await mkdir(originals, { recursive: true });
@@ -84,7 +84,7 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     await writeFile(join(originals, "poem.txt"), TEXT_A);
     ffmpeg("-f", "lavfi", "-i", MELODY(220, 5), join(originals, "song.wav"));
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=128x96:rate=15:duration=2", "-pix_fmt", "yuv420p", join(originals, "clip.mp4"));
-    await declare(["picture.png", "poem.txt", "song.wav", "clip.mp4"].map((f) => join(originals, f)), ["https://images.example/reserved/*"]);
+    await declare(["picture.png", "poem.txt", "song.wav", "clip.mp4"].map((f) => join(originals, f)), [{ urls: ["https://images.example/reserved/*"] }, { identifiers: { isrc: ["USRC17607839"] } }]);
 
     // copies: resized, re-encoded, converted
     ffmpeg("-i", join(originals, "picture.png"), "-vf", "scale=200:150", "-q:v", "4", join(data, "img", "picture-small.jpg"));
@@ -140,7 +140,7 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     const summary = JSON.parse(again.stdout);
     expect(summary).toMatchObject({ items: 11, fingerprinted: 0, cached: 11, counts: { excluded: 6, unknown: 5, allowed: 0, error: 0 } });
     const csv = (await readFile(join(dir, "report.csv"), "utf8")).trim().split("\n");
-    expect(csv[0]).toBe("path,url,iscc,datahash,verdict,preference,reason,matches");
+    expect(csv[0]).toBe("path,url,identifiers,iscc,datahash,verdict,preference,reason,matches");
     expect(csv).toHaveLength(12);
 
     // offline: the same verdicts from the signed snapshots, with no match request; an altered snapshot is refused
@@ -158,7 +158,7 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     expect(tampered.stderr).toMatch(/signature does not verify/);
 
     // a manifest (JSONL, relative paths): a never-declared file published under a declared URL prefix is
-    // excluded by its URL; a URL-only row is looked up alone
+    // excluded by its URL; a URL-only row is looked up alone; work identifiers match exactly, in any spelling
     await writeFile(
       join(dir, "manifest.jsonl"),
       [
@@ -166,11 +166,15 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
         { path: "dataset/txt/ballad.txt", url: "https://images.example/open/ballad.txt" },
         { url: "https://images.example/reserved/elsewhere.jpg" },
         { url: "not a url" },
+        { url: "https://images.example/open/track.mp3", isrc: "US-RC1-76-07839" },
+        { identifiers: ["isrc:GBAYE0000001"] },
+        { identifiers: { isrc: ["usrc17607839"] } },
+        { identifiers: ["isbn:978-0-306-40615-8"] },
       ]
         .map((o) => JSON.stringify(o))
         .join("\n"),
     );
-    const m = await optout("scan", "manifest.jsonl", "--report", "manifest-report.jsonl", "--quiet");
+    const m = await optout("scan", "manifest.jsonl", "--report", "manifest-report.jsonl", "--exclude-list", "manifest-exclude.txt", "--quiet");
     expect(m.code, m.stderr).toBe(0);
     const rows = (await readFile(join(dir, "manifest-report.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     const byUrl = Object.fromEntries(rows.map((l) => [l.url, l]));
@@ -179,6 +183,18 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     expect(byUrl["https://images.example/open/ballad.txt"].verdict).toBe("unknown");
     expect(byUrl["https://images.example/reserved/elsewhere.jpg"].verdict).toBe("excluded");
     expect(byUrl["not a url"]).toMatchObject({ verdict: "error", reason: expect.stringMatching(/url/i) });
+    expect(byUrl["https://images.example/open/track.mp3"]).toMatchObject({ verdict: "excluded", identifiers: ["isrc:USRC17607839"] });
+    expect(byUrl["https://images.example/open/track.mp3"].matches[0].matched).toEqual([{ by: "identifier", identifier: "isrc:USRC17607839" }]);
+    const byIds = Object.fromEntries(rows.filter((l) => !l.url).map((l) => [l.identifiers?.[0] ?? l.reason, l]));
+    expect(byIds["isrc:GBAYE0000001"]).toMatchObject({ verdict: "unknown", matches: [] });
+    expect(byIds["isrc:USRC17607839"]).toMatchObject({ verdict: "excluded" });
+    expect(byIds["isbn:978-0-306-40615-8: ISBN-13 check digit is 8, expected 7"]).toMatchObject({ verdict: "error" });
+    expect((await readFile(join(dir, "manifest-exclude.txt"), "utf8")).trim().split("\n").sort()).toEqual([
+      join(data, "img", "fractal.png"),
+      "https://images.example/reserved/elsewhere.jpg",
+      "https://images.example/open/track.mp3",
+      "isrc:USRC17607839",
+    ].sort());
   }, 240_000);
 });
 
@@ -188,14 +204,15 @@ describe.skipIf(!media)("optout import against a local registry", () => {
     const env = { ...process.env, OPTOUT_REGISTRY: cluster.registries[0]!.url, OPTOUT_KEY: keyPath, NO_COLOR: "1" };
     await run(process.execPath, [BIN, "keygen"], { cwd: dir, env });
     const pubkey = JSON.parse(await readFile(keyPath, "utf8")).pubkey as string;
-    // 3,000 works: a few files (fingerprinted) and many tracks declared by URL, with a row repeated
+    // 3,000 works: a few files (fingerprinted) and many tracks declared by URL (a few also by ISRC), with a row repeated
     await mkdir(join(dir, "catalog"), { recursive: true });
-    const rows = ["path,url,name,search"];
+    const rows = ["path,url,name,search,isrc"];
     for (let i = 0; i < 8; i++) {
       await writeFile(join(dir, "catalog", `liner-notes-${i}.txt`), `Liner notes for album ${i}: ${TEXT_B.slice(i * 7)}`);
-      rows.push(`liner-notes-${i}.txt,,Liner notes ${i},`);
+      rows.push(`liner-notes-${i}.txt,,Liner notes ${i},,`);
     }
-    for (let i = 0; i < 2992; i++) rows.push(`,https://label.example/tracks/${i}/*,"Track ${i}, remastered",${i % 2 ? "y" : ""}`);
+    const isrc = (i: number) => (i < 5 ? `QZ-ES8-00-0000${i}` : "");
+    for (let i = 0; i < 2992; i++) rows.push(`,https://label.example/tracks/${i}/*,"Track ${i}, remastered",${i % 2 ? "y" : ""},${isrc(i)}`);
     rows.push(rows[rows.length - 1]!);
     await writeFile(join(dir, "catalog", "catalog.csv"), rows.join("\n") + "\n");
     const journal = join(dir, "catalog", "catalog.journal.jsonl");
@@ -234,5 +251,9 @@ describe.skipIf(!media)("optout import against a local registry", () => {
     expect(new Set(ids).size).toBe(3000);
     const receipts = (await readFile(join(dir, "catalog", "catalog.receipts.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     expect(new Set(receipts.map((r) => r.id))).toEqual(new Set(ids));
+    // identifier columns become canonical identifier subjects
+    const track = (await (await fetch(`${cluster.registries[0]!.url}/v1/lookup?isrc=QZES80000003`)).json()) as { declarations: { id: string }[] };
+    expect(track.declarations).toHaveLength(1);
+    expect(ids).toContain(track.declarations[0]!.id);
   }, 240_000);
 });

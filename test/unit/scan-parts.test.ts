@@ -1,5 +1,5 @@
 // The pieces of `optout scan` that need no registry: verdicts in both vocabularies, batching, retries over
-// real HTTP, manifests (CSV, JSONL) and the fingerprint cache.
+// real HTTP, manifests (CSV, JSONL, Parquet; their work identifiers) and the fingerprint cache.
 import { createServer } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { BatchQueue } from "../../src/scan/batch-queue";
 import { FingerprintCache } from "../../src/scan/fingerprint-cache";
 import { postJson, retryAfterMs } from "../../src/scan/retrying-fetch";
+import { identifiersByKind } from "../../src/scan/identifier-columns";
 import { scanItems } from "../../src/scan/scan-input";
 import { mergeMatches, parseUse, verdictFor, type ItemMatch } from "../../src/scan/verdict";
 
@@ -127,7 +128,42 @@ describe("inputs", () => {
     writeFileSync(join(dir, "m.jsonl"), '{"url":"https://a.example/1"}\n{"caption":"no subject"}\n');
     const it = scanItems(join(dir, "m.jsonl"));
     expect((await it.next()).value).toEqual({ index: 0, url: "https://a.example/1" });
-    await expect(it.next()).rejects.toThrow(/m.jsonl:2: the row has neither a path nor a url/);
+    await expect(it.next()).rejects.toThrow(/m.jsonl:2: the row has no path, url or identifier/);
+  });
+
+  it("reads work identifiers from an identifiers column and from columns named for a kind, as the row spells them", async () => {
+    writeFileSync(join(dir, "ids.csv"), 'path,identifiers,isrc\nx.mp3,"isrc:US-RC1-76-07839 doi:10.1000/182",\n,,GBAYE0000001\n');
+    const csv = [];
+    for await (const i of scanItems(join(dir, "ids.csv"))) csv.push(i);
+    expect(csv).toEqual([
+      { index: 0, path: join(dir, "x.mp3"), identifiers: ["isrc:US-RC1-76-07839", "doi:10.1000/182"] },
+      { index: 1, identifiers: ["isrc:GBAYE0000001"] },
+    ]);
+    writeFileSync(join(dir, "ids.jsonl"), '{"identifiers":{"isbn":["0-306-40615-2"],"iswc":"T-034.524.680-1"}}\n{"url":"https://a.example/1","identifiers":["isni:0000 0001 2103 2683"],"doi":["10.1000/1","10.1000/2"]}\n');
+    const jsonl = [];
+    for await (const i of scanItems(join(dir, "ids.jsonl"))) jsonl.push(i);
+    expect(jsonl).toEqual([
+      { index: 0, identifiers: ["isbn:0-306-40615-2", "iswc:T-034.524.680-1"] },
+      { index: 1, url: "https://a.example/1", identifiers: ["isni:0000 0001 2103 2683", "doi:10.1000/1", "doi:10.1000/2"] },
+    ]);
+    const parquet = parquetWriteBuffer({ columnData: [{ name: "isrc", data: ["USRC17607839", null] }, { name: "url", data: [null, "https://a.example/2"] }] });
+    writeFileSync(join(dir, "ids.parquet"), new Uint8Array(parquet));
+    const pq = [];
+    for await (const i of scanItems(join(dir, "ids.parquet"))) pq.push(i);
+    expect(pq).toEqual([
+      { index: 0, identifiers: ["isrc:USRC17607839"] },
+      { index: 1, url: "https://a.example/2" },
+    ]);
+  });
+
+  it("turns a catalog row's identifiers into a declaration's member: canonical, by kind, each once; a bad one names its token", () => {
+    expect(identifiersByKind(["isbn:0-306-40615-2", "ISBN:978-0-306-40615-7", "isrc:us-rc1-76-07839", "doi:https://doi.org/10.1000/abc"])).toEqual({
+      isbn: ["9780306406157"],
+      isrc: ["USRC17607839"],
+      doi: ["10.1000/ABC"],
+    });
+    expect(() => identifiersByKind(["iswc:T-034.524.680-2"])).toThrow("iswc:T-034.524.680-2: check digit is 2, expected 1");
+    expect(() => identifiersByKind(["ean:4006381333931"])).toThrow(/ean:4006381333931: expected kind:value/);
   });
 
   it("reads a Parquet manifest row group by row group, with only the path and url columns", async () => {

@@ -8,7 +8,7 @@ import { submitDeclaration } from "../submit";
 export default defineCommand({
   name: "declare",
   args: "",
-  summary: "sign and register a declaration (by ISCC, file, datahash and/or URL patterns, or --from what a site publishes)",
+  summary: "sign and register a declaration (by ISCC, file, datahash, URL patterns and/or work identifiers, or --from what a site publishes)",
   flags: { ...DECLARATION_FLAGS, ...FROM_FLAGS },
   async run(ctx) {
     if (ctx.flags.from !== undefined) return declareFrom(ctx, ctx.flags);
