@@ -20,6 +20,7 @@ import { logTiles } from "./routes/log-tiles";
 import { lookupGet } from "./routes/lookup-get";
 import { lookupPost } from "./routes/lookup-post";
 import { match } from "./routes/match";
+import { observations } from "./routes/observations";
 import { openapi } from "./routes/openapi";
 import { peers } from "./routes/peers";
 import { problemPages } from "./routes/problem-pages";
@@ -51,6 +52,7 @@ export function createApp() {
     snapshotUrls,
     snapshotUnits,
     publish,
+    observations,
     feed,
     peers,
     webhooksDeclarations,

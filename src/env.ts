@@ -33,6 +33,7 @@ export interface Env {
   RATE_LIMIT_REGISTRATION?: RateLimit;
   RATE_LIMIT_SNAPSHOT?: RateLimit;
   RATE_LIMIT_WEBHOOK?: RateLimit;
+  RATE_LIMIT_OBSERVATION?: RateLimit;
   /** Secret: the registry's Ed25519 key as a multikey (z3u2…). */
   REGISTRY_SECRET_KEY: string;
   /** Secret: bearer token of the operator (peers management). */

@@ -299,13 +299,18 @@ export interface CheckVerdict {
   reason: string;
 }
 
+/** Whether a source's preferences count: stated ones, and an unreachable robots.txt (a complete disallow, RFC 9309 §2.3.1.4). */
+export function counts(s: Source): boolean {
+  return s.status === "stated" || (s.kind === "robots-txt" && s.status === "unreachable");
+}
+
 /**
  * AIPREF's rule over every source that counts (-07 §5.1): any `n` wins, then `y`, else unknown —
  * except that an allow is not given while a source could not be read (unreachable or malformed):
  * what it would have said is unknown, so the verdict is too.
  */
 export function verdict(sources: Source[], use: Category): CheckVerdict {
-  const counted = sources.filter((s) => s.status === "stated" || (s.kind === "robots-txt" && s.status === "unreachable"));
+  const counted = sources.filter(counts);
   const preferences = combinePreferences(counted.map((s) => s.preferences));
   const v = verdictFor(preferences, use);
   const unread = sources.filter((s) => s.status === "unreachable" || s.status === "malformed");

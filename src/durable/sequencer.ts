@@ -15,8 +15,10 @@ import { signedCheckpoint } from "./log-checkpoint";
 import { LogStore } from "./log-store";
 import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
 import { openDb, type Db } from "../store/db";
-import type { DeclarationStatus, Receipt } from "../store/receipt";
-import { lastSeq, logEntriesInRange, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
+import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
+import { lastSeq, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
+import { logEntriesInRange } from "../store/log-entries";
+import { insertObservation } from "../store/observations";
 
 /**
  * A declaration to register. `peer` is set when a partner registry delivered it: it keeps the id
@@ -82,6 +84,8 @@ export class Sequencer extends DurableObject<Env> {
   private next: Counters | null = null;
   private readonly log: LogStore;
   private readonly indexer: SimilarityIndexer;
+  /** The end of the chain of writes: group commits and observations take seqs one after another. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -100,7 +104,10 @@ export class Sequencer extends DurableObject<Env> {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length) await this.commitGroup(this.queue.splice(0, MAX_GROUP));
+      while (this.queue.length) {
+        const group = this.queue.splice(0, MAX_GROUP);
+        await this.inTurn(() => this.commitGroup(group));
+      }
     } finally {
       this.draining = false;
     }
@@ -137,10 +144,17 @@ export class Sequencer extends DurableObject<Env> {
     }
   }
 
+  /** Runs `write` after every write before it has finished: one writer of seqs, whatever awaits inside. */
+  private inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const done = this.writes.then(write, write);
+    this.writes = done.catch(() => {});
+    return done;
+  }
+
   private async counters(db: Db, me: RegistryIdentity): Promise<Counters> {
     if (this.next) return this.next;
     const next = await nextCounters(db, me);
-    await this.catchUpLog(db, next.seq - 1);
+    await this.catchUpLog(next.seq - 1);
     if (similarityIndex(this.env).backend === "d1") this.indexer.forget();
     else if (this.indexer.cursor < next.seq - 1) await this.ctx.storage.setAlarm(Date.now());
     this.next = next;
@@ -162,17 +176,16 @@ export class Sequencer extends DurableObject<Env> {
   }
 
   /**
-   * The log must hold exactly the declarations of D1, in seq order. A group whose D1 batch
+   * The log must hold exactly the records of D1 (declarations and observations), in seq order. A group whose D1 batch
    * committed but whose log append did not (the object was evicted in between) is appended here,
    * from D1, before anything new is sequenced; a log longer than D1 means D1 lost rows, and the
    * registry refuses to write rather than fork its history.
    */
-  private async catchUpLog(db: Db, lastSeq: number): Promise<void> {
+  private async catchUpLog(lastSeq: number): Promise<void> {
     const have = this.log.size();
-    if (have > lastSeq) throw new Error(`transparency log has ${have} entries but D1 only ${lastSeq} declarations`);
+    if (have > lastSeq) throw new Error(`transparency log has ${have} entries but D1 only ${lastSeq} records`);
     for (let after = have; after < lastSeq; after += 500) {
-      const rows = await logEntriesInRange(db, after, Math.min(after + 500, lastSeq));
-      await this.appendToLog(rows.map((r) => logEntry(JSON.parse(r.body), JSON.parse(r.receipt))));
+      await this.appendToLog(await logEntriesInRange(this.env.DB, after, Math.min(after + 500, lastSeq)));
     }
     if (!this.log.getState("checkpoint")) await this.appendToLog([]);
   }
@@ -190,7 +203,38 @@ export class Sequencer extends DurableObject<Env> {
     return this.log.getState("checkpoint")!;
   }
 
-  /** Inclusion proof of the declaration with `seq` in the tree of `size` (default: the checkpoint's). */
+  /**
+   * Notarizes an observation (src/flows/observe-origin.ts built and signed it): the next seq, a
+   * receipt signed for it, the row in D1, then the log entry { observation, receipt } and a new
+   * checkpoint, in turn with the group commits so seqs stay one order. As for declarations, D1 is
+   * the source of truth: a failed log append is redone from D1 on the next write (catchUpLog).
+   */
+  async observe(observation: { type: "OptOutObservation"; url: string; host: string; observed_at: string }, digest: string, canonical: string): Promise<{ seq: number; receipt: ObservationReceipt }> {
+    return this.inTurn(async () => {
+      const db = openDb(this.env.DB);
+      const me = await registryIdentity(this.env);
+      const counters = await this.counters(db, me);
+      const seq = counters.seq;
+      const signer = { secretKey: me.secretKey, publicKey: me.publicKey, controller: me.controller };
+      const receipt = (await signJson({ type: "OptOutObservationReceipt", seq, digest, registered_at: new Date().toISOString(), registry: me.name }, signer)) as ObservationReceipt;
+      try {
+        await insertObservation(db, { seq, digest, host: observation.host, url: observation.url, observedAt: observation.observed_at, body: canonical, receipt: JSON.stringify(receipt) });
+      } catch (e) {
+        this.next = null;
+        throw e;
+      }
+      this.next = { ...counters, seq: seq + 1 };
+      try {
+        await this.appendToLog([logEntry(observation, receipt)]);
+      } catch (e) {
+        console.error("log append of an observation failed; repaired from D1 on the next write", e);
+        this.next = null;
+      }
+      return { seq, receipt };
+    });
+  }
+
+  /** Inclusion proof of the record with `seq` in the tree of `size` (default: the checkpoint's). */
   async inclusionProof(seq: number, size?: number): Promise<{ size: number; index: number; proof: string[]; checkpoint: string } | { error: string }> {
     const checkpoint = await this.checkpoint();
     const current = this.log.size();

@@ -21,6 +21,8 @@ export const LIMITS = {
   webhookToleranceSeconds: 5 * 60,
   /** How far a declaration's timestamp may be from the registry clock at first registration. */
   timestampSkewMs: 10 * 60 * 1000,
+  /** POST /v1/observations: a body naming one URL. */
+  observationBytes: 4 * 1024,
   pageSize: 100,
   maxPageSize: 1000,
 } as const;

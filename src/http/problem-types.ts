@@ -5,7 +5,7 @@
  * (RFC 9457 §3.1.3); the occurrence's own `detail` says what exactly was wrong.
  */
 export interface ProblemType {
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502;
   title: string;
   /** What went wrong, for any occurrence. */
   problem: string;
@@ -163,6 +163,18 @@ export const PROBLEM_TYPES = {
     title: "The receipt does not verify",
     problem: "A delivered receipt is not valid: its id is not an ISCC-ID v1, it is not signed by its origin registry, or it does not belong to the declaration it came with.",
     fix: "Deliver receipts exactly as their origin registry signed them, with the declaration they name.",
+  },
+  "origin-unreachable": {
+    status: 502,
+    title: "Origin unreachable",
+    problem: "Asked to observe a URL (POST /v1/observations), the registry could fetch nothing from its origin: not robots.txt, not tdmrep.json, not ai.txt, not the URL itself (refused connection, timeout, a redirect to a non-public address). Nothing was logged.",
+    fix: "Check that the site answers on the public internet at that URL, then ask again.",
+  },
+  "observation-too-large": {
+    status: 422,
+    title: "Observation too large",
+    problem: "What the registry read from the origin does not fit one transparency-log entry, even cut to the documented bounds. Nothing was logged.",
+    fix: "Observe a URL whose site publishes fewer statements (robots.txt groups, License lines, meta tags), or tell the registry's operator.",
   },
   "rate-limited": {
     status: 429,

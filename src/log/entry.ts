@@ -1,10 +1,25 @@
 import { canonicalBytes } from "../encoding/canonical-json";
 
 /**
- * A log entry is the canonical (JCS) bytes of the signed declaration together with the receipt its
- * origin registry signed: what was declared, by whom, and when and where it was registered. Anyone
- * holding the two JSON objects can recompute the entry and its leaf hash.
+ * The member a log entry names its record by, for each record type the log holds. Entries are
+ * self-describing: `{ "declaration": …, "receipt": … }` for a declaration (the signed declaration
+ * and the receipt its origin registry signed), `{ "observation": …, "receipt": … }` for a
+ * notarized observation (what this registry fetched from an origin, signed by it). A new kind of
+ * record is one more line here; a record of any other type is a bug, not an entry.
  */
-export function logEntry(declaration: unknown, receipt: unknown): Uint8Array {
-  return canonicalBytes({ declaration, receipt });
+const ENTRY_MEMBER: Record<string, string> = {
+  OptOutDeclaration: "declaration",
+  OptOutObservation: "observation",
+};
+
+/**
+ * A log entry: the canonical (JCS) bytes of a signed record together with its receipt: what was
+ * stated, by whom, and when and where it was registered. Anyone holding the two JSON objects can
+ * recompute the entry and its leaf hash.
+ */
+export function logEntry(record: unknown, receipt: unknown): Uint8Array {
+  const type = (record as { type?: unknown } | null)?.type;
+  const member = typeof type === "string" ? ENTRY_MEMBER[type] : undefined;
+  if (!member) throw new Error(`no log entry kind for a record of type ${JSON.stringify(type)}`);
+  return canonicalBytes({ [member]: record, receipt });
 }

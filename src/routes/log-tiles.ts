@@ -4,9 +4,8 @@ import { sequencer } from "../flows/register-declarations";
 import { notFound } from "../http/problem";
 import { openapiRestOfPath, paramProblems, problemDoc, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
-import { logEntry } from "../log/entry";
 import { encodeEntryBundle, entryTileRange, isTileAvailable, parseTilePath, tileHashIndexes, TILE_WIDTH, TilePathError, type Tile } from "../log/tiles";
-import { declarationsInSeqRange } from "../store/declarations-read";
+import { logEntriesInRange } from "../store/log-entries";
 
 /**
  * C2SP tlog-tiles. A full tile never changes, so it is served as immutable for a year and the edge
@@ -46,8 +45,7 @@ export function logTiles(app: App) {
   });
 }
 
-/** Leaves [start, end) are the declarations with seq start+1 … end, rebuilt from D1. */
+/** Leaves [start, end) are the records with seq start+1 … end, rebuilt from D1 (src/store/log-entries.ts). */
 async function entryBundle(d1: D1Database, start: number, end: number): Promise<Uint8Array> {
-  const rows = await declarationsInSeqRange(d1, start + 1, end + 1);
-  return encodeEntryBundle(rows.map((r) => logEntry(JSON.parse(r.body), JSON.parse(r.receipt))));
+  return encodeEntryBundle(await logEntriesInRange(d1, start, end));
 }

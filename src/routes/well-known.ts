@@ -45,6 +45,7 @@ export function wellKnown(app: App) {
         match: `${base}/v1/match`,
         lookup: `${base}/v1/lookup`,
         feed: `${base}/v1/feed`,
+        observations: `${base}/v1/observations`,
         webhooks: `${base}/v1/webhooks/declarations`,
         peers: `${base}/v1/peers`,
         openapi: `${base}/openapi.json`,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
 import { inList } from "./bound-parameters";
 import { openDb } from "./db";
 import { declarations, isccUnits, urlRules } from "./schema";
@@ -66,13 +66,4 @@ export async function listDeclarations(d1: D1Database, filter: ListFilter, after
     conds.push(sql`${declarations.seq} IN ${onHost}`);
   }
   return db.select().from(declarations).where(and(...conds)).orderBy(asc(declarations.seq)).limit(limit);
-}
-
-/** The signed declaration and receipt of each seq in [from, to), in order: a log entry bundle's leaves. */
-export async function declarationsInSeqRange(d1: D1Database, from: number, to: number): Promise<{ body: string; receipt: string }[]> {
-  return openDb(d1)
-    .select({ body: declarations.body, receipt: declarations.receipt })
-    .from(declarations)
-    .where(and(gte(declarations.seq, from), lt(declarations.seq, to)))
-    .orderBy(asc(declarations.seq));
 }

@@ -15,3 +15,14 @@ export interface Receipt {
 }
 
 export type DeclarationStatus = "active" | "superseded" | "revoked";
+
+/** What the registry signs when it notarizes an observation: its place in the log, for its digest. */
+export interface ObservationReceipt {
+  type: "OptOutObservationReceipt";
+  seq: number;
+  /** Hex SHA-256 of the canonical signed observation. */
+  digest: string;
+  registered_at: string;
+  registry: string;
+  signature?: SignatureObject;
+}

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
 import { parseIsccIdV1 } from "../iscc/index";
 import { inList, insertRows } from "./bound-parameters";
 import type { Db } from "./db";
+import { lastLogSeq } from "./log-entries";
 import type { Receipt } from "./receipt";
 import { datahashes, declarations, isccUnits, urlRules, workIdentifiers } from "./schema";
 
@@ -49,12 +50,13 @@ export async function takenIds(db: Db, ids: string[]): Promise<Set<string>> {
 }
 
 /**
- * The next seq, and the next id timestamp: after the newest id this registry issued itself (hub and
- * origin ours). Rows a peer wrote never move our counter, whatever ids they carry.
+ * The next seq (after every log record: declarations and observations share one order), and the
+ * next id timestamp: after the newest id this registry issued itself (hub and origin ours). Rows a
+ * peer wrote never move our counter, whatever ids they carry.
  */
 export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
   const [last, [own]] = await Promise.all([
-    lastSeq(db),
+    lastLogSeq(db),
     db
       .select({ id: declarations.id })
       .from(declarations)
@@ -68,12 +70,6 @@ export async function nextCounters(db: Db, me: Registry): Promise<Counters> {
 /** seq in (after, upTo] */
 const seqAfter = (after: number, upTo: number) => and(gt(declarations.seq, after), lte(declarations.seq, upTo));
 
-/** What the log appends for declarations (after, upTo], in seq order. */
-export function logEntriesInRange(db: Db, after: number, upTo: number) {
-  const columns = { seq: declarations.seq, body: declarations.body, receipt: declarations.receipt };
-  return db.select(columns).from(declarations).where(seqAfter(after, upTo)).orderBy(asc(declarations.seq));
-}
-
 /** What the similarity index needs of declarations (after, upTo]: status and target. */
 export function statusesInSeqRange(db: Db, after: number, upTo: number) {
   const columns = { seq: declarations.seq, status: declarations.status, supersedes: declarations.supersedes };
@@ -86,7 +82,7 @@ export async function statusesOfIds(db: Db, ids: string[]) {
   return db.select({ seq: declarations.seq, status: declarations.status }).from(declarations).where(inList(declarations.id, unique(ids)));
 }
 
-/** The highest seq in D1 (0 when empty). */
+/** The highest seq of a declaration in D1 (0 when empty). */
 export async function lastSeq(db: Db): Promise<number> {
   const [r] = await db.select({ seq: sql<number | null>`max(${declarations.seq})` }).from(declarations);
   return r?.seq ?? 0;

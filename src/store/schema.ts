@@ -3,8 +3,9 @@ import { IDENTIFIER_KINDS } from "../domain/work-identifier";
 
 /**
  * Every declaration this registry holds, local or received from a peer, in registry order.
- * `seq` is gapless and assigned by the sequencer Durable Object; `id` is the ISCC-ID the
- * origin registry gave it and never changes as it travels between registries.
+ * `seq` is assigned by the sequencer Durable Object, gapless together with the observations'
+ * seqs (both are leaves of one log); `id` is the ISCC-ID the origin registry gave it and never
+ * changes as it travels between registries.
  */
 export const declarations = sqliteTable(
   "declarations",
@@ -132,4 +133,25 @@ export const webhookDeliveries = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [uniqueIndex("webhook_deliveries_peer_id").on(t.peer, t.webhookId), index("webhook_deliveries_expires").on(t.expiresAt)],
+);
+
+/**
+ * Notarized observations (POST /v1/observations): what this registry fetched from an origin, signed
+ * by it and appended to the transparency log. `seq` is the observation's place in the same order
+ * as declarations (one log, leaf seq − 1), so the two tables' seqs never collide and together have
+ * no gaps. `body` is the canonical signed observation; `digest` its hex SHA-256.
+ */
+export const observations = sqliteTable(
+  "observations",
+  {
+    seq: integer("seq").primaryKey(),
+    digest: text("digest").notNull(),
+    /** host[:port] of the observed URL, lower case. */
+    host: text("host").notNull(),
+    url: text("url").notNull(),
+    observedAt: text("observed_at").notNull(),
+    body: text("body").notNull(),
+    receipt: text("receipt").notNull(),
+  },
+  (t) => [uniqueIndex("observations_digest").on(t.digest), index("observations_host").on(t.host, t.seq)],
 );

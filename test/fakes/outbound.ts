@@ -1,10 +1,11 @@
 /**
  * Where the Worker's outbound fetches go in the workers tests (vitest.config.ts: miniflare's
- * outboundService), instead of the network: fake peer registries and fake did:web hosts. Every
+ * outboundService), instead of the network: fake peer registries, fake did:web hosts and fake origins to observe. Every
  * request URL is recorded, so a test can prove what the Worker never fetched:
  * GET https://outbound-log.test/__requests?host=<suffix> lists those to hosts ending in <suffix>.
  */
 import { fakeDidHost } from "./did-hosts";
+import { observedSite } from "./observed-sites";
 import { hostilePeerRegistry, HOSTILE_PEER } from "./hostile-peer";
 import { fakePeerRegistry, FAKE_PEER } from "./peer-registry";
 
@@ -20,5 +21,5 @@ export async function outbound(request: Request): Promise<Response> {
   if (requested.length > 10_000) requested.splice(0, 5_000);
   if (url.host === FAKE_PEER) return fakePeerRegistry(request);
   if (url.host === HOSTILE_PEER) return hostilePeerRegistry(request);
-  return (await fakeDidHost(request)) ?? new Response("not found", { status: 404 });
+  return observedSite(request) ?? (await fakeDidHost(request)) ?? new Response("not found", { status: 404 });
 }
