@@ -17,10 +17,7 @@ import {
   type SeedDeclaration,
 } from "./lib/corpus";
 import { bruteForceHits, UnitTable } from "./lib/truth";
-import { getTableColumns, getTableName } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { registrationRows } from "../src/store/registrations";
-import { datahashes, declarations, isccUnits, urlRules } from "../src/store/schema";
+import { registrationWrites } from "../src/store/registrations";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, ".bench");
@@ -116,24 +113,8 @@ async function migrate(mf: Miniflare): Promise<void> {
 }
 
 /**
- * One INSERT … SELECT … FROM json_each(?) per slice of rows: the bench writes the sequencer's own
- * rows (registrationRows), column by column as drizzle maps them to D1 values, but in statements of
- * thousands of rows (the sequencer's multi-row inserts bind ≤ 100 parameters each, which through
- * Miniflare's proxy from Node would make seeding last longer than the measurements).
- */
-function bulkInsert(db: D1Database, table: SQLiteTable, rows: Record<string, unknown>[]): D1PreparedStatement[] {
-  const columns = Object.entries(getTableColumns(table));
-  const names = columns.map(([, c]) => c.name);
-  const sql = `INSERT INTO ${getTableName(table)} (${names.join(", ")}) SELECT ${names.map((_, i) => `value->>${i}`).join(", ")} FROM json_each(?1)`;
-  const tuples = rows.map((r) => columns.map(([key, c]) => (r[key] === undefined ? null : c.mapToDriverValue(r[key]))));
-  const out: D1PreparedStatement[] = [];
-  for (let i = 0; i < tuples.length; i += 500) out.push(db.prepare(sql).bind(JSON.stringify(tuples.slice(i, i + 500))));
-  return out;
-}
-
-/**
- * Writes seeded declarations as the sequencer would have: its rows (registrationRows), in groups of
- * 1,000 (a batch registration's group), into tables whose indexes are maintained insert by insert, and
+ * Writes seeded declarations as the sequencer would have: its own statements (registrationWrites),
+ * in groups of 1,000 (a batch registration's group), into tables whose indexes are maintained insert by insert, and
  * nothing the registry itself never does (no index rebuilt in bulk, no ANALYZE). Only the
  * transparency log is not written here: the sequencer appends the seeded declarations from D1 itself
  * on its next start (catchUpLog), which the bench times.
@@ -142,13 +123,7 @@ async function insertRows(mf: Miniflare, decls: SeedDeclaration[]): Promise<void
   const db = await mf.getD1Database("DB");
   for (let i = 0; i < decls.length; i += 1000) {
     const group = decls.slice(i, i + 1000);
-    const r = registrationRows(group.map((d) => asNewDeclaration(d, REGISTRY_NAME)), group[0]!.registeredAt);
-    const statements = [
-      ...bulkInsert(db, declarations, r.declarations),
-      ...bulkInsert(db, urlRules, r.urlRules),
-      ...bulkInsert(db, isccUnits, r.isccUnits),
-      ...bulkInsert(db, datahashes, r.datahashes),
-    ];
+    const statements = registrationWrites(db, group.map((d) => asNewDeclaration(d, REGISTRY_NAME)), [], group[0]!.registeredAt);
     // Miniflare's proxy sometimes drops the connection of a long call on a loaded machine; the batch
     // is atomic, so it either committed (its last seq is there) or is sent again.
     for (let attempt = 1; ; attempt++) {

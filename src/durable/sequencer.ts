@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { FieldError } from "../domain/field-error";
-import { signJson } from "../domain/iscc-sig";
+import { signJson, type Keypair } from "../domain/iscc-sig";
 import type { ProblemSlug } from "../http/problem-types";
 import { candidateIds, planGroup, type Counters, type GroupPlan, type Submission } from "../domain/sequencer-decisions";
 import type { Env } from "../env";
@@ -36,6 +36,8 @@ export interface Registered {
   digest: string;
   status: DeclarationStatus;
   receipt: Receipt;
+  /** The D1 bookmark right after the group's commit: a client sending it back reads its write on any replica. */
+  bookmark?: string;
 }
 
 export interface Rejected {
@@ -86,6 +88,9 @@ export class Sequencer extends DurableObject<Env> {
   private readonly indexer: SimilarityIndexer;
   /** The end of the chain of writes: group commits and observations take seqs one after another. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Peer links are being woken; `pokeAgain`: groups committed since, so wake them once more after. */
+  private poking = false;
+  private pokeAgain = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -265,7 +270,11 @@ export class Sequencer extends DurableObject<Env> {
   }
 
   private async commit(reqs: RegisterRequest[]): Promise<RegisterOutcome[]> {
-    const db = openDb(this.env.DB);
+    // The group reads and writes in one D1 session, so its bookmark after the commit can be handed
+    // to the callers (read-your-writes on any replica without another round trip).
+    const session = typeof this.env.DB.withSession === "function" ? this.env.DB.withSession("first-primary") : null;
+    const d1 = session ?? this.env.DB;
+    const db = openDb(d1);
     const me = await registryIdentity(this.env);
     const counters = await this.counters(db, me);
     const subs: Submission[] = reqs.map(({ prepared: p, peer }) => ({
@@ -305,7 +314,7 @@ export class Sequencer extends DurableObject<Env> {
 
     // The rows to write; receipts of ids issued here are signed now (in parallel: none depends on another).
     const byDigest = new Map<string, NewDeclaration>();
-    const signer = { secretKey: me.secretKey, publicKey: me.publicKey, controller: me.controller };
+    const signer = receiptSigner(me);
     await Promise.all(
       plan.decisions.map(async (d, i) => {
         if (d.kind !== "created") return;
@@ -318,8 +327,8 @@ export class Sequencer extends DurableObject<Env> {
       }),
     );
     const rows = [...byDigest.values()].sort((a, b) => a.seq - b.seq);
-    const writes = registrationWrites(db, rows, plan.statusChanges, now.toISOString());
-    if (writes.length) await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+    const writes = registrationWrites(d1, rows, plan.statusChanges, now.toISOString());
+    if (writes.length) await d1.batch(writes);
     this.next = plan.next;
 
     if (rows.length) {
@@ -332,11 +341,37 @@ export class Sequencer extends DurableObject<Env> {
         this.next = null;
       }
     }
+    const bookmark = session?.getBookmark() ?? undefined;
     return plan.decisions.map((d): RegisterOutcome => {
       if (d.kind === "refused") return { outcome: "rejected", ...d.refusal };
       const receipt = byDigest.get(d.digest)?.receipt ?? (JSON.parse(known.byDigest.get(d.digest)!.receipt) as Receipt);
-      return { outcome: d.kind, id: d.id, seq: d.seq, digest: d.digest, status: d.status, receipt };
+      return { outcome: d.kind, id: d.id, seq: d.seq, digest: d.digest, status: d.status, receipt, ...(bookmark ? { bookmark } : {}) };
     });
+  }
+
+  /**
+   * Wakes every peer link to push what lies past its cursor. Wake-ups coalesce: while one is under
+   * way (a read of the peers table and one call per link), groups committed meanwhile are pushed by
+   * one more wake-up after it, not one each; a link pushes everything past its cursor anyway.
+   */
+  private wakePeers(): void {
+    if (this.poking) {
+      this.pokeAgain = true;
+      return;
+    }
+    this.poking = true;
+    this.ctx.waitUntil(
+      (async () => {
+        try {
+          do {
+            this.pokeAgain = false;
+            await pokePeers(this.env);
+          } while (this.pokeAgain);
+        } finally {
+          this.poking = false;
+        }
+      })(),
+    );
   }
 
   /**
@@ -346,7 +381,7 @@ export class Sequencer extends DurableObject<Env> {
   private async afterCommit(db: Db, rows: NewDeclaration[], statusChanges: GroupPlan["statusChanges"]): Promise<void> {
     // Federation: the rows are in D1, so every peer's outbox (its cursor over seq) already holds
     // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
-    this.ctx.waitUntil(pokePeers(this.env));
+    this.wakePeers();
     await this.appendToLog(rows.map((r) => logEntry(r.prepared.declaration, r.receipt)));
     const index = similarityIndex(this.env);
     if (index.backend === "d1") return;
@@ -367,6 +402,14 @@ export class Sequencer extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + INDEX_RETRY_MS);
     }
   }
+}
+
+/** One signer per identity: building one checks that the public key belongs to the secret key (a scalar multiplication). */
+const signers = new WeakMap<RegistryIdentity, Keypair>();
+function receiptSigner(me: RegistryIdentity): Keypair {
+  let k = signers.get(me);
+  if (!k) signers.set(me, (k = { secretKey: me.secretKey, publicKey: me.publicKey, controller: me.controller }));
+  return k;
 }
 
 /** A failure that one item of a batch can cause (as opposed to D1 being unreachable): worth bisecting. */

@@ -12,6 +12,8 @@ const READ_ONLY = new Set(["/v1/lookup", "/v1/match", "/api/v2/query/urls/", "/a
  * lookup state re-reads the registry version on its next use, so a client talking to this isolate
  * sees its write at once; and the response carries `x-d1-bookmark` from the primary, taken after the
  * write committed, which the client can send with its next reads to see the write on any replica.
+ * A route that already has one (a registration: the sequencer's, taken right after its commit) keeps
+ * it, which saves a round trip to the primary per write.
  */
 export const readYourWrites: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
   await next();
@@ -19,6 +21,7 @@ export const readYourWrites: MiddlewareHandler<{ Bindings: Env }> = async (c, ne
   if (method === "GET" || method === "HEAD" || method === "OPTIONS" || c.res.status >= 400) return;
   if (READ_ONLY.has(new URL(c.req.url).pathname)) return;
   declaredUrls.markChanged();
+  if (c.res.headers.has(BOOKMARK_HEADER)) return;
   const db = c.env.DB;
   if (typeof db.withSession !== "function") return;
   const session = db.withSession("first-primary");

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { LIMITS } from "../http/limits";
+import { BOOKMARK_HEADER } from "../http/read-path";
 import { json, jsonBody, problemDoc, problemResponses, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 
@@ -39,7 +40,9 @@ export function declarationsCreate(app: App) {
     const [result] = await registerSubmitted(c.env, [c.req.valid("json")], () => []);
     if (result!.outcome === "invalid") throw result!.problem;
     if (result!.outcome === "rejected") throw rejectionProblem(result!);
-    const { id, seq, digest, status, receipt } = result!;
+    const { id, seq, digest, status, receipt, bookmark } = result!;
+    // The sequencer's bookmark, taken right after its commit: read-your-writes needs no other.
+    if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
     return c.json({ id, seq, digest, status, receipt: { ...receipt } }, result!.outcome === "created" ? 201 : 200);
   });
 }

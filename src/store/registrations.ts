@@ -1,9 +1,8 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { PreparedDeclaration } from "../domain/declaration";
 import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
 import { parseIsccIdV1 } from "../iscc/index";
-import { inList, insertRows } from "./bound-parameters";
+import { inList, insertJsonRows, jsonTuples, type Preparer } from "./bound-parameters";
 import type { Db } from "./db";
 import { lastLogSeq } from "./log-entries";
 import type { Receipt } from "./receipt";
@@ -103,7 +102,7 @@ export interface NewDeclaration {
  * The rows a group writes, table by table, in seq order. Statuses of new rows are final (one
  * superseded within the same group is written so).
  */
-export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
+function registrationRows(rows: NewDeclaration[], receivedAt: string) {
   const declRows = rows.map((r) => ({
     seq: r.seq,
     id: r.id,
@@ -139,20 +138,24 @@ export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
 }
 
 /**
- * A group's writes, for one atomic D1 batch: its rows (registrationRows) as multi-row inserts, table
- * by table (a thousand declarations become a few hundred statements), then the status changes of
- * earlier declarations.
+ * A group's writes, for one atomic D1 batch: its rows (registrationRows), each table's as one JSON
+ * parameter (a thousand declarations become a handful of statements), then the status changes of
+ * earlier declarations, all in one statement.
  */
-export function registrationWrites(db: Db, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): BatchItem<"sqlite">[] {
+export function registrationWrites(d1: Preparer, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): D1PreparedStatement[] {
   const r = registrationRows(rows, receivedAt);
-  return [
-    ...insertRows(db, declarations, r.declarations),
-    ...insertRows(db, urlRules, r.urlRules),
-    ...insertRows(db, isccUnits, r.isccUnits),
-    ...insertRows(db, datahashes, r.datahashes),
-    ...insertRows(db, workIdentifiers, r.workIdentifiers),
-    ...statusChanges.map((c) => db.update(declarations).set({ status: c.status }).where(eq(declarations.id, c.id))),
+  const writes = [
+    ...insertJsonRows(d1, declarations, r.declarations),
+    ...insertJsonRows(d1, urlRules, r.urlRules),
+    ...insertJsonRows(d1, isccUnits, r.isccUnits),
+    ...insertJsonRows(d1, datahashes, r.datahashes),
+    ...insertJsonRows(d1, workIdentifiers, r.workIdentifiers),
   ];
+  if (statusChanges.length) {
+    const changes = jsonTuples(statusChanges.map((c) => [c.id, c.status]));
+    writes.push(d1.prepare("UPDATE declarations SET status = c.value->>1 FROM json_each(?1) AS c WHERE declarations.id = c.value->>0").bind(changes));
+  }
+  return writes;
 }
 
 function unique<T>(xs: T[]): T[] {
