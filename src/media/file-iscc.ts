@@ -28,7 +28,7 @@ import {
   textClean,
 } from "../iscc/index.js";
 import { readMp7Signature } from "./mp7-signature.js";
-import { SNIFF_BYTES, sniff, type MediaMode } from "./sniff.js";
+import { keptBytesLimit, SNIFF_BYTES, sniff, type MediaMode } from "./sniff.js";
 import { FFMPEG, FPCALC, MissingToolError, runTool } from "./system-tools.js";
 
 export interface NotComputed {
@@ -56,9 +56,6 @@ export interface FileIscc {
 export class FileIsccError extends Error {}
 
 const READ_SIZE = 2 * 1024 * 1024;
-/** Above these sizes only Data- and Instance-Code are computed (decoding would need it all in memory); the result says so. */
-export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
-export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
 /** iscc-sdk's video_fps default. */
 export const VIDEO_FPS = 5;
 
@@ -150,7 +147,7 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
       const chunk = buf.subarray(0, bytesRead);
       if (first) {
         sniffed = sniff(chunk.subarray(0, SNIFF_BYTES), path);
-        const limit = sniffed.mode === "image" ? MAX_IMAGE_BYTES : sniffed.mode === "text" ? MAX_TEXT_BYTES : 0;
+        const limit = keptBytesLimit(sniffed.mode);
         keep = limit > 0 && s.size <= limit;
         if (limit > 0 && !keep) {
           notComputed = { unit: UNIT[sniffed.mode!], reason: `the file is larger than ${limit / 1024 / 1024} MiB` };

@@ -14,6 +14,15 @@ export interface Sniffed {
 /** Bytes needed to sniff every format below. */
 export const SNIFF_BYTES = 4096;
 
+/**
+ * The largest file whose bytes are kept in memory to decode for a Content-Code (text and images;
+ * audio and video are read by their tools), 0 for media that are never kept. Above it only Data-
+ * and Instance-Code are computed, and the result says so. The CLI and the browser use the same.
+ */
+export function keptBytesLimit(mode: MediaMode | null): number {
+  return mode === "image" ? 256 * 1024 * 1024 : mode === "text" ? 64 * 1024 * 1024 : 0;
+}
+
 const ascii = (b: Uint8Array, at: number, s: string) => {
   if (b.length < at + s.length) return false;
   for (let i = 0; i < s.length; i++) if (b[at + i] !== s.charCodeAt(i)) return false;

@@ -11,7 +11,7 @@
  * to use `optout declare --file` for the full code. Pure apart from the decoder it is given.
  */
 import { DataHasher, genImageCodeV0, genIsccCodeV0, genTextCodeV0, imagePixelsFromRgba, InstanceHasher, textClean, type RgbaImage } from "../iscc/index";
-import { SNIFF_BYTES, sniff, type MediaMode } from "../media/sniff";
+import { keptBytesLimit, SNIFF_BYTES, sniff, type MediaMode } from "../media/sniff";
 
 /** Decodes an image to RGBA; `orientation` is the EXIF value still to apply (1 when the decoder applied it). */
 export type ImageDecoder = (bytes: Uint8Array, mediatype: string) => Promise<{ image: RgbaImage; orientation: number }>;
@@ -27,10 +27,6 @@ export interface FileCode {
   /** Why there is no Content-Code for a medium that has one (the CLI computes it). */
   notComputed?: string;
 }
-
-/** The CLI's limits: above them only Data- and Instance-Code are computed. */
-export const MAX_TEXT_BYTES = 64 * 1024 * 1024;
-export const MAX_IMAGE_BYTES = 256 * 1024 * 1024;
 
 async function textOf(bytes: Uint8Array, mediatype: string): Promise<string> {
   const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -64,7 +60,7 @@ export async function fileCode(chunks: AsyncIterable<Uint8Array>, opts: { size: 
   for await (const chunk of chunks) {
     if (!sniffed) {
       sniffed = sniff(chunk.subarray(0, SNIFF_BYTES), opts.name ?? "");
-      const limit = sniffed.mode === "image" ? MAX_IMAGE_BYTES : sniffed.mode === "text" ? MAX_TEXT_BYTES : 0;
+      const limit = keptBytesLimit(sniffed.mode);
       keep = limit > 0 && opts.size <= limit;
       if (limit > 0 && !keep) notComputed = `the file is larger than ${limit / 1024 / 1024} MiB`;
     }
