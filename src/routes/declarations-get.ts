@@ -25,11 +25,12 @@ export const DeclarationViewSchema = z
   })
   .meta({ id: "StoredDeclaration" });
 
-const DeclarationDetailSchema = DeclarationViewSchema.extend({
+export const DeclarationDetailSchema = DeclarationViewSchema.extend({
   url_subjects: z
     .array(z.object({ pattern: z.string(), kind: z.enum(["exact", "prefix", "host"]), verification: z.enum(["domain-verified", "self-asserted"]) }))
     .describe("The URL subjects as registered, each with the trust label lookups cite it with (none for a revocation, whose URLs match nothing)"),
 }).meta({ id: "DeclarationDetail" });
+export type DeclarationDetail = z.infer<typeof DeclarationDetailSchema>;
 
 /** An id in any notation the codec accepts, or a digest; anything else cannot name a declaration. */
 export function canonicalIdOrDigest(value: string): string | null {

@@ -102,15 +102,19 @@ describe("directory, status and evidence", () => {
     expect((await page("/directory/ISCC:MAIWFAKEFAKEFAKE")).status).toBe(404);
   });
 
-  it("a declaration's page labels each URL subject as the registry decided it at registration", async () => {
+  it("a declaration's page labels each URL subject as the registry decided it at registration, and lists its work identifiers", async () => {
     // did:web:photos.example lists this key (test/fakes/did-hosts.ts): its URLs on photos.example are domain-verified.
     const owner = keypairFromSecret(new Uint8Array(32).fill(0x42), { controller: "did:web:photos.example" });
     const tag = Date.now();
-    const r = await post("/v1/declarations", await declaration(owner, { urls: [`https://photos.example/web-${tag}/*`, `https://elsewhere-${tag}.example/x`], preferences: { "train-ai": "y" } }));
+    const r = await post(
+      "/v1/declarations",
+      await declaration(owner, { urls: [`https://photos.example/web-${tag}/*`, `https://elsewhere-${tag}.example/x`], identifiers: { isrc: ["USRC17607839"] }, preferences: { "train-ai": "y" } }),
+    );
     expect(r.status).toBe(201);
     const detail = await page(`/directory/${encodeURIComponent(r.body.id)}`);
     expect(detail.html).toContain(`<code>https://photos.example/web-${tag}/*</code> <span class="trust">(domain-verified)</span>`);
     expect(detail.html).toContain(`<code>https://elsewhere-${tag}.example/x</code> <span class="trust">(self-asserted)</span>`);
+    expect(detail.html).toContain("ISRC <code>USRC17607839</code>");
     const sv = await page(`/directory/${encodeURIComponent(r.body.id)}?lang=sv`);
     expect(sv.html).toContain("(domänverifierad)");
   });

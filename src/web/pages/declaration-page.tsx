@@ -1,24 +1,14 @@
 /** One declaration in the directory: what it says, its status and trust, its receipt, its evidence. */
+import type { Declaration } from "../../domain/declaration-schema";
+import type { DeclarationDetail } from "../../routes/declarations-get";
+import type { Receipt } from "../../store/receipt";
 import type { Translator } from "../i18n/translate";
 import { PreferenceList, StatusBadge } from "./parts";
 
-export interface DeclarationDetail {
-  id: string;
-  status: string;
-  intent: string;
-  supersedes: string | null;
-  declarant: string;
-  controller: string | null;
-  controller_verified: boolean;
-  registered_at: string;
-  declaration: Record<string, unknown> & { iscc?: string; datahash?: string; urls?: string[]; name?: string; policy?: string; vocabulary?: number; preferences?: Record<string, string> };
-  receipt: { registry?: string };
-  /** The URL subjects with the trust label the registry decided for each (GET /v1/declarations/{id}). */
-  url_subjects: { pattern: string; verification: "domain-verified" | "self-asserted" }[];
-}
-
 export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetail }) {
-  const body = d.declaration;
+  // What the registry stored passed its schema; the API's own schema types these members loosely.
+  const body = d.declaration as Partial<Declaration>;
+  const receipt = d.receipt as Partial<Receipt>;
   return (
     <>
       <h1>
@@ -33,7 +23,7 @@ export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetai
           <dt>{tr.t("decl.registered")}</dt>
           <dd>{tr.dateTime(d.registered_at)}</dd>
           <dt>{tr.t("decl.registry")}</dt>
-          <dd>{d.receipt.registry ?? "—"}</dd>
+          <dd>{receipt.registry ?? "—"}</dd>
           {d.supersedes ? (
             <>
               <dt>{tr.t("decl.supersedes")}</dt>
@@ -86,6 +76,22 @@ export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetai
                       <code>{u}</code>
                     </li>
                   ))}
+                </ul>
+              </dd>
+            </>
+          ) : null}
+          {body.identifiers ? (
+            <>
+              <dt>{tr.t("decl.identifiers")}</dt>
+              <dd>
+                <ul class="plain">
+                  {Object.entries(body.identifiers).flatMap(([kind, values]) =>
+                    (values ?? []).map((v) => (
+                      <li>
+                        {kind.toUpperCase()} <code>{v}</code>
+                      </li>
+                    )),
+                  )}
                 </ul>
               </dd>
             </>
