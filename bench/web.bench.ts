@@ -173,7 +173,8 @@ async function main(): Promise<void> {
     await until("#key-status", (t) => t.includes("Key loaded"));
     const t0 = performance.now();
     await page.getByLabel("Your files").setInputFiles(paths);
-    await until("#declare-files-status", (t) => t.includes(`${IMAGES.toLocaleString("en")} file`));
+    // "N files ready to declare" (not "0 of N files fingerprinted", which also names N).
+    await until("#declare-files-status", (t) => t.startsWith(`${IMAGES.toLocaleString("en")} file${IMAGES === 1 ? "" : "s"} ready`));
     const t1 = performance.now();
     await page.getByRole("button", { name: "Sign and declare" }).click();
     await until("#declare-status", (t) => t.startsWith("Sending"), 20);
