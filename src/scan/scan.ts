@@ -4,7 +4,7 @@
  * or a local signed snapshot), and writes one report record per item (scan-report.ts) with its verdict for
  * the chosen use (verdict.ts).
  */
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { Category } from "../domain/preferences";
 import { identifierKey, IdentifierError, parseTypedIdentifier } from "../domain/work-identifier";
 import type { FileIscc } from "../media/file-iscc";
@@ -52,7 +52,8 @@ const IN_FLIGHT = 20_000;
 export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   const started = performance.now();
   const cache = await FingerprintCache.open(o.cacheFile);
-  const pool = new FingerprintPool(o.workers);
+  // Started on the first file the cache does not know: a re-scan of unchanged files starts no thread.
+  let pool: FingerprintPool | undefined;
   const report = new ReportWriter(o.report, o.format, o.excludeList);
   const progress = new Progress(o.progress, "scan");
   progress.total = o.total;
@@ -62,17 +63,23 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   /** Items not yet queued for matching: while any remain, a partial batch may still fill. */
   let unqueued = 0;
 
-  async function fingerprint(path: string): Promise<FileIscc> {
-    const s = await stat(path);
+  /**
+   * The file's result, from the cache when its path, size and mtime are known (synchronously: a
+   * re-scan does this for every file, and statSync of a local file costs a few microseconds where
+   * a promise-based stat costs a thread-pool round trip), else from a worker.
+   */
+  function fingerprint(path: string): FileIscc | Promise<FileIscc> {
+    const s = statSync(path);
     if (!s.isFile()) throw new Error("not a regular file");
     files++;
     progress.bytes += s.size;
     const known = cache.get(path, s.size, s.mtimeMs);
     if (known) return known;
-    const r = await pool.fingerprint(path);
-    fingerprinted++;
-    cache.put(path, s.size, s.mtimeMs, r);
-    return r;
+    return (pool ??= new FingerprintPool(o.workers)).fingerprint(path).then((r) => {
+      fingerprinted++;
+      cache.put(path, s.size, s.mtimeMs, r);
+      return r;
+    });
   }
 
   async function processItem(item: ScanItem): Promise<void> {
@@ -157,7 +164,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     if (active === 0) allDone();
     await finished;
   } finally {
-    await pool.close();
+    await pool?.close();
     await cache.flush();
     await report.close();
     progress.finish();

@@ -1,15 +1,20 @@
 /**
- * Fingerprints files on every core: one worker thread per core (or `size`), each computing isccOfFile for
- * one file at a time; the tools they start (fpcalc, ffmpeg) run as their own processes. `size` 0 computes
- * on the calling thread (no workers), which the single-worker benchmark compares against.
+ * Fingerprints files on every core: one worker thread per core (or `size`), each computing isccOfFile; the
+ * tools they start (fpcalc, ffmpeg) run as their own processes. Each worker holds PER_WORKER files at
+ * once, so it never idles waiting for the main thread to hand it the next path, and its CPU work goes on
+ * while a file of its waits for fpcalc or ffmpeg. `size` 0 computes on the calling thread (no workers).
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { isccOfFile, type FileIscc } from "../media/file-iscc.js";
 
+/** Files sent to one worker and not yet answered, at most. */
+export const PER_WORKER = 2;
+
 interface Slot {
   worker: Worker;
-  busy: boolean;
+  /** Files sent and not yet answered (PER_WORKER until the worker says it is ready). */
+  pending: number;
 }
 
 export class FingerprintPool {
@@ -24,20 +29,20 @@ export class FingerprintPool {
     const starts: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry);
-      const slot: Slot = { worker, busy: true };
+      const slot: Slot = { worker, pending: PER_WORKER };
       starts.push(
         new Promise((resolve, reject) => {
           worker.once("error", reject);
           worker.on("message", (m: { ready?: true; id?: number; result?: FileIscc; error?: string }) => {
             if (m.ready) {
-              slot.busy = false;
+              slot.pending = 0;
               resolve();
               this.pump();
               return;
             }
             const cb = this.callbacks.get(m.id!)!;
             this.callbacks.delete(m.id!);
-            slot.busy = false;
+            slot.pending--;
             if (m.error !== undefined) cb.reject(new Error(m.error));
             else cb.resolve(m.result!);
             this.pump();
@@ -72,12 +77,12 @@ export class FingerprintPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.busy || !this.queue.length) continue;
-      const job = this.queue.shift()!;
-      const id = this.nextId++;
-      slot.busy = true;
-      this.callbacks.set(id, { resolve: job.resolve, reject: job.reject, slot });
-      slot.worker.postMessage({ id, path: job.path });
+      for (; slot.pending < PER_WORKER && this.queue.length; slot.pending++) {
+        const job = this.queue.shift()!;
+        const id = this.nextId++;
+        this.callbacks.set(id, { resolve: job.resolve, reject: job.reject, slot });
+        slot.worker.postMessage({ id, path: job.path });
+      }
     }
   }
 

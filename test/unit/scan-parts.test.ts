@@ -1,7 +1,7 @@
 // The pieces of `optout scan` that need no registry: verdicts in both vocabularies, batching, retries over
 // real HTTP, manifests (CSV, JSONL, Parquet; their work identifiers) and the fingerprint cache.
 import { createServer } from "node:http";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
@@ -198,5 +198,11 @@ describe("fingerprint cache", () => {
     expect(again.get("/a", 3, 1001)).toBeUndefined();
     expect(again.get("/a", 4, 1000)).toBeUndefined();
     expect(again.get("/b", 3, 1000)).toBeUndefined();
+    // a line cut by a crash is skipped, the rest kept; a later line for the same path wins
+    appendFileSync(file, JSON.stringify({ p: "/a", s: 4, m: 2000, r }) + "\n" + '{"p":"/c","s":3,');
+    const third = await FingerprintCache.open(file);
+    expect(third.get("/a", 3, 1000)).toBeUndefined();
+    expect(third.get("/a", 4, 2000)).toEqual(r);
+    expect(third.size).toBe(1);
   });
 });
