@@ -41,6 +41,12 @@ export interface ImportSummary {
   fingerprinted: number;
   requests: number;
   seconds: number;
+  /**
+   * Of `seconds`, how long the import stood still waiting for the registry: the next batch was ready
+   * but the previous one was still being registered (and the last batch's registration). Near 0:
+   * fingerprinting and signing, not registration, set the pace.
+   */
+  registryWaitSeconds: number;
   failures: { where: string; reason: string }[];
 }
 
@@ -64,7 +70,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
   const receipts = createWriteStream(o.receipts, { flags: "a" });
   const progress = new Progress(o.progress, "import");
   let pool: FingerprintPool | undefined;
-  const s: ImportSummary = { rows: 0, created: 0, already: 0, failed: 0, fingerprinted: 0, requests: 0, seconds: 0, failures: [] };
+  const s: ImportSummary = { rows: 0, created: 0, already: 0, failed: 0, fingerprinted: 0, requests: 0, seconds: 0, registryWaitSeconds: 0, failures: [] };
 
   const fail = (row: CatalogRow, reason: string): JournalEntry => {
     s.failed++;
@@ -145,6 +151,11 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
   }
 
   let posting: Promise<void> = Promise.resolve();
+  const waitForRegistry = async () => {
+    const t = performance.now();
+    await posting;
+    s.registryWaitSeconds += (performance.now() - t) / 1000;
+  };
   try {
     let chunk: CatalogRow[] = [];
     const flushChunk = async () => {
@@ -165,7 +176,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       });
       await journal.record(failed);
       progress.done += failed.length;
-      await posting; // one batch registers while the next is fingerprinted and signed
+      await waitForRegistry(); // one batch registers while the next is fingerprinted and signed
       posting = register(ready);
     };
     const thisRun = new Set<string>();
@@ -183,7 +194,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       if (chunk.length === IMPORT_BATCH) await flushChunk();
     }
     if (chunk.length) await flushChunk();
-    await posting;
+    await waitForRegistry();
   } finally {
     await posting.catch(() => {});
     await pool?.close();
