@@ -40,6 +40,8 @@ export interface Env {
   OPERATOR_TOKEN: string;
   /** Development only: "true" resolves did:web controllers on loopback hosts, over http (src/http/did-resolver.ts). */
   DID_WEB_ALLOW_LOOPBACK?: string;
+  /** Development only: "true" lets POST /v1/observations fetch loopback hosts (sites served on this machine). */
+  OBSERVE_ALLOW_LOOPBACK?: string;
   /** Optional federation tuning (see src/domain/federation-policy.ts); integers as strings. */
   FEDERATION_PUSH_BATCH?: string;
   FEDERATION_PUSH_BYTES?: string;

@@ -11,6 +11,7 @@ import { decodeBase64 } from "../encoding/base64";
 import { auditCheckpoint, type SeenCheckpoint } from "../log/checkpoint-audit";
 import { verifyDeclarationChain, type ChainStep } from "../log/declaration-chain";
 import { ed25519Verifier } from "../log/note";
+import { verifyObservationChain } from "../log/observation-chain";
 import { CliError, EXIT_USAGE } from "./errors";
 import type { RegistryClient } from "./registry-client";
 
@@ -36,6 +37,9 @@ async function registryKey(client: RegistryClient, pinned: string | undefined): 
     throw new CliError(`the registry now presents key ${d.public_key}, not the pinned ${pinned}: do not trust its answers`);
   return { d, key, pinned: pinned !== undefined };
 }
+
+const keyNote = (d: Descriptor, pinned: boolean) =>
+  pinned ? `registry key ${d.public_key} (pinned)` : `registry key ${d.public_key} (from its descriptor; pin it with --registry-key)`;
 
 export async function verifyDeclaration(
   client: RegistryClient,
@@ -63,8 +67,18 @@ export async function verifyDeclaration(
     log: { origin: d.log.origin, publicKey: key },
     receiptKeys,
   });
-  const keyNote = pinned ? `registry key ${d.public_key} (pinned)` : `registry key ${d.public_key} (from its descriptor; pin it with --registry-key)`;
-  return { steps, keyNote };
+  return { steps, keyNote: keyNote(d, pinned) };
+}
+
+/** Checks a POST /v1/observations answer offline against the registry's key (pinned, or from its descriptor). */
+export async function verifyNotarized(
+  client: RegistryClient,
+  notarized: { observation: Record<string, unknown>; receipt: Record<string, unknown>; proof: { leaf_index: number; tree_size: number; proof: string[]; checkpoint: string } },
+  opts: { registryKey?: string },
+): Promise<{ steps: ChainStep[]; keyNote: string }> {
+  const { d, key, pinned } = await registryKey(client, opts.registryKey);
+  const steps = await verifyObservationChain({ ...notarized, log: { origin: d.log.origin, publicKey: key } });
+  return { steps, keyNote: keyNote(d, pinned) };
 }
 
 interface AuditState {

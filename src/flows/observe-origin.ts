@@ -19,7 +19,7 @@ import { counts } from "../check/sources";
 import { signJson } from "../domain/iscc-sig";
 import { buildObservation, ObservationTooLarge, type Observation } from "../domain/observation";
 import { CURRENT_VOCABULARY } from "../domain/preferences";
-import { isPublicHost } from "../domain/public-host";
+import { isLoopbackHost, isPublicHost } from "../domain/public-host";
 import { canonicalize } from "../encoding/canonical-json";
 import type { Env } from "../env";
 import { Problem } from "../http/problem";
@@ -40,11 +40,14 @@ export interface Notarized {
   proof: { leaf_index: number; tree_size: number; proof: string[]; checkpoint: string };
 }
 
+/** Whether the registry may connect to `url`'s host: public hosts, and loopback ones in development. */
+const mayFetch = (url: URL, allowLoopback: boolean) => isPublicHost(url.hostname) || (allowLoopback && isLoopbackHost(url.hostname));
+
 /** Why `url` may not be observed (a field problem on /url), or null. */
-export function observableUrlError(url: URL): string | null {
+export function observableUrlError(url: URL, allowLoopback = false): string | null {
   if (url.protocol !== "http:" && url.protocol !== "https:") return "must be an http(s) URL";
   if (url.username || url.password) return "must not carry credentials";
-  if (!isPublicHost(url.hostname)) return `${url.hostname} is not a public address: the registry fetches only public hosts`;
+  if (!mayFetch(url, allowLoopback)) return `${url.hostname} is not a public address: the registry fetches only public hosts`;
   return null;
 }
 
@@ -55,7 +58,9 @@ export async function observeOrigin(env: Env, input: string, fetchImpl: typeof f
   } catch {
     throw Problem.field("/url", "not a URL");
   }
-  const refused = observableUrlError(url);
+  // OBSERVE_ALLOW_LOOPBACK: development only, to observe sites served on this machine.
+  const allowLoopback = env.OBSERVE_ALLOW_LOOPBACK === "true";
+  const refused = observableUrlError(url, allowLoopback);
   if (refused) throw Problem.field("/url", refused);
 
   const deadline = Date.now() + OBSERVE_LIMITS.totalMs;
@@ -68,7 +73,7 @@ export async function observeOrigin(env: Env, input: string, fetchImpl: typeof f
     fetch: fetchImpl,
     // Every hop of every document passes here before a connection is made.
     guard: (u) => {
-      if (!isPublicHost(u.hostname)) return `${u.hostname} is not a public address`;
+      if (!mayFetch(u, allowLoopback)) return `${u.hostname} is not a public address`;
       if (Date.now() > deadline) return `the observation's ${OBSERVE_LIMITS.totalMs / 1000} s were over`;
       if (++started > OBSERVE_LIMITS.fetches) return `more than ${OBSERVE_LIMITS.fetches} requests`;
       return null;

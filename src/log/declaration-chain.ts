@@ -55,21 +55,27 @@ export async function verifyDeclarationChain(input: ChainInput): Promise<ChainSt
     }
   }
 
+  steps.push(...inclusionSteps(logEntry(input.declaration, input.receipt), input.proof, input.log));
+  return steps;
+}
+
+/** The last two steps of any record's chain: the checkpoint's signature, and the entry's inclusion under it. */
+export function inclusionSteps(entry: Uint8Array, proof: ChainInput["proof"], log: ChainInput["log"]): ChainStep[] {
+  const steps: ChainStep[] = [];
   try {
-    const { checkpoint } = verifyCheckpoint(input.proof.checkpoint, [ed25519Verifier(input.log.origin, input.log.publicKey)], { origin: input.log.origin });
-    add("signed checkpoint", true, `${checkpoint.origin}, ${checkpoint.size} entries`);
-    if (input.proof.tree_size !== checkpoint.size) throw new Error(`the proof is for tree size ${input.proof.tree_size}, the checkpoint has ${checkpoint.size}`);
-    const leaf = leafHash(logEntry(input.declaration, input.receipt));
+    const { checkpoint } = verifyCheckpoint(proof.checkpoint, [ed25519Verifier(log.origin, log.publicKey)], { origin: log.origin });
+    steps.push({ step: "signed checkpoint", ok: true, detail: `${checkpoint.origin}, ${checkpoint.size} entries` });
+    if (proof.tree_size !== checkpoint.size) throw new Error(`the proof is for tree size ${proof.tree_size}, the checkpoint has ${checkpoint.size}`);
     checkRecord(
-      input.proof.proof.map((h) => decodeBase64(h) ?? new Uint8Array()),
+      proof.proof.map((h) => decodeBase64(h) ?? new Uint8Array()),
       checkpoint.size,
       checkpoint.rootHash,
-      input.proof.leaf_index,
-      leaf,
+      proof.leaf_index,
+      leafHash(entry),
     );
-    add("log inclusion", true, `leaf ${input.proof.leaf_index} of ${checkpoint.size}`);
+    steps.push({ step: "log inclusion", ok: true, detail: `leaf ${proof.leaf_index} of ${checkpoint.size}` });
   } catch (e) {
-    add(steps.some((s) => s.step === "signed checkpoint") ? "log inclusion" : "signed checkpoint", false, (e as Error).message);
+    steps.push({ step: steps.length ? "log inclusion" : "signed checkpoint", ok: false, detail: (e as Error).message });
   }
   return steps;
 }

@@ -84,7 +84,8 @@ beforeAll(async () => {
   await writeFile(
     envFile,
     // RATE_LIMITS=off: the test registers faster than the registration limit allows one client.
-    `REGISTRY_SECRET_KEY=${encodeEd25519SecretMultikey(generateKeypair().secretKey)}\nOPERATOR_TOKEN=e2e-operator-token\nRATE_LIMITS=off\n`,
+    // OBSERVE_ALLOW_LOOPBACK: the sites it observes are fixture servers on this machine.
+    `REGISTRY_SECRET_KEY=${encodeEd25519SecretMultikey(generateKeypair().secretKey)}\nOPERATOR_TOKEN=e2e-operator-token\nRATE_LIMITS=off\nOBSERVE_ALLOW_LOOPBACK=true\n`,
     { mode: 0o600 },
   );
   // The same command `npm start` runs, pointed at the temp state directory the server will use.
@@ -327,6 +328,22 @@ describe("optout check and declare --from (what sites publish)", () => {
       expect(declared!.sources.find((s) => s.kind === "registry")).toMatchObject({ status: "stated", statement: "Content-Usage: train-ai=n" });
       expect(await ok("check", `http://${host}/declared/page`, "--use", "search")).toMatch(/^UNKNOWN +http:\/\/127\.0\.0\.1:\d+\/declared\/page/);
       expect((await optout("check", "--use", "everything", `http://${host}/x`)).code).toBe(2);
+
+      // observe: the registry reads the same site itself, logs it, and the CLI verifies the answer.
+      const notarized = await okJson<{ ok: boolean; steps: { step: string; ok: boolean }[]; digest: string; observation: { sources: { kind: string; status: string; statement: string | null }[] } }>(
+        "observe",
+        `http://${host}/open/page`,
+      );
+      expect(notarized.ok).toBe(true);
+      expect(notarized.steps.map((s) => s.step)).toEqual(["registry signature", "registry receipt", "signed checkpoint", "log inclusion"]);
+      expect(notarized.observation.sources).toEqual(
+        expect.arrayContaining([expect.objectContaining({ kind: "content-usage-robots", status: "stated", statement: "Content-Usage: /open/ train-ai=y" })]),
+      );
+      const history = (await (await fetch(`${registry}/v1/observations?host=${host}`)).json()) as { observations: { digest: string }[] };
+      expect(history.observations.map((o) => o.digest)).toEqual([notarized.digest]);
+      const refused = await optout("observe", "http://10.0.0.1/");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain("/url");
 
       // declare --from an image with IPTC Data Mining metadata: its ISCC is the subject.
       const { PNG } = await import("pngjs");

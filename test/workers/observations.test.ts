@@ -10,6 +10,7 @@ import { logEntry } from "../../src/log/entry";
 import { checkRecord, leafHash, storedHashCount } from "../../src/log/merkle";
 import { verifyCheckpoint } from "../../src/log/checkpoint";
 import { ed25519Verifier } from "../../src/log/note";
+import { verifyObservationChain } from "../../src/log/observation-chain";
 import { decodeEntryBundle } from "../../src/log/tiles";
 import { HUGE_BYTES, OBSERVED_ROBOTS } from "../fakes/observed-sites";
 import { BASE, call, declaration, get, newKey, post, tableCounts } from "./helpers";
@@ -65,6 +66,14 @@ describe("POST /v1/observations", () => {
     expect(proof.leaf_index).toBe(seq - 1);
     checkRecord(proof.proof.map(b64), checkpoint.size, checkpoint.rootHash, proof.leaf_index, leafHash(logEntry(observation, receipt)));
     expect((await entries(checkpoint.size))[seq - 1]).toEqual({ observation, receipt });
+
+    // The CLI's offline check (optout observe) agrees, and catches a changed byte anywhere.
+    const log = { origin: me.origin, publicKey: me.publicKey };
+    expect((await verifyObservationChain({ observation, receipt, proof, log })).every((s) => s.ok)).toBe(true);
+    const forged = { ...observation, content_usage: "train-ai=y" };
+    expect((await verifyObservationChain({ observation: forged, receipt, proof, log })).filter((s) => !s.ok).map((s) => s.step)).toEqual(["registry signature", "registry receipt", "log inclusion"]);
+    const moved = { ...proof, leaf_index: proof.leaf_index - 1 };
+    expect((await verifyObservationChain({ observation, receipt, proof: moved, log })).filter((s) => !s.ok).map((s) => s.step)).toEqual(["log inclusion"]);
 
     // History per origin, and a proof later.
     const listed = await get("/v1/observations?host=RESERVED.observe.example");

@@ -13,5 +13,6 @@ export const COMMANDS = [
   (await import("./audit")).default,
   (await import("./check")).default,
   (await import("./publish")).default,
+  (await import("./observe")).default,
   (await import("./info")).default,
 ];
