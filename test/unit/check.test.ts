@@ -40,6 +40,13 @@ beforeAll(async () => {
       "/article": html(),
       "/free/article": html(),
     },
+    // rslstandard.org/guide/ai-preferences: a Content-Usage line beside a License: pointing at an RSL
+    // document that permits training only under a subscription.
+    "rsl-guide.fixture": {
+      "/robots.txt": text("User-Agent: *\nAllow: /\n\nContent-Usage: train-ai=n\nLicense: http://rsl-guide.fixture/license.xml\n"),
+      "/license.xml": RSL('<content url="/"><license><permits type="usage">train-ai</permits><payment type="subscription"><custom>https://your-website.com/contact-form.html</custom></payment></license></content>'),
+      "/post": html(),
+    },
     "rsl-link.fixture": {
       "/page": html('<link rel="license" type="application/rsl+xml" href="/terms.rsl">'),
       "/terms.rsl": RSL('<content url="/"><license><permits type="usage">search</permits></license></content>'),
@@ -154,6 +161,10 @@ describe("one dialect per site", () => {
     const linked = await one("http://rsl-link.fixture/page");
     expect(linked.verdict).toBe("disallowed"); // a closed permits list naming only search
     expect((await one("http://rsl-link.fixture/page", { use: "search" })).verdict).toBe("allowed");
+    // The RSL guide's own example: both the robots.txt line and the license reserve training.
+    const guide = await one("http://rsl-guide.fixture/post");
+    expect(guide.verdict).toBe("disallowed");
+    expect(guide.reason).toBe("disallowed by content-usage-robots, rsl");
   });
 
   it("TDMRep: file, header, and HTML metadata superseding the file (TDMRep §Processing priority)", async () => {

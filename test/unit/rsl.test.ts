@@ -63,6 +63,26 @@ describe("RSL 1.0", () => {
     expect(rslPreferencesFor(parseRsl(`<rsl xmlns="https://rslstandard.org/rsl"><content url="https://other.example/free/"><license/></content></rsl>`), new URL("https://example.com/free/a")).content).toBeNull();
   });
 
+  it("rslstandard.org/guide/ai-preferences' example: training permitted only under a subscription is reserved", () => {
+    // The guide's license names AIPREF's `train-ai` where RSL 1.0's usage token is `ai-train`: read
+    // either way, nothing here is free to use, so every category is reserved until licensed.
+    const guide = parseRsl(`<rsl xmlns="https://rslstandard.org/rsl">
+  <content url="/">
+    <license>
+      <permits type="usage">train-ai</permits>
+      <payment type="subscription">
+        <custom>https://your-website.com/contact-form.html</custom>
+      </payment>
+    </license>
+  </content>
+</rsl>`);
+    expect(rslPreferencesFor(guide, new URL("https://your-website.com/any/page")).preferences).toEqual(p("n", "n", "n"));
+    const asSpecified = parseRsl(`<rsl xmlns="https://rslstandard.org/rsl"><content url="/"><license><permits type="usage">ai-train</permits><payment type="subscription"/></license></content></rsl>`);
+    const r = rslPreferencesFor(asSpecified, new URL("https://your-website.com/any/page"));
+    expect(r.preferences).toEqual(p("n", "n", "n"));
+    expect(r.reasons).toContain("train-ai: permits ai-train only under a license to obtain");
+  });
+
   it("comma-separated tokens (early drafts) are read too", () => {
     const d = parseRsl(`<rsl xmlns="https://rslstandard.org/rsl"><content url="/"><license><permits type="usage">ai-train,search</permits></license></content></rsl>`);
     expect(rslPreferencesFor(d, new URL("https://e.example/")).preferences).toEqual(p("y", "n", "y"));
