@@ -220,7 +220,7 @@ export class Sequencer extends DurableObject<Env> {
       const me = await registryIdentity(this.env);
       const counters = await this.counters(db, me);
       const seq = counters.seq;
-      const signer = { secretKey: me.secretKey, publicKey: me.publicKey, controller: me.controller };
+      const signer = receiptSigner(me);
       const receipt = (await signJson({ type: "OptOutObservationReceipt", seq, digest, registered_at: new Date().toISOString(), registry: me.name }, signer)) as ObservationReceipt;
       try {
         await insertObservation(db, { seq, digest, host: observation.host, url: observation.url, observedAt: observation.observed_at, body: canonical, receipt: JSON.stringify(receipt) });
