@@ -110,6 +110,15 @@ describe("catalogue and languages", () => {
     }
   });
 
+  it("names the registry's trust labels in every language; a label the registry adds later shows as it is spelled", () => {
+    for (const locale of LOCALES) {
+      const tr = translator(locale, CATALOGUE[locale]);
+      for (const label of ["domain-verified", "self-asserted"] as const) expect(tr.trust(label), `${locale} ${label}`).toBe(CATALOGUE[locale][`trust.${label}`]);
+      expect(tr.trust("agent-mandated")).toBe("agent-mandated");
+    }
+    expect(translator("sv", CATALOGUE.sv).trust("self-asserted")).toBe("egen uppgift");
+  });
+
   it("formats plurals, numbers and dates through Intl", () => {
     const en = translator("en", CATALOGUE.en);
     const fr = translator("fr", CATALOGUE.fr);

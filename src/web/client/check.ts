@@ -10,7 +10,7 @@ interface Lookup {
   opted_out?: boolean;
   preferences?: Record<string, string>;
   content_usage?: string;
-  declarations?: { id: string; verification: "domain-verified" | "self-asserted"; preferences: Record<string, string>; pattern: string }[];
+  declarations?: { id: string; verification: string; preferences: Record<string, string>; pattern: string }[];
   error?: { pointer: string; detail: string };
 }
 

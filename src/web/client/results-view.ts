@@ -5,7 +5,8 @@ import { h } from "./page";
 
 export interface Cited {
   id: string;
-  verification: "domain-verified" | "self-asserted";
+  /** The trust label as the API answers it. */
+  verification: string;
   preferences: Record<string, string>;
   detail?: string;
 }
@@ -52,7 +53,7 @@ export function resultBlock(
               {},
               h("a", { class: "mono", href: `/directory/${encodeURIComponent(d.id)}` }, d.id),
               " ",
-              h("span", { class: "trust" }, `(${tr.t(`trust.${d.verification}`)})`),
+              h("span", { class: "trust" }, `(${tr.trust(d.verification)})`),
               d.detail ? ` — ${d.detail}` : "",
               h("br"),
               prefText(tr, d.preferences),
@@ -61,6 +62,6 @@ export function resultBlock(
         )
       : null,
     // The registry's consent rule (src/domain/consent.ts), said where its effect is visible.
-    cited.some((d) => d.verification === "self-asserted" && Object.values(d.preferences).includes("y")) ? h("p", { class: "hint" }, tr.t("check.unverifiedAllow")) : null,
+    cited.some((d) => d.verification !== "domain-verified" && Object.values(d.preferences).includes("y")) ? h("p", { class: "hint" }, tr.t("check.unverifiedAllow")) : null,
   );
 }

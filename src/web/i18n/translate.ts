@@ -12,6 +12,8 @@ export interface Translator {
   t(key: MessageKey, vars?: Vars): string;
   /** A vocabulary key's label (`pref.<key>`) or help (`pref.<key>.help`); a key the catalogue lacks is shown as itself. */
   pref(key: string, part?: "label" | "help"): string;
+  /** A trust label the registry answers (`trust.<label>`); a label the catalogue lacks is shown as the registry spells it. */
+  trust(label: string): string;
   number(n: number): string;
   /** A date and time in the reader's language (UTC, so every reader sees the registry's instant). */
   dateTime(iso: string): string;
@@ -43,6 +45,10 @@ export function translator(locale: Locale, messages: Messages): Translator {
     pref: (key, part = "label") => {
       const m = lookup(part === "help" ? `pref.${key}.help` : `pref.${key}`);
       return typeof m === "string" ? m : part === "help" ? "" : key;
+    },
+    trust: (label) => {
+      const m = lookup(`trust.${label}`);
+      return typeof m === "string" ? m : label;
     },
     number,
     dateTime: (iso) => {

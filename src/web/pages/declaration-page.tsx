@@ -59,7 +59,7 @@ export function DeclarationPage({ tr, d }: { tr: Translator; d: DeclarationDetai
                 <ul class="plain">
                   {d.url_subjects.map((u) => (
                     <li>
-                      <code>{u.pattern}</code> <span class="trust">({tr.t(`trust.${u.verification}`)})</span>
+                      <code>{u.pattern}</code> <span class="trust">({tr.trust(u.verification)})</span>
                     </li>
                   ))}
                 </ul>
