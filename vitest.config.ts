@@ -41,6 +41,8 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 outboundService: outbound,
+                // A second database standing in for a D1 read replica that lags (test/workers/index-snapshots.test.ts).
+                d1Databases: ["REPLICA"],
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   REGISTRY_SECRET_KEY: "z3u2RHjyPwZWQHJNq3mNd4EZcbsHy4QMc5HFjriuXBzUG5Qs",

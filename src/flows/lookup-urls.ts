@@ -5,7 +5,7 @@ import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPrefer
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import { declaredUrls } from "../filter/declared-urls";
 import type { Reader } from "../store/db";
-import { queryRules, type RuleRow } from "../store/url-rules-lookup";
+import { queryRules, URLS_PER_STATEMENT, type RuleRow } from "../store/url-rules-lookup";
 import type { IdentifierLookup } from "./lookup-identifiers";
 
 /** A declaration as a lookup cites it. */
@@ -33,6 +33,12 @@ export interface LookupOptions {
   freshnessMs: number;
   /** The client sent a bookmark: it expects its own writes, so the filter is not used. */
   forceFresh?: boolean;
+  /**
+   * The request's waitUntil: an old or missing filter is then refreshed in the background
+   * (declared-urls.ts). Without a filter yet, only a request of at most one statement's URLs is
+   * answered from D1 meanwhile; a bigger one waits for the filter (one snapshot read).
+   */
+  background?: (load: Promise<unknown>) => void;
 }
 
 interface ParsedUrl {
@@ -58,7 +64,8 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   // The pointer of a URL is built only for one that fails (no array per URL on the common path).
   const parsed = urls.map((url, i) => parseLookupUrl(url, () => pointer(i)));
   // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
-  const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs));
+  const background = declaredUrls.hasFilter || parsed.length <= URLS_PER_STATEMENT ? opts.background : undefined;
+  const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs, background));
   const toQuery: ParsedUrl[] = [];
   for (const p of parsed) if ("normalized" in p && (!filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
   const rules = await queryRules(db, toQuery);

@@ -138,7 +138,8 @@ export function lookupGet(app: App) {
     const session = readSession(c);
     let result: UrlLookup;
     // With a bookmark the client expects its own writes: D1 through the bookmarked session decides.
-    const filter = cfg.urlFilter && !session.bookmarked && (await declaredUrls.refresh(session.db, cfg.freshnessMs));
+    // An old or missing filter is refreshed in this request's background; it answers meanwhile.
+    const filter = cfg.urlFilter && !session.bookmarked && (await declaredUrls.refresh(session.db, cfg.freshnessMs, (load) => c.executionCtx.waitUntil(load)));
     if (filter && !declaredUrls.mayCover(parsed.key, parsed.host)) {
       // Certainly not declared (the filter has no false negatives): no storage touched.
       result = answer(parsed.url, parsed.normalized, []);

@@ -44,7 +44,12 @@ export function lookupPost(app: App) {
     const session = readSession(c);
     const [results, identifiers] = await Promise.all([
       body.urls?.length
-        ? lookupUrls(session.db, body.urls, (i) => ["urls", i], { filter: cfg.urlFilter, freshnessMs: cfg.freshnessMs, forceFresh: session.bookmarked })
+        ? lookupUrls(session.db, body.urls, (i) => ["urls", i], {
+            filter: cfg.urlFilter,
+            freshnessMs: cfg.freshnessMs,
+            forceFresh: session.bookmarked,
+            background: (load) => c.executionCtx.waitUntil(load),
+          })
         : [],
       body.identifiers && lookupIdentifiers(session.db, body.identifiers.map((t, i) => parseIdentifierToken(t, ["identifiers", i]))),
     ]);

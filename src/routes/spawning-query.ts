@@ -45,7 +45,7 @@ async function answer(c: Ctx) {
   const cfg = speedConfig(c.env);
   const session = readSession(c);
   const trimmed = lines.map((l) => l.trim());
-  const results = await lookupUrls(session.db, trimmed, (i) => [i], { filter: cfg.urlFilter, freshnessMs: cfg.freshnessMs, forceFresh: session.bookmarked });
+  const results = await lookupUrls(session.db, trimmed, (i) => [i], { filter: cfg.urlFilter, freshnessMs: cfg.freshnessMs, forceFresh: session.bookmarked, background: (load) => c.executionCtx.waitUntil(load) });
   session.finish(c);
   // The same bytes as c.json({ urls: [{ url, optOut, optIn }, …] }), by concatenation; `url` is the line as sent.
   let out = '{"urls":[';

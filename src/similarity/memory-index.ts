@@ -1,8 +1,11 @@
 import { bandMasks, bandRadii, BANDS, BAND_BITS } from "./bands";
 import { verify } from "./d1-index";
 import type { Reader } from "../store/db";
-import { unitBandsAfter, unitMarks, unitsAfter, unitsByRowid, type UnitMark } from "../store/iscc-units";
+import { unitBandsAfter, unitsAfter, unitsByRowid, unitView, type UnitMark } from "../store/iscc-units";
 import type { UnitHit, UnitQuery } from "./similarity-index";
+import { compareView, rowMark, type RowMark, type TableMark, type TableView } from "../domain/table-mark";
+import { publishSnapshot } from "../store/index-snapshots";
+import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./unit-snapshot";
 
 /**
  * The d1 backend's search, in memory: every unit's first 64 bits, loaded from D1 once per isolate
@@ -27,18 +30,18 @@ for (let i = 1; i < POP.length; i++) POP[i] = (i & 1) + POP[i >> 1]!;
 /** Units of one type, columnar, with a counting-sort index per band: ids of value v are ids[off[v]..off[v+1]). */
 class TypeIndex {
   n = 0;
-  hi = new Int32Array(1024);
-  lo = new Int32Array(1024);
-  rowid = new Float64Array(1024);
+  hi: Int32Array = new Int32Array(1024);
+  lo: Int32Array = new Int32Array(1024);
+  rowid: Float64Array = new Float64Array(1024);
   /** Units appended since the band index was built; searched by a linear scan until the next build. */
   built = 0;
   offsets: Uint32Array[] = [];
   ids: Uint32Array[] = [];
 
   push(hi: number, lo: number, rowid: number): void {
-    if (this.n === this.hi.length) {
+    if (this.n >= this.hi.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        const b = new (a.constructor as new (n: number) => T)(Math.max(1024, a.length * 2));
         b.set(a);
         return b;
       };
@@ -50,6 +53,22 @@ class TypeIndex {
     this.lo[this.n] = lo;
     this.rowid[this.n] = rowid;
     this.n++;
+  }
+
+  /** A type index holding these units (a snapshot's columns), its band index built. */
+  static fromColumns(hi: Int32Array, lo: Int32Array, rowid: Uint32Array): TypeIndex {
+    const t = new TypeIndex();
+    t.n = hi.length;
+    t.hi = hi;
+    t.lo = lo;
+    t.rowid = Float64Array.from(rowid);
+    t.build();
+    return t;
+  }
+
+  /** The units as a snapshot stores them. */
+  columns(): { hi: Int32Array; lo: Int32Array; rowid: Uint32Array } {
+    return { hi: this.hi.slice(0, this.n), lo: this.lo.slice(0, this.n), rowid: Uint32Array.from(this.rowid.subarray(0, this.n)) };
   }
 
   band(i: number, b: number): number {
@@ -141,21 +160,34 @@ class TypeIndex {
   }
 }
 
+const markOf = (r: UnitMark | undefined): RowMark | null => (r ? rowMark(r.rowid, r.seq, r.code) : null);
+
+/** When an isolate publishes its index as the shared snapshot (index-snapshots.ts): after loading this many units from rows… */
+const PUBLISH_MIN_UNITS = 20_000;
+/** …and at least this share of the index; so a cold isolate reads at most ~5% of the index row by row. */
+const PUBLISH_SHARE = 0.05;
+
 export class MemoryUnitIndex {
   private types = new Map<string, TypeIndex>();
-  private mark: { rowid: number; ident: string } | null = null;
+  /** The rows this copy holds (domain/table-mark.ts); null: none. */
+  private mark: TableMark | null = null;
+  /** Units read row by row since the snapshot this copy started from (all of them without one). */
+  private unpublished = 0;
   private loading = false;
   private units = 0;
-  readonly stats = { fullLoads: 0, incrementalLoads: 0 };
+  readonly stats = { fullLoads: 0, snapshotLoads: 0, incrementalLoads: 0, replicaBehind: 0, published: 0 };
+
+  constructor(private readonly publishMinUnits = PUBLISH_MIN_UNITS) {}
 
   get size(): number {
     return this.units;
   }
 
   /**
-   * Loads what D1 has that this index has not; a table that changed under it is reloaded whole.
-   * Returns false when another request is loading: a request never waits on another's I/O
-   * (Workers forbid it), so the caller covers the gap itself (searchWithTail).
+   * Loads what D1 has that this index has not; a table that changed under it is reloaded whole, from
+   * the newest snapshot and the rows after it. A read replica behind this copy changes nothing.
+   * Returns false when another request is loading: a request never waits on another's I/O (Workers
+   * forbid it), so the caller covers the gap itself (searchWithTail).
    */
   async refresh(db: Reader): Promise<boolean> {
     if (this.loading) return false;
@@ -170,7 +202,7 @@ export class MemoryUnitIndex {
 
   /** The last rowid the index holds (−1: none). */
   get loadedRowid(): number {
-    return this.mark?.rowid ?? -1;
+    return this.mark?.last.rowid ?? -1;
   }
 
   /**
@@ -190,20 +222,66 @@ export class MemoryUnitIndex {
     });
   }
 
+  /** One consistent view of iscc_units against this copy (store/iscc-units.ts), as marks. */
+  private async readView(db: Reader, withSnapshot: boolean) {
+    const v = await unitView(db, this.loadedRowid, withSnapshot);
+    return {
+      view: { first: markOf(v.first), last: markOf(v.last), atMark: markOf(v.at) },
+      snapshot: v.snapshot,
+      atSnapshot: markOf(v.atSnapshot),
+    };
+  }
+
   private async load(db: Reader): Promise<void> {
-    const ident = (r: UnitMark | undefined) => (r ? `${r.rowid}:${r.seq}:${r.code}` : "none");
-    const marks = await unitMarks(db, this.mark?.rowid ?? -1);
-    if (this.mark && ident(marks.last) === this.mark.ident) return;
-    if (!this.mark || ident(marks.at) !== this.mark.ident) {
+    let read = await this.readView(db, this.mark === null);
+    const verdict = compareView(this.mark, read.view);
+    if (verdict === "current") return;
+    if (verdict === "behind") {
+      this.stats.replicaBehind++;
+      return;
+    }
+    const touched = new Set<TypeIndex>();
+    if (verdict === "other") {
       this.types = new Map();
       this.units = 0;
       this.mark = null;
-      this.stats.fullLoads++;
+      this.unpublished = 0;
+      if (read.snapshot === undefined) read = await this.readView(db, true);
+      if (this.adopt(read.snapshot, { ...read.view, atMark: read.atSnapshot ?? null })) this.stats.snapshotLoads++;
+      else this.stats.fullLoads++;
     } else this.stats.incrementalLoads++;
-    let after = this.mark?.rowid ?? -1;
-    const touched = new Set<TypeIndex>();
+    for (const t of this.types.values()) touched.add(t);
+    await this.loadRows(db, touched);
+    // Rebuild a type's band index when its unindexed tail grows past 1/8 of it; scan the tail until then.
+    for (const t of touched) if (t.n - t.built > Math.max(2048, t.built / 8)) t.build();
+    if (this.unpublished >= Math.max(this.publishMinUnits, PUBLISH_SHARE * this.units)) await this.publish(db);
+  }
+
+  /** Starts the copy from a snapshot, if it is one of this table (its last row is there, as it was). */
+  private adopt(snapshot: { version: number; bytes: Uint8Array } | null | undefined, view: TableView): boolean {
+    if (!snapshot) return false;
+    let s: UnitSnapshot;
+    try {
+      s = decodeUnitSnapshot(snapshot.bytes);
+    } catch (e) {
+      console.error("unit index snapshot unreadable; loading from rows", e);
+      return false;
+    }
+    const verdict = compareView(s.mark, view);
+    if (verdict !== "current" && verdict !== "grown") return false;
+    for (const c of s.types) {
+      const t = TypeIndex.fromColumns(c.hi, c.lo, c.rowid);
+      this.types.set(c.unitType, t);
+      this.units += t.n;
+    }
+    this.mark = s.mark;
+    return true;
+  }
+
+  /** Appends the rows after the mark, page by page. */
+  private async loadRows(db: Reader, touched: Set<TypeIndex>): Promise<void> {
     for (;;) {
-      const rows = await unitBandsAfter(db, after, PAGE);
+      const rows = await unitBandsAfter(db, this.loadedRowid, PAGE);
       for (const [rowid, , type, , b0, b1, b2, b3] of rows) {
         let t = this.types.get(type);
         if (!t) this.types.set(type, (t = new TypeIndex()));
@@ -211,15 +289,29 @@ export class MemoryUnitIndex {
         touched.add(t);
         this.units++;
       }
+      const head = rows[0];
       const end = rows[rows.length - 1];
-      if (end) {
-        after = end[0];
-        this.mark = { rowid: end[0], ident: `${end[0]}:${end[1]}:${end[3]}` };
+      if (head && end) {
+        const last = rowMark(end[0], end[1], end[3]);
+        this.mark = { first: this.mark?.first ?? rowMark(head[0], head[1], head[3]), last };
+        this.unpublished += rows.length;
       }
       if (rows.length < PAGE) break;
     }
-    // Rebuild a type's band index when its unindexed tail grows past 1/8 of it; scan the tail until then.
-    for (const t of touched) if (t.n - t.built > Math.max(2048, t.built / 8)) t.build();
+  }
+
+  /** Shares this copy as the newest snapshot, so the next cold isolate reads it in one statement. */
+  private async publish(db: Reader): Promise<void> {
+    const mark = this.mark;
+    if (!mark || mark.last.rowid >= 2 ** 32) return;
+    const types = [...this.types].map(([unitType, t]) => ({ unitType, ...t.columns() }));
+    try {
+      await publishSnapshot(db, "units", mark.last.rowid, encodeUnitSnapshot({ mark, types }));
+      this.stats.published++;
+    } catch (e) {
+      console.error("publishing the unit index snapshot failed; the next load tries again", e);
+    }
+    this.unpublished = 0;
   }
 
   /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */

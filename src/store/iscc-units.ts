@@ -2,6 +2,7 @@ import { and, asc, gt, lte, sql } from "drizzle-orm";
 import type { IndexedUnit } from "../similarity/similarity-index";
 import { inJson, inList, jsonList } from "./bound-parameters";
 import type { Db, Reader } from "./db";
+import { assembleSnapshot, NEWEST_SNAPSHOT_VERSION, newestSnapshotStatement, type SnapshotPart } from "./index-snapshots";
 import { isccUnits } from "./schema";
 
 /** Reads of iscc_units, the ISCC units of every declaration's `iscc` subject (see schema.ts for the bands). */
@@ -65,13 +66,27 @@ export interface UnitMark {
   code: string;
 }
 
-/** The last unit row, and the row at `rowid` (if it still exists): one round trip. */
-export async function unitMarks(db: Reader, rowid: number): Promise<{ last: UnitMark | undefined; at: UnitMark | undefined }> {
-  const [last, at] = await db.batch<UnitMark>([
+/**
+ * What a reader of iscc_units checks its copy against, in one round trip (one consistent view): the
+ * first and last unit rows and the row at `rowid`; with `withSnapshot`, also the newest unit index
+ * snapshot and the unit row it ends at.
+ */
+export async function unitView(db: Reader, rowid: number, withSnapshot: boolean) {
+  const statements = [
+    db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid LIMIT 1"),
     db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid DESC LIMIT 1"),
     db.prepare("SELECT rowid, seq, code FROM iscc_units WHERE rowid = ?1").bind(rowid),
-  ]);
-  return { last: last!.results[0], at: at!.results[0] };
+  ];
+  if (withSnapshot) statements.push(newestSnapshotStatement(db, "units"), db.prepare(`SELECT rowid, seq, code FROM iscc_units WHERE rowid = ${NEWEST_SNAPSHOT_VERSION}`).bind("units"));
+  const [first, last, at, snapshot, atSnapshot] = await db.batch(statements);
+  return {
+    first: first!.results[0] as UnitMark | undefined,
+    last: last!.results[0] as UnitMark | undefined,
+    at: at!.results[0] as UnitMark | undefined,
+    /** Undefined when not asked for; null when there is none (or it is damaged). */
+    snapshot: snapshot && assembleSnapshot(snapshot.results as SnapshotPart[]),
+    atSnapshot: atSnapshot?.results[0] as UnitMark | undefined,
+  };
 }
 
 /** Up to `limit` units after `rowid`, in rowid order, with their bands: [rowid, seq, unit_type, code, b0, b1, b2, b3]. */

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { IDENTIFIER_KINDS } from "../domain/work-identifier";
 
 /**
@@ -154,4 +154,26 @@ export const observations = sqliteTable(
     receipt: text("receipt").notNull(),
   },
   (t) => [uniqueIndex("observations_digest").on(t.digest), index("observations_host").on(t.host, t.seq)],
+);
+
+/**
+ * Snapshots of the per-isolate read indexes (the unit index, the URL key filter), so that a fresh
+ * isolate loads one in a single read instead of rebuilding it from every row (src/store/index-snapshots.ts).
+ * `version` is the last rowid of the source table the snapshot holds; `build` tells apart two isolates
+ * publishing the same version at once (their bytes may differ: a revocation between their builds).
+ * A snapshot is cut into parts (D1 rows hold at most 2 MB), base64 text because D1 returns BLOBs as
+ * arrays of numbers; part 0 is written last and names the part count, so a build without it is
+ * incomplete and never read.
+ * Derived data: deleting every row only makes the next cold isolate rebuild from the tables.
+ */
+export const indexSnapshots = sqliteTable(
+  "index_snapshots",
+  {
+    kind: text("kind", { enum: ["units", "urls"] }).notNull(),
+    version: integer("version").notNull(),
+    build: text("build").notNull(),
+    part: integer("part").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.version, t.build, t.part] })],
 );

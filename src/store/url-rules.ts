@@ -1,4 +1,5 @@
 import type { Reader } from "./db";
+import { assembleSnapshot, NEWEST_SNAPSHOT_VERSION, newestSnapshotStatement, type SnapshotPart } from "./index-snapshots";
 
 /**
  * Reads of url_rules for the per-isolate URL filter (src/filter/declared-urls.ts): the table only
@@ -16,17 +17,28 @@ export interface RuleRow extends RuleMark {
   kind: string;
 }
 
-/** The registry version (highest declaration seq and its id), the last rule row, and the row at `rowid`: one round trip. */
-export async function versionAndRuleMarks(db: Reader, rowid: number) {
-  const [top, last, at] = await db.batch([
+/**
+ * What a reader of url_rules checks its copy against, in one round trip (one consistent view): the
+ * registry version (highest declaration seq and its id), the first and last rule rows, the row at
+ * `rowid`; with `withSnapshot`, also the newest URL filter snapshot and the rule row it ends at.
+ */
+export async function ruleView(db: Reader, rowid: number, withSnapshot: boolean) {
+  const statements = [
     db.prepare("SELECT seq, id FROM declarations ORDER BY seq DESC LIMIT 1"),
+    db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid LIMIT 1"),
     db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
     db.prepare("SELECT rowid, seq, key FROM url_rules WHERE rowid = ?1").bind(rowid),
-  ]);
+  ];
+  if (withSnapshot) statements.push(newestSnapshotStatement(db, "urls"), db.prepare(`SELECT rowid, seq, key FROM url_rules WHERE rowid = ${NEWEST_SNAPSHOT_VERSION}`).bind("urls"));
+  const [top, first, last, at, snapshot, atSnapshot] = await db.batch(statements);
   return {
     version: top!.results[0] as { seq: number; id: string } | undefined,
+    first: first!.results[0] as RuleMark | undefined,
     last: last!.results[0] as RuleMark | undefined,
     at: at!.results[0] as RuleMark | undefined,
+    /** Undefined when not asked for; null when there is none (or it is damaged). */
+    snapshot: snapshot && assembleSnapshot(snapshot.results as SnapshotPart[]),
+    atSnapshot: atSnapshot?.results[0] as RuleMark | undefined,
   };
 }
 
