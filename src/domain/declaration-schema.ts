@@ -62,6 +62,12 @@ export const DeclarationSchema = z
     preferences: PreferencesSchema.optional(),
     intent: z.enum(["activate", "update", "revoke"]),
     supersedes: z.string().min(1).max(64).optional().describe("ISCC-ID of the declaration this one updates or revokes"),
+    on_behalf_of: z
+      .string()
+      .max(256)
+      .regex(/^(z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}|did:web:[A-Za-z0-9.%:_-]{1,250})$/, "must be an Ed25519 multikey (z6Mk…) or a did:web")
+      .optional()
+      .describe("The member an agent declares for, as the member's mandate names it (README, Mandates)"),
     policy: z.url({ protocol: /^https?$/ }).max(2048).optional(),
     name: z.string().min(1).max(512).optional(),
     timestamp: z.iso.datetime({ precision: 3 }).describe("RFC 3339 UTC with milliseconds, e.g. 2026-11-22T10:00:00.000Z"),

@@ -39,6 +39,8 @@ export interface PreparedDeclaration {
   controllerVerified: boolean;
   /** What the receipt says about the controller (see controller-verification.ts); null without one. */
   verification: ControllerVerification | null;
+  /** The member an agent declares for (`on_behalf_of`), or null for a declarant's own claim. */
+  onBehalfOf: string | null;
   /** The vocabulary its preferences are in (1 when the declaration does not say). */
   vocabulary: VocabularyVersion;
   urls: UrlSubject[];
@@ -78,6 +80,8 @@ export function parseDeclaration(input: unknown): Declaration {
     else
       for (const e of preferenceErrors(vocabularyOf(d), d.preferences)) errors.push({ pointer: "/preferences" + e.pointer, detail: e.detail });
   }
+  if (d.on_behalf_of !== undefined && (d.on_behalf_of === d.signature.pubkey || d.on_behalf_of === d.signature.controller))
+    errors.push({ pointer: "/on_behalf_of", detail: "names the signer itself: an agent declares for someone else" });
   if (d.iscc !== undefined) {
     try {
       isccUnits(d.iscc);
@@ -177,6 +181,7 @@ export function prepareDeclaration(d: Declaration, verification: ControllerVerif
     controller: d.signature.controller ?? null,
     controllerVerified: verification?.verified ?? false,
     verification,
+    onBehalfOf: d.on_behalf_of ?? null,
     vocabulary: vocabularyOf(d),
     urls,
     units: d.iscc !== undefined ? isccUnits(d.iscc) : [],

@@ -12,6 +12,11 @@
  * a revocation as target) is kept and acts on nothing. Local submissions are first registrations:
  * they are refused (404/403/409) when they could not act, so a registry never issues a receipt for
  * a supersession that does nothing.
+ *
+ * Mandates (README, "Mandates") are sequenced the same way, as records of kind `mandate`: a revoke
+ * acts only on a record of its own kind, and a mandate may also be revoked by the agent it names;
+ * a declaration an agent made for a member may also be updated or revoked by that member
+ * (`alsoBy`). Both are plain signed data, so every registry decides them alike.
  */
 import { genIsccIdV1, parseIsccIdV1 } from "../iscc/index";
 import type { ProblemSlug } from "../http/problem-types";
@@ -28,11 +33,21 @@ export interface Signer {
   controllerVerified: boolean;
 }
 
-/** A declaration as the decisions see it. */
+/** What the sequencer orders: declarations, and the mandates agents declare under. */
+export type RecordKind = "declaration" | "mandate";
+
+/** A declaration (or a mandate) as the decisions see it. */
 export interface Facts extends Signer {
   id: string;
   intent: Intent;
   supersedes: string | null;
+  /** Absent means a declaration. */
+  kind?: RecordKind;
+  /**
+   * Who else may act on it, a key or a did:web: the agent a mandate names (either side may revoke
+   * it), the member an agent's declaration is for. Null or absent: only its declarant.
+   */
+  alsoBy?: string | null;
 }
 
 /** A declaration already stored, with what it has become. */
@@ -52,15 +67,26 @@ export interface Refusal {
   errors: FieldError[];
 }
 
-/** SPEC: only the same key, or the same controller once verified (on both sides), may update or revoke. */
-export function mayActOn(actor: Signer, target: Signer): boolean {
+/**
+ * SPEC: only the same key, or the same controller once verified (on both sides), may update or
+ * revoke; and whoever `target.alsoBy` names, by key or by verified controller.
+ */
+export function mayActOn(actor: Signer, target: Signer & Pick<Facts, "alsoBy">): boolean {
   if (actor.declarant === target.declarant) return true;
-  return actor.controllerVerified && target.controllerVerified && actor.controller !== null && actor.controller === target.controller;
+  if (actor.controllerVerified && target.controllerVerified && actor.controller !== null && actor.controller === target.controller) return true;
+  return isParty(actor, target.alsoBy ?? null);
 }
 
-/** What `s` does to `target`: nothing (null) unless `s` names it, may act on it, and it is not a revocation. */
+/** Whether `party` (a key or a did:web) is this signer: its key, or its verified controller. */
+export function isParty(signer: Signer, party: string | null): boolean {
+  if (party === null) return false;
+  return signer.declarant === party || (signer.controllerVerified && signer.controller === party);
+}
+
+/** What `s` does to `target`: nothing (null) unless `s` names it, is of its kind, may act on it, and it is not a revocation. */
 export function effectOn(s: Facts, target: Facts): "superseded" | "revoked" | null {
   if (s.intent === "activate" || s.supersedes !== target.id || s.id === target.id) return null;
+  if ((s.kind ?? "declaration") !== (target.kind ?? "declaration")) return null;
   if (target.intent === "revoke" || !mayActOn(s, target)) return null;
   return s.intent === "revoke" ? "revoked" : "superseded";
 }
@@ -89,10 +115,11 @@ function refusal(status: Refusal["status"], type: ProblemSlug, title: string, de
  */
 export function localSupersessionRefusal(s: Omit<Facts, "id">, target: (Facts & { status: Status }) | undefined): Refusal | null {
   if (s.intent === "activate" || s.supersedes === null) return null;
-  if (!target)
-    return refusal(404, "unknown-declaration", "Unknown declaration", `${s.supersedes} is not registered here`, [{ pointer: "/supersedes", detail: "no such declaration" }]);
+  const kind = s.kind ?? "declaration";
+  if (!target || (target.kind ?? "declaration") !== kind)
+    return refusal(404, `unknown-${kind}`, `Unknown ${kind}`, `${s.supersedes} is not a ${kind} registered here`, [{ pointer: "/supersedes", detail: `no such ${kind}` }]);
   if (!mayActOn(s, target))
-    return refusal(403, "wrong-key", "Not the declarant", `${target.id} was declared by another key; only its declarant (or its verified controller) may ${s.intent} it`, [
+    return refusal(403, "wrong-key", "Not the declarant", `${target.id} was declared by another key; only its declarant (or its verified controller${target.alsoBy ? `, or ${target.alsoBy}` : ""}) may ${s.intent} it`, [
       { pointer: "/supersedes", detail: "declared by another key" },
     ]);
   if (target.intent === "revoke")

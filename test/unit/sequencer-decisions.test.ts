@@ -13,6 +13,7 @@ import {
   type GroupContext,
   type Intent,
   type Known,
+  type RecordKind,
   type Signer,
   type Status,
   type StoredFacts,
@@ -231,6 +232,30 @@ describe("planGroup", () => {
  * Convergence (SPEC, Federation): a set of declarations delivered by peers in any order, in any
  * grouping, with duplicates, leaves the same statuses: those of statusOf over the whole set.
  */
+describe("mandates and agents' declarations", () => {
+  const member = { declarant: "km", controller: null, controllerVerified: false };
+  const agentKey = { declarant: "ka", controller: "did:web:society.example", controllerVerified: true };
+  const grant = facts({ id: "M", ...member, kind: "mandate", alsoBy: "did:web:society.example" });
+  it("a mandate is revoked by its member, or by its agent by key or verified controller; by nobody else", () => {
+    const rev = (s: Signer) => facts({ id: "R", ...s, kind: "mandate", intent: "revoke", supersedes: "M" });
+    expect(effectOn(rev(member), grant)).toBe("revoked");
+    expect(effectOn(rev(agentKey), grant)).toBe("revoked");
+    expect(effectOn(rev({ ...agentKey, controllerVerified: false }), grant)).toBeNull();
+    expect(effectOn(rev({ declarant: "stranger", controller: null, controllerVerified: false }), grant)).toBeNull();
+  });
+  it("a revoke acts only on a record of its own kind; locally, naming the other kind is a 404", () => {
+    const declRevoke = facts({ id: "R", ...member, intent: "revoke", supersedes: "M" });
+    expect(effectOn(declRevoke, grant)).toBeNull();
+    expect(localSupersessionRefusal(declRevoke, { ...grant, status: "active" })?.status).toBe(404);
+    expect(localSupersessionRefusal({ ...declRevoke, kind: "mandate" }, { ...grant, status: "active" })).toBeNull();
+  });
+  it("the member an agent's declaration names may update or revoke it", () => {
+    const agentDecl = facts({ id: "D", ...agentKey, alsoBy: "km" });
+    expect(effectOn(facts({ id: "U", ...member, intent: "update", supersedes: "D" }), agentDecl)).toBe("superseded");
+    expect(localSupersessionRefusal(facts({ id: "U", declarant: "kx", intent: "revoke", supersedes: "D" }), { ...agentDecl, status: "active" })?.detail).toContain("or km");
+  });
+});
+
 describe("any arrival order gives the same statuses", () => {
   interface Item {
     digest: string;
@@ -246,6 +271,10 @@ describe("any arrival order gives the same statuses", () => {
           intent: fc.constantFrom<Intent>("activate", "update", "update", "revoke", "revoke"),
           target: fc.integer({ min: 0, max: n }), // n: an id nobody declares
           signer: fc.constantFrom(...signers),
+          // Mandates (no updates) and declarations side by side; a revoke of the other kind acts on nothing.
+          kind: fc.constantFrom<RecordKind>("declaration", "mandate"),
+          // The agent of a mandate, the member of an agent's declaration: they may act on it too.
+          alsoBy: fc.constantFrom(null, "k1", "k2", "did:web:a.example"),
         }),
         { minLength: n, maxLength: n },
       ),
@@ -255,7 +284,13 @@ describe("any arrival order gives the same statuses", () => {
       return specs.map((s, i) => ({
         digest: `d${i}`,
         id: ids[i]!,
-        facts: { ...s.signer, intent: s.intent, supersedes: s.intent === "activate" ? null : ids[s.target]! },
+        facts: {
+          ...s.signer,
+          intent: s.kind === "mandate" && s.intent === "update" ? "revoke" : s.intent,
+          supersedes: s.intent === "activate" ? null : ids[s.target]!,
+          kind: s.kind,
+          alsoBy: s.alsoBy,
+        },
       }));
     });
 
