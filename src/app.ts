@@ -21,6 +21,8 @@ import { lookupGet } from "./routes/lookup-get";
 import { lookupPost } from "./routes/lookup-post";
 import { match } from "./routes/match";
 import { observations } from "./routes/observations";
+import { mandatesRoutes } from "./routes/mandates";
+import { conflictsRoutes } from "./routes/conflicts";
 import { openapi } from "./routes/openapi";
 import { peers } from "./routes/peers";
 import { problemPages } from "./routes/problem-pages";
@@ -46,6 +48,8 @@ export function createApp() {
     logConsistency,
     logTiles,
     match,
+    mandatesRoutes,
+    conflictsRoutes,
     lookupGet,
     lookupPost,
     spawningQuery,

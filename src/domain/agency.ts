@@ -18,6 +18,17 @@ import { scopeCovers, type MandateScope, type ScopedSubjects } from "./mandate-s
 
 export type AgencyLabel = "agent-mandated" | "agent-asserted" | "self-asserted";
 
+/** What an answer says about an agent's declaration: who acts, for whom, on what authority. */
+export interface AgentCitation {
+  label: AgencyLabel;
+  agent: string;
+  member: string;
+  mandate: string | null;
+}
+
+/** Every label a citation may carry: its subject's verification, or for an agent's declaration its agency. */
+export type CitationLabel = "domain-verified" | AgencyLabel;
+
 /** An agent's declaration, as the label needs it. */
 export interface AgentClaim extends Signer {
   onBehalfOf: string;

@@ -35,7 +35,7 @@ export interface ControllerVerification {
 }
 
 /** What the origin signs for `d`, given whether the DID document listed the key; null without a controller. */
-export function verificationAtOrigin(d: Declaration, documentListsKey: boolean): ControllerVerification | null {
+export function verificationAtOrigin(d: Pick<Declaration, "signature">, documentListsKey: boolean): ControllerVerification | null {
   const controller = d.signature.controller;
   if (controller === undefined) return null;
   return { controller, pubkey: d.signature.pubkey, verified: documentListsKey, domain: documentListsKey ? didWebDomain(controller) : null };
@@ -45,7 +45,7 @@ export function verificationAtOrigin(d: Declaration, documentListsKey: boolean):
  * The verification a receipt's `verification` member (`member`, undefined when absent) states for
  * `d`. Throws ValidationError (pointers relative to the receipt) when it contradicts `d`.
  */
-export function verificationFromReceipt(member: unknown, d: Declaration): ControllerVerification | null {
+export function verificationFromReceipt(member: unknown, d: Pick<Declaration, "signature">): ControllerVerification | null {
   const controller = d.signature.controller;
   if (member === undefined) return controller === undefined ? null : { controller, pubkey: d.signature.pubkey, verified: false, domain: null };
   const fail = (pointer: string, detail: string): never => {

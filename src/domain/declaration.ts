@@ -132,7 +132,7 @@ export function declaredIdentifiers(d: Pick<Declaration, "identifiers">): WorkId
 }
 
 /** Verifies the ISCC-SIG signature; a failure names the signature field at fault. */
-export async function verifyDeclarationSignature(d: Declaration): Promise<void> {
+export async function verifyDeclarationSignature(d: Pick<Declaration, "signature">): Promise<void> {
   try {
     await verifyJson(d);
   } catch (e) {
@@ -142,7 +142,7 @@ export async function verifyDeclarationSignature(d: Declaration): Promise<void> 
 }
 
 /** SPEC: the timestamp must be within the window of the registry clock at first registration. */
-export function checkTimestamp(d: Declaration, nowMs: number, skewMs: number): void {
+export function checkTimestamp(d: Pick<Declaration, "timestamp">, nowMs: number, skewMs: number): void {
   const t = Date.parse(d.timestamp);
   if (Math.abs(t - nowMs) > skewMs)
     throw new ValidationError([

@@ -117,7 +117,7 @@ export function localSupersessionRefusal(s: Omit<Facts, "id">, target: (Facts & 
   if (s.intent === "activate" || s.supersedes === null) return null;
   const kind = s.kind ?? "declaration";
   if (!target || (target.kind ?? "declaration") !== kind)
-    return refusal(404, `unknown-${kind}`, `Unknown ${kind}`, `${s.supersedes} is not a ${kind} registered here`, [{ pointer: "/supersedes", detail: `no such ${kind}` }]);
+    return refusal(404, kind === "mandate" ? "unknown-mandate" : "unknown-declaration", `Unknown ${kind}`, `${s.supersedes} is not a ${kind} registered here`, [{ pointer: "/supersedes", detail: `no such ${kind}` }]);
   if (!mayActOn(s, target))
     return refusal(403, "wrong-key", "Not the declarant", `${target.id} was declared by another key; only its declarant (or its verified controller${target.alsoBy ? `, or ${target.alsoBy}` : ""}) may ${s.intent} it`, [
       { pointer: "/supersedes", detail: "declared by another key" },

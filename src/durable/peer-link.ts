@@ -218,7 +218,7 @@ export class PeerLink extends DurableObject<Env> {
       if (!rows.length || s !== this.state) return false;
       // No echo: what this peer delivered or originated is not sent back to it.
       const items = rows.map((r) =>
-        r.receivedFrom === peer.name || sameRegistryName(r.origin, peer.name) ? null : `{"declaration":${r.body},"receipt":${r.receipt}}`,
+        r.receivedFrom === peer.name || sameRegistryName(r.origin, peer.name) ? null : `{"${r.kind}":${r.body},"receipt":${r.receipt}}`,
       );
       const cut = cutDelivery(items.map((it) => (it === null ? null : utf8.encode(it).byteLength)), policy.pushBytes);
       const covered = rows.slice(0, cut.covers);
@@ -360,7 +360,7 @@ export class PeerLink extends DurableObject<Env> {
   /** Anti-entropy: registers what the peer's feed has and this registry lacks. */
   private async pull(s: LinkState, peer: PeerRow, policy: FederationPolicy): Promise<void> {
     for (let n = 0; n < BATCHES_PER_ALARM; n++) {
-      let page: { items: { declaration: unknown; receipt: unknown }[]; next_after: number };
+      let page: { items: { declaration?: unknown; mandate?: unknown; receipt: unknown }[]; next_after: number };
       try {
         const res = await fetch(endpoint(peer.url, `/v1/feed?after=${s.pulledAfter}&limit=${policy.pullPage}`), {
           headers: { accept: "application/json" },
@@ -381,7 +381,8 @@ export class PeerLink extends DurableObject<Env> {
         const results = await receiveDelivered(
           this.env,
           peer.name,
-          page.items.map((it) => ({ declaration: it?.declaration, receipt: it?.receipt })),
+          // A record is a declaration or a mandate; the item says which by its member's name.
+          page.items.map((it) => (it && "mandate" in it ? { mandate: it.mandate, receipt: it.receipt } : { declaration: it?.declaration, receipt: it?.receipt })),
           "items",
         );
         s.pulled += results.filter((r) => r.outcome === "created").length;

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { PreparedDeclaration } from "../domain/declaration";
+import { isMandate, recordFacts, signedRecord, type PreparedRecord } from "../domain/record";
 import type { FieldError } from "../domain/field-error";
 import { signJson, type Keypair } from "../domain/iscc-sig";
 import type { ProblemSlug } from "../http/problem-types";
@@ -14,6 +14,7 @@ import { pokePeers } from "./peer-link";
 import { signedCheckpoint } from "./log-checkpoint";
 import { LogStore } from "./log-store";
 import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
+import { detectConflicts } from "../store/conflict-detection";
 import { openDb, type Db } from "../store/db";
 import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
 import { lastSeq, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
@@ -25,7 +26,7 @@ import { insertObservation } from "../store/observations";
  * and receipt its origin registry gave it (`receipt.registry`), and `peer.name` is who delivered it.
  */
 export interface RegisterRequest {
-  prepared: PreparedDeclaration;
+  prepared: PreparedRecord;
   peer?: { name: string; receipt: Receipt };
 }
 
@@ -58,6 +59,8 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
+/** Records one commit checks for conflicts at most (more only when catching up, e.g. after an upgrade). */
+const CONFLICT_RECORDS_PER_COMMIT = 2000;
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
 /** After a failed similarity index update, the catch-up from D1 is tried again this much later. */
@@ -279,13 +282,7 @@ export class Sequencer extends DurableObject<Env> {
     const counters = await this.counters(db, me);
     const subs: Submission[] = reqs.map(({ prepared: p, peer }) => ({
       digest: p.digest,
-      facts: {
-        intent: p.declaration.intent,
-        supersedes: p.declaration.supersedes ?? null,
-        declarant: p.declarant,
-        controller: p.controller,
-        controllerVerified: p.controllerVerified,
-      },
+      facts: recordFacts(p),
       ...(peer ? { delivered: { id: peer.receipt.id, origin: peer.receipt.registry } } : {}),
     }));
     const delivered = subs.flatMap((s) => (s.delivered ? [s.delivered.id] : []));
@@ -382,7 +379,14 @@ export class Sequencer extends DurableObject<Env> {
     // Federation: the rows are in D1, so every peer's outbox (its cursor over seq) already holds
     // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
     this.wakePeers();
-    await this.appendToLog(rows.map((r) => logEntry(r.prepared.declaration, r.receipt)));
+    await this.appendToLog(rows.map((r) => logEntry(signedRecord(r.prepared), r.receipt)));
+    // Conflicts, in registry order, behind their own cursor in D1: what fails here is detected by
+    // the next commit (src/store/conflict-detection.ts).
+    try {
+      await detectConflicts(openDb(this.env.DB), this.env.DB, rows[rows.length - 1]!.seq, CONFLICT_RECORDS_PER_COMMIT);
+    } catch (e) {
+      console.error("conflict detection failed; the next commit detects from where it stopped", e);
+    }
     const index = similarityIndex(this.env);
     if (index.backend === "d1") return;
     const first = rows[0]!.seq;
@@ -391,7 +395,7 @@ export class Sequencer extends DurableObject<Env> {
       seq: r.seq,
       status: r.status,
       // A revocation's subjects are not stored, so they are not indexed either (registrationWrites).
-      units: r.prepared.declaration.intent === "revoke" ? [] : r.prepared.units.map((u) => ({ seq: r.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
+      units: isMandate(r.prepared) || r.prepared.declaration.intent === "revoke" ? [] : r.prepared.units.map((u) => ({ seq: r.seq, unitType: u.unitType, code: u.code, bodyHex: u.bodyHex })),
     }));
     try {
       const done = await this.indexer.committed(index, db, first, last, () => changeFromCommit(db, created, statusChanges));

@@ -3,14 +3,21 @@ import { effectivePreferences } from "../domain/consent";
 import { dialectsFor, type DialectMap } from "../dialects/dialect-map";
 import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
+import type { AgencyLabel, AgentCitation } from "../domain/agency";
 import { declaredUrls } from "../filter/declared-urls";
+import type { ConflictCitation } from "../store/conflicts-read";
 import type { Reader } from "../store/db";
 import { queryRules, URLS_PER_STATEMENT, type RuleRow } from "../store/url-rules-lookup";
 import type { IdentifierLookup } from "./lookup-identifiers";
+import { annotateCitations } from "./agency-labels";
 
 /** A declaration as a lookup cites it. */
-export interface UrlCitation extends Omit<RuleRow, "i" | "seq" | "preferences"> {
+export interface UrlCitation extends Omit<RuleRow, "i" | "seq" | "preferences" | "alsoBy" | "verification"> {
+  /** The rule's own label, or for an agent's declaration its agency label (flows/agency-labels.ts). */
+  verification: RuleRow["verification"] | AgencyLabel;
   preferences: Record<string, "y" | "n">;
+  /** For an agent's declaration: who acts for whom, on what authority (flows/agency-labels.ts); else null. */
+  agent: AgentCitation | null;
 }
 
 export type UrlLookup =
@@ -23,6 +30,8 @@ export type UrlLookup =
       declarations: UrlCitation[];
       /** Only when declarations cover the URL: the preferences in every dialect (dialect-map.ts). */
       dialects?: DialectMap;
+      /** Conflicts involving the cited declarations (src/domain/conflicts.ts): the answer is disputed. Absent when nothing is cited. */
+      conflicts?: ConflictCitation[];
     }
   | { url: string; error: FieldError };
 
@@ -70,11 +79,19 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   for (const p of parsed) if ("normalized" in p && (!filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
   const rules = await queryRules(db, toQuery);
   let next = 0;
-  return parsed.map((p) => {
+  const results = parsed.map((p) => {
     if ("error" in p) return p;
     const mine = toQuery[next] === p ? rules[next++]! : [];
     return answer(p.url, p.normalized, mine);
   });
+  await annotateLookups(db, results, rules.flat());
+  return results;
+}
+
+/** Agents and conflicts of the answers that cite declarations (flows/agency-labels.ts). */
+export async function annotateLookups(db: Reader, results: UrlLookup[], rules: readonly RuleRow[]): Promise<void> {
+  const cited = results.filter((r): r is Extract<UrlLookup, { declarations: unknown }> & { conflicts: ConflictCitation[] } => "declarations" in r && r.declarations.length > 0 && r.conflicts !== undefined);
+  await annotateCitations(db, cited, rules.flatMap((r) => (r.alsoBy !== null ? [r.id] : [])));
 }
 
 /** The preferences of a subject nothing covers: one shared value, since most answers are this one. */
@@ -113,6 +130,7 @@ function serializeList<F extends "url" | "identifier">(results: readonly (UrlLoo
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {
   if (!rules.length) return { url, normalized, opted_out: false, preferences: NONE, content_usage: NONE_USAGE, declarations: [] };
+  // Typed with the rule's own label: consent is decided on it, before any agent label replaces it.
   const declarations = rules.map(({ id, pattern, kind, verification, declarant, controller, vocabulary, preferences, policy }) => ({
     id,
     pattern,
@@ -123,6 +141,7 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     vocabulary,
     preferences: JSON.parse(preferences) as Record<string, "y" | "n">,
     policy: policy ?? null,
+    agent: null as AgentCitation | null,
   }));
   // A `y` counts only from a domain-verified rule; every `n` counts (src/domain/consent.ts).
   const preferences = effectivePreferences(declarations);
@@ -135,5 +154,6 @@ export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLo
     declarations,
     // A licensing policy sent as tdm-policy must be the site's own: only a domain-verified declarant's.
     dialects: dialectsFor(preferences, declarations.find((d) => d.policy && d.verification === "domain-verified")?.policy ?? null),
+    conflicts: [],
   };
 }

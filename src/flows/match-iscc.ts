@@ -4,8 +4,10 @@ import { effectivePreferences, type SubjectVerification } from "../domain/consen
 import { contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
+import type { ConflictCitation } from "../store/conflicts-read";
 import { declarationCitation } from "../store/declaration-view";
 import { activeDeclarationsBySeq, datahashesByPrefix } from "../store/match-reads";
+import { annotateCitations } from "./agency-labels";
 
 export interface UnitMatch {
   unit_type: string;
@@ -25,7 +27,7 @@ export interface DeclarationMatch {
 }
 
 export type MatchResult =
-  | { iscc: string; matches: DeclarationMatch[]; preferences: ResolvedPreferences; opted_out: boolean; content_usage: string }
+  | { iscc: string; matches: DeclarationMatch[]; preferences: ResolvedPreferences; opted_out: boolean; content_usage: string; conflicts: ConflictCitation[] }
   | { iscc: string; error: FieldError };
 
 /**
@@ -66,14 +68,18 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
       perQuery[q]!.set(hit.seq, m);
     }
   });
-  return parsed.map((p, q) => {
+  const results = parsed.map((p, q): MatchResult => {
     if ("error" in p) return { iscc: p.iscc, error: p.error! };
     const matches = [...perQuery[q]!.values()];
     const preferences = effectivePreferences(
       matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: m.verification })),
     );
-    return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences) };
+    return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences), conflicts: [] };
   });
+  // Agents' labels and the conflicts of what is cited (flows/agency-labels.ts).
+  const answers = results.flatMap((r) => ("matches" in r && r.matches.length ? [{ declarations: r.matches.map((m) => m.declaration), conflicts: r.conflicts }] : []));
+  await annotateCitations(db, answers, [...rows.values()].flatMap((r) => (r.alsoBy !== null ? [r.id] : [])));
+  return results;
 }
 
 /** Instance units against declared datahashes (`1e20` + BLAKE3): equal on the common prefix. */

@@ -16,6 +16,9 @@ import { registryIdentity, type RegistryIdentity } from "../registry-identity";
 import { knownDigests, listPeers } from "../store/peers";
 import type { Receipt } from "../store/receipt";
 import { checkDelivered, sequencer, type ItemResult } from "./register-declarations";
+import { checkDeliveredMandate } from "./register-mandates";
+import type { Declaration } from "../domain/declaration-schema";
+import type { PreparedRecord } from "../domain/record";
 
 /**
  * A receipt as an origin registry signs it. Loose on purpose: the signature covers every member,
@@ -31,10 +34,13 @@ const ReceiptSchema = z.looseObject({
   signature: z.looseObject({ version: z.string(), pubkey: z.string().optional(), proof: z.string() }),
 });
 
-export const DeliveredItemSchema = z.strictObject({
-  declaration: z.record(z.string(), z.unknown()).describe("The signed declaration, as its declarant signed it"),
-  receipt: z.record(z.string(), z.unknown()).describe("The receipt its origin registry signed"),
-});
+const receiptMember = z.record(z.string(), z.unknown()).describe("The receipt its origin registry signed");
+
+/** A delivered record: a declaration or a mandate (README, "Mandates"), each with its origin's receipt. */
+export const DeliveredItemSchema = z.union([
+  z.strictObject({ declaration: z.record(z.string(), z.unknown()).describe("The signed declaration, as its declarant signed it"), receipt: receiptMember }),
+  z.strictObject({ mandate: z.record(z.string(), z.unknown()).describe("A signed mandate, as its member (or, revoking it, its agent) signed it"), receipt: receiptMember }),
+]);
 
 /**
  * Registers declarations a partner delivered (webhook push or feed pull). A peer is never trusted
@@ -90,7 +96,9 @@ async function checkItem(
     if (!(e instanceof CanonicalJsonError)) throw e;
     throw Problem.field(jsonPointer(at) + e.pointer, e.message);
   }
-  const shape = DeliveredItemSchema.safeParse(item);
+  // Which record it is decides the schema, so a bad item hears about its own fields.
+  const schema = typeof item === "object" && item !== null && "mandate" in item ? DeliveredItemSchema.options[1] : DeliveredItemSchema.options[0];
+  const shape = schema.safeParse(item);
   if (!shape.success) throw Problem.invalid(issuesToFieldErrors(shape.error.issues, at));
   const ptr = (...p: string[]) => jsonPointer([...at, "receipt", ...p]);
   const receiptBytes = canonicalSize(shape.data.receipt, ptr());
@@ -106,14 +114,18 @@ async function checkItem(
     throw Problem.field(ptr("id"), `not an ISCC-ID v1: ${(e as Error).message}`);
   }
 
-  const prepared = await checkDelivered(shape.data.declaration, [...at, "declaration"], (d) => {
+  const fromReceipt = (d: Pick<Declaration, "signature">) => {
     try {
       return verificationFromReceipt(receipt.verification, d);
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       throw badReceipt("The receipt's verification does not fit the declaration", e.errors.map((f) => ({ pointer: ptr() + f.pointer, detail: f.detail })));
     }
-  });
+  };
+  const prepared: PreparedRecord =
+    "mandate" in shape.data
+      ? await checkDeliveredMandate(shape.data.mandate, [...at, "mandate"], fromReceipt)
+      : await checkDelivered(shape.data.declaration, [...at, "declaration"], fromReceipt);
   if (receipt.digest !== prepared.digest) throw Problem.field(ptr("digest"), "is not the digest of this declaration");
 
   // Our hub and our name are ours alone: only our key makes such a receipt, whoever relays it.
@@ -150,10 +162,12 @@ function canonicalSize(value: unknown, pointer: string): number {
 
 /** The digest the registry would give this item's declaration, or null when it is not even JSON-like. */
 function quickDigest(item: unknown): string | null {
-  if (typeof item !== "object" || item === null || !("declaration" in item)) return null;
+  if (typeof item !== "object" || item === null) return null;
+  const record = "declaration" in item ? item.declaration : "mandate" in item ? item.mandate : undefined;
+  if (record === undefined) return null;
   try {
-    // Same formula as prepareDeclaration: SHA-256 of the JCS bytes of the signed declaration.
-    return bytesToHex(sha256(new TextEncoder().encode(canonicalize((item as { declaration: unknown }).declaration))));
+    // Same formula as prepareDeclaration: SHA-256 of the JCS bytes of the signed record.
+    return bytesToHex(sha256(new TextEncoder().encode(canonicalize(record))));
   } catch {
     return null;
   }

@@ -8,6 +8,8 @@ import {
 } from "../domain/declaration";
 import type { Declaration } from "../domain/declaration-schema";
 import { jsonPointer, ValidationError } from "../domain/field-error";
+import { AuthorityError } from "../domain/mandate";
+import type { PreparedRecord } from "../domain/record";
 import type { RegisterOutcome, RegisterRequest } from "../durable/sequencer";
 import type { Env } from "../env";
 import { controllerListsKey, didWebOptions } from "../http/did-resolver";
@@ -49,25 +51,38 @@ async function checkDeclaration(
     await verifyDeclarationSignature(d);
     if (nowMs !== null) checkTimestamp(d, nowMs, LIMITS.timestampSkewMs);
     const prepared = prepareDeclaration(d, await verification(d));
-    // One limit wherever a declaration comes from (a single POST, a batch, a peer), so that what
-    // one registry accepts, every peer accepts too.
-    const bytes = new TextEncoder().encode(prepared.canonical).byteLength;
-    if (bytes > LIMITS.declarationBytes)
-      throw new ValidationError([{ pointer: "", detail: `is ${bytes} bytes as canonical JSON; at most ${LIMITS.declarationBytes}` }]);
+    checkRecordSize(prepared);
     return prepared;
   } catch (e) {
-    if (e instanceof ValidationError)
-      throw Problem.invalid(e.errors.map((f) => ({ ...f, pointer: jsonPointer(at) + f.pointer })));
-    throw e;
+    throw asProblem(e, at);
   }
 }
 
+/** One limit wherever a record comes from (a single POST, a batch, a peer), so that what one registry accepts, every peer accepts too. */
+export function checkRecordSize(p: PreparedRecord): void {
+  const bytes = new TextEncoder().encode(p.canonical).byteLength;
+  if (bytes > LIMITS.declarationBytes) throw new ValidationError([{ pointer: "", detail: `is ${bytes} bytes as canonical JSON; at most ${LIMITS.declarationBytes}` }]);
+}
+
+/** A pure module's error as the problem it means, its pointers prefixed with `at`. */
+export function asProblem(e: unknown, at: (string | number)[]): unknown {
+  if (!(e instanceof ValidationError)) return e;
+  const errors = e.errors.map((f) => ({ ...f, pointer: jsonPointer(at) + f.pointer }));
+  if (e instanceof AuthorityError) return new Problem("not-the-member", errors[0]!.detail, errors);
+  return Problem.invalid(errors);
+}
+
 /** Registers local submissions: every item is checked in parallel, then sequenced in one call. */
-export async function registerSubmitted(env: Env, inputs: unknown[], at: (i: number) => (string | number)[]): Promise<ItemResult[]> {
+export async function registerSubmitted(
+  env: Env,
+  inputs: unknown[],
+  at: (i: number) => (string | number)[],
+  check: (env: Env, input: unknown, at: (string | number)[], nowMs: number) => Promise<PreparedRecord> = checkSubmitted,
+): Promise<ItemResult[]> {
   const now = Date.now();
   const checked = await Promise.all(
     inputs.map((input, i) =>
-      checkSubmitted(env, input, at(i), now).then(
+      check(env, input, at(i), now).then(
         (prepared): RegisterRequest => ({ prepared }),
         (e: unknown) => {
           if (e instanceof Problem) return e;

@@ -74,11 +74,23 @@ export const PROBLEM_TYPES = {
     problem: "`supersedes` names a declaration this registry does not hold.",
     fix: "Use the id of a registered declaration (its receipt's `id`). If it was registered elsewhere, wait until it has reached this registry, or register the update where the original is.",
   },
+  "unknown-mandate": {
+    status: 404,
+    title: "Unknown mandate",
+    problem: "`supersedes` of a mandate revocation names no mandate this registry holds.",
+    fix: "Use the id of a registered mandate (its receipt's `id`; GET /v1/mandates?member= lists them). If it was registered elsewhere, wait until it has reached this registry.",
+  },
   "wrong-key": {
     status: 403,
     title: "Not the declarant",
-    problem: "Only the key that signed a declaration, or another key of its verified did:web controller, may update or revoke it.",
-    fix: "Sign the update or revocation with the original declarant's key, or with a key your did:web document lists for the same controller.",
+    problem: "Only the key that signed a declaration or mandate, another key of its verified did:web controller, or the party it names (the member of an agent's declaration, the agent of a mandate) may update or revoke it.",
+    fix: "Sign the update or revocation with the original declarant's key, with a key your did:web document lists for the same controller, or as the member or agent the record names.",
+  },
+  "not-the-member": {
+    status: 403,
+    title: "Not the member",
+    problem: "A mandate is granted by its member, and this one was signed by another key: `member` is neither the signing key nor its verified did:web controller.",
+    fix: "Have the member sign the mandate with its own key (or a key its did:web document lists); an agent cannot grant itself a mandate.",
   },
   "not-supersedable": {
     status: 409,

@@ -4,12 +4,14 @@ import { canonicalBytes } from "../encoding/canonical-json";
  * The member a log entry names its record by, for each record type the log holds. Entries are
  * self-describing: `{ "declaration": …, "receipt": … }` for a declaration (the signed declaration
  * and the receipt its origin registry signed), `{ "observation": …, "receipt": … }` for a
- * notarized observation (what this registry fetched from an origin, signed by it). A new kind of
+ * notarized observation (what this registry fetched from an origin, signed by it), `{ "mandate":
+ * …, "receipt": … }` for a mandate (README, Mandates). A new kind of
  * record is one more line here; a record of any other type is a bug, not an entry.
  */
 const ENTRY_MEMBER: Record<string, string> = {
   OptOutDeclaration: "declaration",
   OptOutObservation: "observation",
+  OptOutMandate: "mandate",
 };
 
 /**

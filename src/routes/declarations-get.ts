@@ -1,5 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { AgentCitation } from "../domain/agency";
+import { agentCitations } from "../flows/agency-labels";
+import { AgentCitationSchema } from "./citation-schemas";
 import { parseIscc } from "../iscc/index";
 import { notFound } from "../http/problem";
 import { json, paramProblems, problemDoc, type App } from "../http/route";
@@ -15,6 +18,8 @@ export const DeclarationViewSchema = z
     status: z.enum(["active", "superseded", "revoked"]),
     intent: z.enum(["activate", "update", "revoke"]),
     supersedes: z.string().nullable(),
+    on_behalf_of: z.string().nullable().describe("The member an agent declared for, or null"),
+    agent: AgentCitationSchema,
     declarant: z.string(),
     controller: z.string().nullable(),
     controller_verified: z.boolean(),
@@ -31,6 +36,12 @@ export const DeclarationDetailSchema = DeclarationViewSchema.extend({
     .describe("The URL subjects as registered, each with the trust label lookups cite it with (none for a revocation, whose URLs match nothing)"),
 }).meta({ id: "DeclarationDetail" });
 export type DeclarationDetail = z.infer<typeof DeclarationDetailSchema>;
+
+/** Views with the agency of agents' declarations now (flows/agency-labels.ts); `agent` is null for declarants' own. */
+export async function withAgents<V extends { id: string; on_behalf_of: string | null }>(d1: D1Database, views: V[]): Promise<(V & { agent: AgentCitation | null })[]> {
+  const agents = await agentCitations(d1, views.filter((v) => v.on_behalf_of !== null).map((v) => v.id));
+  return views.map((v) => ({ ...v, agent: agents.get(v.id) ?? null }));
+}
 
 /** An id in any notation the codec accepts, or a digest; anything else cannot name a declaration. */
 export function canonicalIdOrDigest(value: string): string | null {
@@ -60,6 +71,7 @@ export function declarationsGet(app: App) {
     const key = canonicalIdOrDigest(id);
     const row = key ? await findDeclaration(c.env.DB, key) : undefined;
     if (!row) throw notFound(`No declaration with id or digest ${id}`);
-    return c.json({ ...declarationView(row), url_subjects: await urlSubjectsOf(c.env.DB, row.seq) }, 200);
+    const [view] = await withAgents(c.env.DB, [declarationView(row)]);
+    return c.json({ ...view!, url_subjects: await urlSubjectsOf(c.env.DB, row.seq) }, 200);
   });
 }

@@ -10,10 +10,12 @@ import { json, paramProblems, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 import { declarationView } from "../store/declaration-view";
 import { listDeclarations, type ListFilter } from "../store/declarations-read";
-import { DeclarationViewSchema } from "./declarations-get";
+import { DeclarationViewSchema, withAgents } from "./declarations-get";
 
 const ListQuerySchema = z.strictObject({
   iscc: z.string().max(512).optional().describe("Declarations naming any unit of this ISCC exactly"),
+  agent: z.string().max(256).optional().describe("Declarations an agent made for members: its key, or its verified did:web"),
+  member: z.string().max(256).optional().describe("Declarations agents made for this member (`on_behalf_of`)"),
   declarant: z.string().max(256).optional().describe("A declarant public key (z6Mk…), or a controller DID: only declarations whose controller was verified"),
   url: z.string().max(LIMITS.urlLength).optional().describe("Declarations whose URL rules cover this URL"),
   host: z.string().max(253).optional().describe("Declarations with URL rules on this host, or covering it as a whole domain (the web app's directory)"),
@@ -37,6 +39,8 @@ export function declarationsList(app: App) {
     const q = c.req.valid("query");
     const filter: ListFilter = {};
     if (q.declarant) filter.declarant = q.declarant;
+    if (q.agent) filter.agent = q.agent;
+    if (q.member) filter.member = q.member;
     if (q.iscc !== undefined) {
       try {
         filter.isccUnits = decompose(q.iscc).map((u) => u.code);
@@ -57,7 +61,7 @@ export function declarationsList(app: App) {
     const rows = await listDeclarations(c.env.DB, filter, decodeCursor(q.cursor), q.limit);
     const last = rows.at(-1);
     return c.json({
-      declarations: rows.map(declarationView),
+      declarations: await withAgents(c.env.DB, rows.map(declarationView)),
       next_cursor: rows.length === q.limit && last ? encodeCursor(last.seq) : null,
     }, 200);
   });

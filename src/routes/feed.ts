@@ -15,7 +15,8 @@ const FeedPageSchema = z
     items: z.array(
       z.object({
         seq: z.number().int().describe("Position in this registry's order"),
-        declaration: z.record(z.string(), z.unknown()).describe("The signed declaration"),
+        declaration: z.record(z.string(), z.unknown()).optional().describe("The signed declaration (or `mandate`: one of the two)"),
+        mandate: z.record(z.string(), z.unknown()).optional().describe("A signed mandate (README, Mandates)"),
         receipt: z.record(z.string(), z.unknown()).describe("Its origin registry's signed receipt (id, origin seq, digest)"),
       }),
     ),
@@ -37,7 +38,7 @@ export function feed(app: App) {
     const q = c.req.valid("query");
     const rows = await declarationsAfter(c.env.DB, q.after, q.limit);
     // body and receipt are stored as JSON text; splicing them in avoids a parse/stringify per item.
-    const items = rows.map((r) => `{"seq":${r.seq},"declaration":${r.body},"receipt":${r.receipt}}`).join(",");
+    const items = rows.map((r) => `{"seq":${r.seq},"${r.kind}":${r.body},"receipt":${r.receipt}}`).join(",");
     return jsonText<z.infer<typeof FeedPageSchema>>(c, `{"items":[${items}],"next_after":${rows.at(-1)?.seq ?? q.after}}`);
   });
 }

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { AgentCitationSchema, ConflictCitationSchema, VerificationSchema } from "./citation-schemas";
 import { declaredUrls, versionTag } from "../filter/declared-urls";
-import { answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
+import { annotateLookups, answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
 import { lookupIdentifiers, parseIdentifierParam } from "../flows/lookup-identifiers";
 import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "../domain/work-identifier";
 import { queryRules } from "../store/url-rules-lookup";
@@ -61,12 +62,14 @@ export const UrlLookupSchema = z
           id: z.string(),
           pattern: z.string(),
           kind: z.enum(["exact", "prefix", "host"]),
-          verification: z.enum(["domain-verified", "self-asserted"]),
+          verification: VerificationSchema,
           ...citationFields,
+          agent: AgentCitationSchema,
           policy: z.string().nullable().describe("The declaration's policy URL (its licensing terms), or null"),
         }),
       )
       .optional(),
+    conflicts: z.array(ConflictCitationSchema).optional().describe("Conflicts involving the cited declarations: the answer is disputed"),
     ...errorField,
     dialects: z
       .object({
@@ -146,7 +149,9 @@ export function lookupGet(app: App) {
     } else {
       result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
         const [rules] = await queryRules(session.db, [parsed]);
-        return answer(parsed.url, parsed.normalized, rules!);
+        const found = answer(parsed.url, parsed.normalized, rules!);
+        await annotateLookups(session.db, [found], rules!);
+        return found;
       });
       session.finish(c);
     }

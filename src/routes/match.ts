@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { AgentCitationSchema, ConflictCitationSchema, VerificationSchema } from "./citation-schemas";
 import { matchIscc } from "../flows/match-iscc";
 import { LIMITS } from "../http/limits";
 import { readSession } from "../http/read-path";
@@ -36,7 +37,10 @@ const MatchResponseSchema = z
         matches: z
           .array(
             z.object({
-              declaration: z.record(z.string(), z.unknown()),
+              declaration: z
+                .object({ verification: VerificationSchema, agent: AgentCitationSchema })
+                .catchall(z.unknown())
+                .describe("The matching declaration: id, status, declarant, controller, its label (verification), agent, vocabulary and preferences"),
               decides: z.boolean(),
               verification: z
                 .enum(["domain-verified", "self-asserted"])
@@ -45,6 +49,7 @@ const MatchResponseSchema = z
             }),
           )
           .optional(),
+        conflicts: z.array(ConflictCitationSchema).optional().describe("Conflicts involving the matching declarations: the answer is disputed"),
       }),
     ),
   })

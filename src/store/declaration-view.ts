@@ -1,3 +1,4 @@
+import type { AgentCitation, CitationLabel } from "../domain/agency";
 import type { Receipt } from "./receipt";
 import type { declarations } from "./schema";
 
@@ -12,6 +13,7 @@ export function declarationView(row: DeclarationRow) {
     status: row.status,
     intent: row.intent,
     supersedes: row.supersedes,
+    on_behalf_of: row.alsoBy,
     declarant: row.declarant,
     controller: row.controller,
     controller_verified: row.controllerVerified,
@@ -22,7 +24,7 @@ export function declarationView(row: DeclarationRow) {
   };
 }
 
-/** The short citation of a declaration inside lookup and match answers. */
+/** The short citation of a declaration inside match answers. */
 export function declarationCitation(row: Pick<DeclarationRow, "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status">) {
   return {
     id: row.id,
@@ -30,7 +32,10 @@ export function declarationCitation(row: Pick<DeclarationRow, "id" | "declarant"
     declarant: row.declarant,
     controller: row.controller,
     controller_verified: row.controllerVerified,
+    // Content subjects are never domain-verified (src/domain/consent.ts); an agent's label replaces this.
+    verification: "self-asserted" as CitationLabel,
     vocabulary: row.vocabulary,
     preferences: JSON.parse(row.preferences) as Record<string, "y" | "n">,
+    agent: null as AgentCitation | null,
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { inList } from "./bound-parameters";
 import { openDb } from "./db";
 import { declarations, isccUnits, urlRules } from "./schema";
@@ -7,7 +7,7 @@ import { declarations, isccUnits, urlRules } from "./schema";
 export async function findDeclaration(d1: D1Database, idOrDigest: string) {
   const db = openDb(d1);
   const where = /^[0-9a-f]{64}$/.test(idOrDigest) ? eq(declarations.digest, idOrDigest) : eq(declarations.id, idOrDigest);
-  const [row] = await db.select().from(declarations).where(where).limit(1);
+  const [row] = await db.select().from(declarations).where(and(where, eq(declarations.kind, "declaration"))).limit(1);
   return row;
 }
 
@@ -25,6 +25,10 @@ export interface ListFilter {
   isccUnits?: string[];
   /** A declarant multikey, or a controller DID (its verified declarations only). */
   declarant?: string;
+  /** Declarations an agent (its key, or its did:web once verified) made... */
+  agent?: string;
+  /** ...for this member (`on_behalf_of`). */
+  member?: string;
   /** Covering URL rules, as lookup finds them, whatever the declaration's status. */
   url?: { key: string; host: string; hostKeys: string[] };
   /** Any URL rule on this host (exact, prefix or whole-host), or a whole-host rule of a parent domain. */
@@ -34,7 +38,10 @@ export interface ListFilter {
 /** Keyset pagination on `seq`: stable under concurrent inserts, which only ever append. */
 export async function listDeclarations(d1: D1Database, filter: ListFilter, afterSeq: number, limit: number) {
   const db = openDb(d1);
-  const conds: SQL[] = [gt(declarations.seq, afterSeq)];
+  const conds: SQL[] = [gt(declarations.seq, afterSeq), eq(declarations.kind, "declaration")];
+  if (filter.member) conds.push(eq(declarations.alsoBy, filter.member));
+  if (filter.agent)
+    conds.push(isNotNull(declarations.alsoBy), or(eq(declarations.declarant, filter.agent), and(eq(declarations.controller, filter.agent), eq(declarations.controllerVerified, true)))!);
   // By key: what that key signed. By controller DID: only what the controller verifiably declared
   // (the key was in its DID document at registration), never what a stranger claimed in its name.
   if (filter.declarant)

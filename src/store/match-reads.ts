@@ -3,7 +3,7 @@ import type { DeclarationRow } from "./declaration-view";
 
 /** What matching reads of declarations and datahashes (raw D1: the match path runs on read sessions too). */
 
-export type CitedRow = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status">;
+export type CitedRow = Pick<DeclarationRow, "seq" | "id" | "declarant" | "controller" | "controllerVerified" | "vocabulary" | "preferences" | "status" | "alsoBy">;
 
 /** The active declarations among these seqs, by seq. */
 export async function activeDeclarationsBySeq(db: D1Database, seqs: number[]): Promise<Map<number, CitedRow>> {
@@ -11,7 +11,7 @@ export async function activeDeclarationsBySeq(db: D1Database, seqs: number[]): P
   if (!seqs.length) return out;
   const { results } = await db
     .prepare(
-      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, vocabulary, preferences, status
+      `SELECT seq, id, declarant, controller, controller_verified AS controllerVerified, vocabulary, preferences, status, also_by AS alsoBy
        FROM declarations WHERE seq ${inJson("?1")} AND status = 'active'`,
     )
     .bind(jsonList(seqs))

@@ -40,7 +40,7 @@ export async function maxSeq(d1: D1Database): Promise<number> {
 /** A page of the registry in order, as the feed and the push outbox read it. */
 export async function declarationsAfter(d1: D1Database, afterSeq: number, limit: number) {
   return openDb(d1)
-    .select({ seq: declarations.seq, body: declarations.body, receipt: declarations.receipt, origin: declarations.origin, receivedFrom: declarations.receivedFrom })
+    .select({ seq: declarations.seq, kind: declarations.kind, body: declarations.body, receipt: declarations.receipt, origin: declarations.origin, receivedFrom: declarations.receivedFrom })
     .from(declarations)
     .where(gt(declarations.seq, afterSeq))
     .orderBy(asc(declarations.seq))

@@ -1,12 +1,12 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
-import type { PreparedDeclaration } from "../domain/declaration";
+import { isMandate, recordFacts, signedRecord, type PreparedRecord } from "../domain/record";
 import type { Counters, Facts, Known, Registry, Status, StoredFacts } from "../domain/sequencer-decisions";
 import { parseIsccIdV1 } from "../iscc/index";
 import { inList, insertJsonRows, jsonTuples, type Preparer } from "./bound-parameters";
 import type { Db } from "./db";
 import { lastLogSeq } from "./log-entries";
 import type { Receipt } from "./receipt";
-import { datahashes, declarations, isccUnits, urlRules, workIdentifiers } from "./schema";
+import { datahashes, declarations, isccUnits, mandates, urlRules, workIdentifiers } from "./schema";
 
 /** The sequencer's reads and writes in D1 (it is the only writer of these tables). */
 
@@ -17,6 +17,8 @@ const FACTS = {
   declarant: declarations.declarant,
   controller: declarations.controller,
   controllerVerified: declarations.controllerVerified,
+  kind: declarations.kind,
+  alsoBy: declarations.alsoBy,
 };
 const STORED = { ...FACTS, seq: declarations.seq, digest: declarations.digest, status: declarations.status };
 
@@ -93,7 +95,7 @@ export interface NewDeclaration {
   id: string;
   status: Status;
   receipt: Receipt;
-  prepared: PreparedDeclaration;
+  prepared: PreparedRecord;
   origin: string;
   receivedFrom: string | null;
 }
@@ -103,29 +105,36 @@ export interface NewDeclaration {
  * superseded within the same group is written so).
  */
 function registrationRows(rows: NewDeclaration[], receivedAt: string) {
-  const declRows = rows.map((r) => ({
-    seq: r.seq,
-    id: r.id,
-    digest: r.prepared.digest,
-    hubId: parseIsccIdV1(r.id).hubId,
-    intent: r.prepared.declaration.intent,
-    supersedes: r.prepared.declaration.supersedes ?? null,
-    status: r.status,
-    declarant: r.prepared.declarant,
-    controller: r.prepared.controller,
-    controllerVerified: r.prepared.controllerVerified,
-    timestamp: r.prepared.declaration.timestamp,
-    registeredAt: r.receipt.registered_at,
-    receivedAt,
-    origin: r.origin,
-    receivedFrom: r.receivedFrom,
-    preferences: JSON.stringify(r.prepared.declaration.preferences ?? {}),
-    vocabulary: r.prepared.vocabulary,
-    body: r.prepared.canonical,
-    receipt: JSON.stringify(r.receipt),
-  }));
+  const declRows = rows.map((r) => {
+    const record = signedRecord(r.prepared);
+    const facts = recordFacts(r.prepared);
+    const declaration = isMandate(r.prepared) ? null : r.prepared;
+    return {
+      seq: r.seq,
+      id: r.id,
+      digest: r.prepared.digest,
+      hubId: parseIsccIdV1(r.id).hubId,
+      intent: facts.intent,
+      supersedes: facts.supersedes,
+      status: r.status,
+      declarant: r.prepared.declarant,
+      controller: r.prepared.controller,
+      controllerVerified: r.prepared.controllerVerified,
+      timestamp: record.timestamp,
+      registeredAt: r.receipt.registered_at,
+      receivedAt,
+      origin: r.origin,
+      receivedFrom: r.receivedFrom,
+      preferences: JSON.stringify(declaration?.declaration.preferences ?? {}),
+      vocabulary: declaration?.vocabulary ?? 1,
+      body: r.prepared.canonical,
+      receipt: JSON.stringify(r.receipt),
+      kind: facts.kind!,
+      alsoBy: facts.alsoBy ?? null,
+    };
+  });
   // A revocation's subjects (if any) only say what it is about; they must not match lookups.
-  const subjects = rows.filter((r) => r.prepared.declaration.intent !== "revoke");
+  const subjects = rows.flatMap(({ seq, prepared }) => (!isMandate(prepared) && prepared.declaration.intent !== "revoke" ? [{ seq, prepared }] : []));
   const urlRows = subjects.flatMap(({ seq, prepared }) =>
     prepared.urls.map((u) => ({ seq, kind: u.kind, pattern: u.pattern, host: u.host, key: u.key, verification: u.verification })),
   );
@@ -134,7 +143,12 @@ function registrationRows(rows: NewDeclaration[], receivedAt: string) {
   );
   const hashRows = subjects.flatMap(({ seq, prepared }) => (prepared.datahash ? [{ seq, datahash: prepared.datahash }] : []));
   const identifierRows = subjects.flatMap(({ seq, prepared }) => prepared.identifiers.map((w) => ({ seq, kind: w.kind, value: w.value })));
-  return { declarations: declRows, urlRules: urlRows, isccUnits: unitRows, datahashes: hashRows, workIdentifiers: identifierRows };
+  const mandateRows = rows.flatMap(({ seq, id, prepared }) =>
+    isMandate(prepared) && prepared.grant
+      ? [{ seq, id, member: prepared.grant.member, agent: prepared.grant.agent, scope: JSON.stringify(prepared.mandate.scope), validFrom: new Date(prepared.grant.validFromMs).toISOString(), validUntil: prepared.mandate.valid_until! }]
+      : [],
+  );
+  return { declarations: declRows, urlRules: urlRows, isccUnits: unitRows, datahashes: hashRows, workIdentifiers: identifierRows, mandates: mandateRows };
 }
 
 /**
@@ -150,6 +164,7 @@ export function registrationWrites(d1: Preparer, rows: NewDeclaration[], statusC
     ...insertJsonRows(d1, isccUnits, r.isccUnits),
     ...insertJsonRows(d1, datahashes, r.datahashes),
     ...insertJsonRows(d1, workIdentifiers, r.workIdentifiers),
+    ...insertJsonRows(d1, mandates, r.mandates),
   ];
   if (statusChanges.length) {
     const changes = jsonTuples(statusChanges.map((c) => [c.id, c.status]));

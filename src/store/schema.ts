@@ -6,6 +6,8 @@ import { IDENTIFIER_KINDS } from "../domain/work-identifier";
  * `seq` is assigned by the sequencer Durable Object, gapless together with the observations'
  * seqs (both are leaves of one log); `id` is the ISCC-ID the origin registry gave it and never
  * changes as it travels between registries.
+ * Mandates are sequenced, logged and federated the same way, so they are rows here too (`kind` =
+ * mandate, its grant in `mandates`); everything that reads declarations asks for kind = declaration.
  */
 export const declarations = sqliteTable(
   "declarations",
@@ -31,9 +33,14 @@ export const declarations = sqliteTable(
     vocabulary: integer("vocabulary").notNull().default(1),
     body: text("body").notNull(),
     receipt: text("receipt").notNull(),
+    kind: text("kind", { enum: ["declaration", "mandate"] }).notNull().default("declaration"),
+    /** Who else may update or revoke it: the member an agent's declaration is for, a mandate's agent. */
+    alsoBy: text("also_by"),
   },
   (t) => [
     uniqueIndex("declarations_id").on(t.id),
+    index("declarations_also_by").on(t.alsoBy, t.kind),
+    index("declarations_controller").on(t.controller),
     uniqueIndex("declarations_digest").on(t.digest),
     index("declarations_declarant").on(t.declarant, t.seq),
     index("declarations_supersedes").on(t.supersedes),
@@ -177,3 +184,54 @@ export const indexSnapshots = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.version, t.build, t.part] })],
 );
+
+/** The grant of each mandate (its row in `declarations` has kind = mandate and the same seq). */
+export const mandates = sqliteTable(
+  "mandates",
+  {
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull(),
+    member: text("member").notNull(),
+    agent: text("agent").notNull(),
+    /** The scope as signed (JSON). */
+    scope: text("scope").notNull(),
+    validFrom: text("valid_from").notNull(),
+    validUntil: text("valid_until").notNull(),
+  },
+  (t) => [uniqueIndex("mandates_id").on(t.id), index("mandates_member").on(t.member), index("mandates_agent").on(t.agent)],
+);
+
+/**
+ * Conflicting claims (src/domain/conflicts.ts), kept equal to what the set of declarations and
+ * mandates implies: `id` is deterministic, so every registry names a conflict alike. `n` orders
+ * them here (when each was found), for listing.
+ */
+export const conflicts = sqliteTable(
+  "conflicts",
+  {
+    n: integer("n").primaryKey({ autoIncrement: true }),
+    id: text("id").notNull(),
+    kind: text("kind", { enum: ["opposite-preferences", "unverified-claim", "domain-claim"] }).notNull(),
+    claim: text("claim").notNull(),
+    counterpart: text("counterpart").notNull(),
+    matched: text("matched").notNull(),
+    foundAt: text("found_at").notNull(),
+  },
+  (t) => [uniqueIndex("conflicts_id").on(t.id), index("conflicts_claim").on(t.claim), index("conflicts_counterpart").on(t.counterpart)],
+);
+
+/** Who each conflict concerns (declarant keys, verified controllers, members), for listing by party. */
+export const conflictParties = sqliteTable(
+  "conflict_parties",
+  {
+    conflict: text("conflict").notNull(),
+    party: text("party").notNull(),
+  },
+  (t) => [uniqueIndex("conflict_parties_party").on(t.party, t.conflict), index("conflict_parties_conflict").on(t.conflict)],
+);
+
+/** Small named values the sequencer keeps with D1 atomically (e.g. how far conflicts were detected). */
+export const registryState = sqliteTable("registry_state", {
+  key: text("key").primaryKey(),
+  value: integer("value").notNull(),
+});

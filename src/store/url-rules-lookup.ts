@@ -16,6 +16,8 @@ export interface RuleRow {
   preferences: string;
   /** The declaration's `policy` (where its terms are), or null. */
   policy: string | null;
+  /** The member of an agent's declaration, else null. */
+  alsoBy: string | null;
 }
 
 /**
@@ -34,16 +36,16 @@ const RULES_SQL = `
 WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
 SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
        d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences,
-       d.body ->> '$.policy' AS policy
+       d.body ->> '$.policy' AS policy, d.also_by AS alsoBy
 FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy'
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy', d.also_by
 FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
 JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy'
+SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy', d.also_by
 FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 ORDER BY 1, 2`;

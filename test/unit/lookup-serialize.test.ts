@@ -4,7 +4,7 @@ import { answer, parseLookupUrl, serializeLookups, type UrlLookup } from "../../
 import { identifierAnswer, parseIdentifierToken, type IdentifierLookup } from "../../src/flows/lookup-identifiers";
 
 describe("serializeLookups", () => {
-  const rule = {
+  const rule = { alsoBy: null,
     i: 0,
     seq: 1,
     id: "ISCC:MAIQ",

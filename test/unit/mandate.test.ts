@@ -63,8 +63,8 @@ describe("mandates", () => {
     expect(() => parseMandate(other)).toThrow(AuthorityError);
     const byDid = await mandate({ member: "did:web:member.example" }, generateKeypair({ controller: "did:web:member.example" }));
     const parsed = parseMandate(byDid);
-    expect(() => prepareMandate(parsed, { controller: "did:web:member.example", pubkey: byDid.signature.pubkey, verified: false, domain: null })).toThrow(AuthorityError);
-    expect(prepareMandate(parsed, { controller: "did:web:member.example", pubkey: byDid.signature.pubkey, verified: true, domain: "member.example" }).grant?.member).toBe("did:web:member.example");
+    expect(() => prepareMandate(parsed, { controller: "did:web:member.example", pubkey: byDid.signature.pubkey!, verified: false, domain: null })).toThrow(AuthorityError);
+    expect(prepareMandate(parsed, { controller: "did:web:member.example", pubkey: byDid.signature.pubkey!, verified: true, domain: "member.example" }).grant?.member).toBe("did:web:member.example");
     expect(pointers(() => checkMandateNotExpired(parseMandate(byDid), Date.parse("2028-01-01T00:00:00.000Z")))).toEqual(["/valid_until"]);
   });
 });

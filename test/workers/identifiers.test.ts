@@ -19,7 +19,7 @@ async function register(fields: Record<string, unknown>, key = newKey()) {
 describe("declarations naming work identifiers", () => {
   it("are registered with their identifiers stored as subjects, and found in any spelling", async () => {
     const { id } = await register({ identifiers: { isrc: [ISRC], isbn: [ISBN], doi: [DOI] }, preferences: { "train-ai": "n" } });
-    const rows = await env.DB.prepare("SELECT kind, value FROM work_identifiers w JOIN declarations d ON d.seq = w.seq WHERE d.id = ?1 ORDER BY kind")
+    const rows = await env.DB.prepare("SELECT w.kind AS kind, w.value AS value FROM work_identifiers w JOIN declarations d ON d.seq = w.seq WHERE d.id = ?1 ORDER BY w.kind")
       .bind(id)
       .all();
     expect(rows.results).toEqual([

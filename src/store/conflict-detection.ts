@@ -1,0 +1,206 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import {
+  addOwner,
+  checkConflicts,
+  claimDomains,
+  type ClaimFacts,
+  type Conflict,
+} from "../domain/conflicts";
+import { recheckDomains } from "../domain/conflicts";
+import { didWebDomain } from "../domain/did-web";
+import { toCurrent, vocabularyOf } from "../domain/preferences";
+import { decompose, MainType, parseIsccIdV1 } from "../iscc/index";
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { DEFAULT_MAX_DISTANCE } from "../similarity/bands";
+import { D1SimilarityIndex } from "../similarity/d1-index";
+import type { UnitQuery } from "../similarity/similarity-index";
+import { inList, insertRows, jsonList } from "./bound-parameters";
+import type { Db } from "./db";
+import { mandateRecords } from "./mandates-read";
+import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, registryState, urlRules } from "./schema";
+
+/** How far conflicts have been detected, in seq (a row of registry_state). */
+const CURSOR = "conflicts_detected_seq";
+
+/**
+ * Conflict detection after a commit, in registry order (src/domain/conflicts.ts decides; this
+ * reads what it needs and writes the outcome). The records with seq in (cursor, upTo] are the
+ * arrivals; what they make worth checking again (conflicts.ts, Arrivals) is checked against
+ * everything stored, and the stored conflicts are made to agree, with the cursor, in one atomic
+ * batch. A failure leaves the cursor where it was: the next commit detects from there. Returns the
+ * conflicts found for the first time, and whether it caught up.
+ */
+export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxRecords = 1000, nowIso = new Date().toISOString()): Promise<{ found: Conflict[]; done: boolean }> {
+  const [state] = await db.select({ value: registryState.value }).from(registryState).where(eq(registryState.key, CURSOR));
+  const from = state?.value ?? 0;
+  if (from >= upTo) return { found: [], done: true };
+  const to = Math.min(upTo, from + maxRecords);
+  const arrived = await db
+    .select({ seq: declarations.seq, id: declarations.id, kind: declarations.kind, supersedes: declarations.supersedes })
+    .from(declarations)
+    .where(and(sql`${declarations.seq} > ${from}`, sql`${declarations.seq} <= ${to}`));
+
+  const newClaims = await loadClaims(db, arrived.filter((r) => r.kind === "declaration").map((r) => r.seq));
+  const grants = await db.select({ member: mandates.member, id: mandates.id, seq: mandates.seq }).from(mandates).where(
+    inList(mandates.id, arrived.flatMap((r) => (r.kind === "mandate" ? [r.supersedes ?? r.id] : []))),
+  );
+  const members = [...new Set(grants.map((g) => g.member))];
+  const memberClaims = members.length
+    ? await loadClaims(db, (await db.select({ seq: declarations.seq }).from(declarations).where(and(eq(declarations.kind, "declaration"), inList(declarations.alsoBy, members)))).map((r) => r.seq))
+    : [];
+  const affected = uniqueClaims([...newClaims, ...memberClaims]).filter((c) => c.intent !== "revoke");
+
+  const near = await workCandidates(db, d1, affected);
+  const candidates = await loadClaims(db, [...new Set(near.flat())]);
+  const bySeq = new Map(candidates.map((c) => [c.seq, c]));
+  const domains = [...new Set([...affected.flatMap(claimDomains), ...newClaims.flatMap((c) => (c.domain ? [c.domain] : []))])];
+  const owners = await domainOwners(db, domains);
+  const rechecked = recheckDomains({ claims: newClaims, members }, owners);
+  const within = rechecked.length ? await loadClaims(db, await claimsWithin(d1, rechecked)) : [];
+
+  const all = uniqueClaims([...affected, ...candidates, ...within]);
+  const mandatesNeeded = await mandateRecords(d1, [...new Set(all.flatMap((c) => (c.onBehalfOf ? [c.onBehalfOf] : [])))]);
+  const byId = new Map<string, ClaimFacts>(all.map((c) => [c.id, c]));
+  for (const o of owners.values()) byId.set(o.id, byId.get(o.id) ?? o);
+  const pairs = affected.flatMap((a, i) => near[i]!.flatMap((seq) => (bySeq.has(seq) ? [[a, bySeq.get(seq)!] as const] : [])));
+  const { holds, decided } = checkConflicts(pairs, uniqueClaims([...affected, ...within]), mandatesNeeded, owners);
+
+  const decidedIds = [...decided];
+  const existing = new Set(
+    decidedIds.length ? (await db.select({ id: conflicts.id }).from(conflicts).where(inList(conflicts.id, decidedIds))).map((r) => r.id) : [],
+  );
+  const gone = decidedIds.filter((id) => existing.has(id) && !holds.has(id));
+  const kept = [...holds.values()];
+  const writes = [
+    ...(gone.length ? [db.delete(conflicts).where(inList(conflicts.id, gone)), db.delete(conflictParties).where(inList(conflictParties.conflict, gone))] : []),
+    ...(kept.length ? [db.delete(conflictParties).where(inList(conflictParties.conflict, kept.map((c) => c.id)))] : []),
+    ...kept.map((c) =>
+      db
+        .insert(conflicts)
+        .values({ id: c.id, kind: c.kind, claim: c.claim, counterpart: c.counterpart, matched: JSON.stringify(c.matched), foundAt: nowIso })
+        .onConflictDoUpdate({ target: conflicts.id, set: { counterpart: c.counterpart, matched: JSON.stringify(c.matched) } }),
+    ),
+    ...insertRows(db, conflictParties, kept.flatMap((c) => partiesOf(c, byId).map((party) => ({ conflict: c.id, party })))),
+    db.insert(registryState).values({ key: CURSOR, value: to }).onConflictDoUpdate({ target: registryState.key, set: { value: to } }),
+  ];
+  await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+  return { found: kept.filter((c) => !existing.has(c.id)), done: to >= upTo };
+}
+
+/** Who a conflict concerns: each side's key, verified controller and member. */
+export function partiesOf(c: Conflict, byId: ReadonlyMap<string, ClaimFacts>): string[] {
+  const out = new Set<string>();
+  for (const id of [c.claim, c.counterpart]) {
+    const f = byId.get(id);
+    if (!f) continue;
+    out.add(f.declarant);
+    if (f.controllerVerified && f.controller) out.add(f.controller);
+    if (f.onBehalfOf) out.add(f.onBehalfOf);
+  }
+  return [...out];
+}
+
+function uniqueClaims<C extends ClaimFacts>(list: C[]): C[] {
+  return [...new Map(list.map((c) => [c.id, c])).values()];
+}
+
+/** Declarations (by seq) as conflict detection sees them: signer, preferences in the current vocabulary, subjects. */
+export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(ClaimFacts & { seq: number })[]> {
+  const unique = [...new Set(seqs)];
+  if (!unique.length) return [];
+  const [rows, units, hashes, rules] = await Promise.all([
+    db
+      .select({
+        seq: declarations.seq,
+        id: declarations.id,
+        intent: declarations.intent,
+        declarant: declarations.declarant,
+        controller: declarations.controller,
+        controllerVerified: declarations.controllerVerified,
+        alsoBy: declarations.alsoBy,
+        preferences: declarations.preferences,
+        vocabulary: declarations.vocabulary,
+      })
+      .from(declarations)
+      .where(and(inList(declarations.seq, unique), eq(declarations.kind, "declaration"))),
+    db.select().from(isccUnits).where(inList(isccUnits.seq, unique)),
+    db.select().from(datahashes).where(inList(datahashes.seq, unique)),
+    db.select().from(urlRules).where(inList(urlRules.seq, unique)),
+  ]);
+  return rows.map((r) => ({
+    seq: r.seq,
+    id: r.id,
+    micros: parseIsccIdV1(r.id).timestampMicros,
+    intent: r.intent,
+    declarant: r.declarant,
+    controller: r.controller,
+    controllerVerified: r.controllerVerified,
+    domain: r.controllerVerified && r.controller ? didWebDomain(r.controller) : null,
+    onBehalfOf: r.alsoBy,
+    preferences: toCurrent(vocabularyOf(r), JSON.parse(r.preferences)),
+    units: units.filter((u) => u.seq === r.seq).map((u) => ({ unitType: u.unitType, maintype: decompose(u.code)[0]!.maintype, code: u.code, bodyHex: u.bodyHex })),
+    datahash: hashes.find((h) => h.seq === r.seq)?.datahash ?? null,
+    urls: rules
+      .filter((u) => u.seq === r.seq)
+      .map((u) => ({ kind: u.kind, pattern: u.pattern, host: u.host, ...(u.kind === "prefix" ? { prefix: u.pattern.slice(0, -1) } : {}), verification: u.verification })),
+  }));
+}
+
+/**
+ * Seqs of declarations that may share a work with any of `claims`, as sharedWork defines it: the
+ * exact similarity search (never Vectorize: every registry must find the same) for content units
+ * within the default distance and instance units, datahashes equal, datahashes against Instance-Codes.
+ */
+async function workCandidates(db: Db, d1: D1Database, claims: readonly ClaimFacts[]): Promise<number[][]> {
+  const out = claims.map(() => new Set<number>());
+  const queries: { k: number; q: UnitQuery }[] = [];
+  claims.forEach((c, k) => {
+    for (const u of c.units) if (u.maintype !== MainType.META) queries.push({ k, q: { unitType: u.unitType, body: hexToBytes(u.bodyHex), exact: u.maintype === MainType.INSTANCE } });
+    if (c.datahash) queries.push({ k, q: { unitType: "INSTANCE-NONE-V0", body: hexToBytes(c.datahash.slice(4)), exact: true } });
+  });
+  if (queries.length) {
+    const hits = await new D1SimilarityIndex(d1).search(queries.map((x) => x.q), DEFAULT_MAX_DISTANCE);
+    hits.forEach((h, j) => h.forEach((x) => out[queries[j]!.k]!.add(x.seq)));
+  }
+  const hashes = claims.flatMap((c, k) => (c.datahash ? [{ k, h: c.datahash }] : []));
+  if (hashes.length) {
+    const rows = await db.select({ seq: datahashes.seq, datahash: datahashes.datahash }).from(datahashes).where(inList(datahashes.datahash, hashes.map((x) => x.h)));
+    for (const { k, h } of hashes) for (const r of rows) if (r.datahash === h) out[k]!.add(r.seq);
+  }
+  // An Instance-Code body is the start of the datahash of the same bytes.
+  const instances = claims.flatMap((c, k) => c.units.filter((u) => u.maintype === MainType.INSTANCE).map((u) => ({ k, p: "1e20" + u.bodyHex })));
+  if (instances.length) {
+    const batch = await d1.batch<{ seq: number }>(instances.map(({ p }) => d1.prepare("SELECT seq FROM datahashes WHERE datahash >= ?1 AND datahash < ?2").bind(p, p + "g")));
+    batch.forEach((r, j) => r.results.forEach((row) => out[instances[j]!.k]!.add(row.seq)));
+  }
+  return out.map((s) => [...s]);
+}
+
+/** The first verified declaration of each domain (its controller is did:web:<domain>, verified). */
+async function domainOwners(db: Db, domains: readonly string[]): Promise<Map<string, ClaimFacts>> {
+  const owners = new Map<string, ClaimFacts>();
+  if (!domains.length) return owners;
+  const rows = await db
+    .select({ seq: declarations.seq })
+    .from(declarations)
+    .where(
+      and(
+        eq(declarations.kind, "declaration"),
+        eq(declarations.controllerVerified, true),
+        ne(declarations.intent, "revoke"),
+        inList(declarations.controller, domains.map((d) => `did:web:${d}`)),
+      ),
+    );
+  for (const c of await loadClaims(db, rows.map((r) => r.seq))) addOwner(owners, c);
+  return owners;
+}
+
+/** Seqs of declarations with a URL rule on a domain or its subdomains. */
+async function claimsWithin(d1: D1Database, domains: readonly string[]): Promise<number[]> {
+  const { results } = await d1
+    .prepare(`SELECT DISTINCT r.seq AS seq FROM url_rules r, json_each(?1) d WHERE r.host = d.value OR r.host LIKE '%.' || d.value`)
+    .bind(jsonList(domains))
+    .all<{ seq: number }>();
+  return results.map((r) => r.seq);
+}
+

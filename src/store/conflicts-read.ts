@@ -1,0 +1,48 @@
+import type { ConflictKind } from "../domain/conflicts";
+import { inJson, jsonList } from "./bound-parameters";
+import type { Reader } from "./db";
+
+/** How an answer cites a conflict: enough to see that it is disputed and to look it up. */
+export interface ConflictCitation {
+  id: string;
+  kind: ConflictKind;
+  claim: string;
+  counterpart: string;
+}
+
+/**
+ * The conflicts involving any of these declarations while both sides are active (a revoked or
+ * superseded claim disputes nothing any more), by declaration id. One statement.
+ */
+export async function conflictsOf(db: Reader, ids: readonly string[]): Promise<Map<string, ConflictCitation[]>> {
+  const out = new Map<string, ConflictCitation[]>();
+  if (!ids.length) return out;
+  const { results } = await db
+    .prepare(
+      `SELECT c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart FROM conflicts c
+       JOIN declarations a ON a.id = c.claim JOIN declarations b ON b.id = c.counterpart
+       WHERE (c.claim ${inJson("?1")} OR c.counterpart ${inJson("?1")}) AND a.status = 'active' AND b.status = 'active'
+       ORDER BY c.n`,
+    )
+    .bind(jsonList([...new Set(ids)]))
+    .all<ConflictCitation>();
+  for (const c of results)
+    for (const id of [c.claim, c.counterpart]) {
+      const list = out.get(id) ?? [];
+      if (!list.some((x) => x.id === c.id)) list.push(c);
+      out.set(id, list);
+    }
+  return out;
+}
+
+/** Conflicts concerning a party (a key, a verified controller, a member), newest first found last (keyset on n). */
+export async function conflictsOfParty(db: Reader, party: string, afterN: number, limit: number) {
+  const { results } = await db
+    .prepare(
+      `SELECT c.n AS n, c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart, c.matched AS matched, c.found_at AS found_at
+       FROM conflict_parties p JOIN conflicts c ON c.id = p.conflict WHERE p.party = ?1 AND c.n > ?2 ORDER BY c.n LIMIT ?3`,
+    )
+    .bind(party, afterN, limit)
+    .all<{ n: number; id: string; kind: ConflictKind; claim: string; counterpart: string; matched: string; found_at: string }>();
+  return results;
+}
