@@ -1,5 +1,6 @@
 /** Check (the home page): URLs and files against the registry; the island does the asking. */
 import type { Translator } from "../i18n/translate";
+import { UrlLinesField } from "./parts";
 
 export function CheckPage({ tr }: { tr: Translator }) {
   return (
@@ -7,12 +8,7 @@ export function CheckPage({ tr }: { tr: Translator }) {
       <h1>{tr.t("check.title")}</h1>
       <p class="lead">{tr.t("check.lead")}</p>
       <form class="card" id="check-urls-form" novalidate>
-        <label for="check-urls">{tr.t("check.urls.label")}</label>
-        <textarea id="check-urls" name="urls" rows={4} spellcheck={false} autocomplete="off" aria-describedby="check-urls-hint check-urls-error"></textarea>
-        <p class="hint" id="check-urls-hint">
-          {tr.t("check.urls.hint")}
-        </p>
-        <p class="error" id="check-urls-error" role="alert"></p>
+        <UrlLinesField id="check-urls" label={tr.t("check.urls.label")} hint={tr.t("check.urls.hint")} rows={4} />
         <button type="submit">{tr.t("check.urls.submit")}</button>
       </form>
       <div class="card drop" id="check-drop">

@@ -1,6 +1,6 @@
 /** Declare: key, files and URL patterns, preferences, details; signed and sent by the island. */
 import type { Translator } from "../i18n/translate";
-import { KeyPanel, PreferenceChoices } from "./parts";
+import { KeyPanel, PreferenceChoices, UrlLinesField } from "./parts";
 
 export function DeclarePage({ tr }: { tr: Translator }) {
   return (
@@ -29,12 +29,7 @@ export function DeclarePage({ tr }: { tr: Translator }) {
           <button type="button" id="declare-clear" class="secondary" hidden>
             {tr.t("declare.files.clear")}
           </button>
-          <label for="declare-urls">{tr.t("declare.urls.label")}</label>
-          <textarea id="declare-urls" name="urls" rows={3} spellcheck={false} autocomplete="off" aria-describedby="declare-urls-hint declare-urls-error"></textarea>
-          <p class="hint" id="declare-urls-hint">
-            {tr.t("declare.urls.hint")}
-          </p>
-          <p class="error" id="declare-urls-error" role="alert"></p>
+          <UrlLinesField id="declare-urls" label={tr.t("declare.urls.label")} hint={tr.t("declare.urls.hint")} rows={3} />
         </section>
         <section class="card" aria-labelledby="prefs-heading">
           <h2 id="prefs-heading">{tr.t("declare.prefs")}</h2>

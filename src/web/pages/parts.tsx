@@ -9,6 +9,20 @@ export function StatusBadge({ tr, status, intent }: { tr: Translator; status: st
   return <span class={`status ${status}`}>{tr.t(key)}</span>;
 }
 
+/** A text area for web addresses or URL patterns, one per line, with its hint and the place its error is said. */
+export function UrlLinesField({ id, label, hint, rows }: { id: string; label: string; hint: string; rows: number }) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <textarea id={id} name="urls" rows={rows} spellcheck={false} autocomplete="off" aria-describedby={`${id}-hint ${id}-error`}></textarea>
+      <p class="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      <p class="error" id={`${id}-error`} role="alert"></p>
+    </>
+  );
+}
+
 /** A declaration's stated preferences, in words, in the order of the vocabulary it was signed under. */
 export function PreferenceList({ tr, prefs, vocabulary }: { tr: Translator; prefs: Record<string, string> | undefined; vocabulary?: number }) {
   const keys = Object.keys(prefs ?? {});
