@@ -180,13 +180,15 @@ export function lookupUrls(n: number, seed: number): { urls: string[]; declared:
   const urls: string[] = [];
   let declared = 0;
   for (let j = 0; j < n; j++) {
-    const h = rng.int(HOSTS);
+    let h = rng.int(HOSTS);
     let host: string;
     let path: string;
     if (j % 100 === 37) {
-      // a prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10, skipping exact/host ones
-      let k = rng.int(10);
-      while ((k * HOSTS + h + 1) % 100 === 0) k = (k + 1) % 10;
+      // A prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10. Every 100th declaration is
+      // an exact or whole-host rule, and i ≡ h + 1 (mod 100) whatever k is: a host h with
+      // (h + 1) % 100 = 0 has no prefix rule at all, so another host is drawn.
+      while ((h + 1) % 100 === 0) h = rng.int(HOSTS);
+      const k = rng.int(10);
       host = hostName(h);
       path = `${prefixPath(k)}img${rng.int(1e6)}.jpg`;
       declared++;
