@@ -2,26 +2,22 @@
  * `npm run bench`: the registry's speed on this machine, in one table from one run.
  * See bench/README.md for what each row means and how the registry is seeded.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import type { Miniflare } from "miniflare";
 import { verifyJson, keypairFromSecret, signJson } from "../src/domain/iscc-sig";
-import { encodeEd25519SecretMultikey } from "../src/domain/multikey";
 import { DEFAULT_MAX_DISTANCE } from "../src/similarity/bands";
 import { isNormalForm } from "../src/domain/url-normalize";
 import {
   asNewDeclaration, buildDeclarations, declarantKeys, freshDeclarations, HOSTS, isccCode, lookupUrls, prng, specOf, URL_SHAPES, CONTENT_SUBTYPES,
   type SeedDeclaration,
 } from "./lib/corpus";
+import { build, log, migrate, OUT, REGISTRY_NAME, REGISTRY_SEED, ROOT, startRegistry } from "./lib/registry";
 import { bruteForceHits, UnitTable } from "./lib/truth";
 import { registrationWrites } from "../src/store/registrations";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const OUT = join(ROOT, ".bench");
-const BUILD = join(OUT, "build");
 const STATE = join(OUT, "state");
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
@@ -37,13 +33,7 @@ const REUSE = args.has("--reuse");
 const REPEAT = Number([...args].find((a) => a.startsWith("--repeat="))?.slice(9) ?? 5);
 const STAGE_A = 100_000; // declarations with URL rules; every 4th with an ISCC-CODE of 4 units → 100,000 units
 const STAGE_B = STAGE_A + 225_000; // ISCC-only declarations that bring the index to 1,000,000 units
-const REGISTRY_SEED = new Uint8Array(32).fill(0x5e);
-const REGISTRY_NAME = "bench.registry.local";
 const START_MICROS = 1_790_000_000_000_000n;
-
-function log(msg: string) {
-  process.stderr.write(`[bench] ${msg}\n`);
-}
 
 function requireWrk(): void {
   const r = spawnSync("sh", ["-c", "command -v wrk"], { encoding: "utf8" });
@@ -58,59 +48,8 @@ function requireWrk(): void {
   }
 }
 
-function build(): string {
-  log("building the worker as it deploys: wrangler deploy --dry-run --outdir .bench/build");
-  rmSync(BUILD, { recursive: true, force: true });
-  execFileSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUILD], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-  const script = join(BUILD, "index.js");
-  if (!existsSync(script)) throw new Error(`wrangler produced no ${script}`);
-  return script;
-}
-
 const registryKeypair = keypairFromSecret(REGISTRY_SEED);
-const OPERATOR_TOKEN = "bench-operator-token";
-
-async function start(script: string, vars: Record<string, string> = {}): Promise<{ mf: Miniflare; url: URL }> {
-  // Miniflare 5 takes a new worker-config shape; the classic (v4) options convert to it.
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: 0,
-    resourcePersistencePath: STATE,
-    workers: [
-      {
-        name: "optout-registry",
-        modules: true,
-        scriptPath: script,
-        compatibilityDate: "2026-11-01",
-        compatibilityFlags: ["nodejs_compat"],
-        d1Databases: { DB: "optout-registry" },
-        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
-        bindings: {
-          REGISTRY_NAME,
-          HUB_ID: "1",
-          SIMILARITY_BACKEND: "d1",
-          REGISTRY_SECRET_KEY: encodeEd25519SecretMultikey(REGISTRY_SEED),
-          OPERATOR_TOKEN,
-          // The load generators are one client each, far over any per-client limit: limits off.
-          RATE_LIMITS: "off",
-          ...vars,
-        },
-      },
-    ],
-  }));
-  const url = await mf.ready;
-  return { mf, url };
-}
-
-async function migrate(mf: Miniflare): Promise<void> {
-  const db = await mf.getD1Database("DB");
-  const dir = join(ROOT, "migrations");
-  const journal = JSON.parse(readFileSync(join(dir, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
-  for (const { tag } of journal.entries) {
-    const sql = readFileSync(join(dir, `${tag}.sql`), "utf8");
-    for (const stmt of sql.split("--> statement-breakpoint").map((s) => s.trim()).filter(Boolean)) await db.prepare(stmt).run();
-  }
-}
+const start = (script: string, vars: Record<string, string> = {}) => startRegistry(script, STATE, vars);
 
 /**
  * Writes seeded declarations as the sequencer would have: its own statements (registrationWrites),
