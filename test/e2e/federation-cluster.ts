@@ -67,7 +67,9 @@ async function waitUntilUp(url: string, child: ChildProcess, log: string[], time
 export async function startCluster(n: number, vars: Record<string, string> = {}, varsOf: (i: number) => Record<string, string> = () => ({})): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "optout-federation-"));
   // Bundle once and serve that file: `wrangler dev` on the sources would reload every instance
-  // whenever someone edits a file, dropping requests mid-test; a restart must be ours alone.
+  // whenever someone edits a file, dropping requests mid-test; a restart must be ours alone. One
+  // exception remains: wrangler.toml's [build] (the web app's assets) still runs, and watches src/web,
+  // so an edit there during a run rebuilds the assets and restarts the instances.
   const bundle = join(dir, "worker");
   const wrangler = (args: string[]) => promisify(execFile)(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: childEnv() });
   const state = (i: number) => join(dir, `r${i}`, "state");
