@@ -484,6 +484,12 @@ async function main(): Promise<void> {
   notes.push(`the 1,000,000-unit match ran in a fresh isolate (first answer of any kind after ${fmt(firstRequestMs, 1)} ms); its first call loads the index`);
   await safely("POST /v1/match, 1,000 codes vs 1,000,000 units", rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, "", 3, true));
   await mf.dispose();
+  // The isolate above found 900,000 units written behind the back of every isolate and read them row
+  // by row, then published its index; the next fresh isolate starts from that snapshot.
+  ({ mf, url, firstRequestMs } = await startCold(script));
+  const second = "(the next fresh isolate, from the published snapshot) ";
+  await safely(`${second}POST /v1/match, 1,000 codes vs 1,000,000 units`, rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, second, 3, true));
+  await mf.dispose();
 
   // ---- writes: single POSTs against the seeded registry, in a fresh Miniflare
   ({ mf, url } = await start(script));
