@@ -50,6 +50,8 @@ export default defineConfig(async () => {
                   // Limits are on by default; the suite sends far more than any client may, so they are
                   // off here, and test/workers/rate-limits.test.ts turns them on for its own requests.
                   RATE_LIMITS: "off",
+                  // Notification retries after 100 ms, not 10 s: the retry test waits for one.
+                  NOTIFY_RETRY_BASE_MS: "100",
                 },
               },
             }),

@@ -23,6 +23,7 @@ import { match } from "./routes/match";
 import { observations } from "./routes/observations";
 import { mandatesRoutes } from "./routes/mandates";
 import { conflictsRoutes } from "./routes/conflicts";
+import { subscriptionsRoutes } from "./routes/subscriptions";
 import { openapi } from "./routes/openapi";
 import { peers } from "./routes/peers";
 import { problemPages } from "./routes/problem-pages";
@@ -50,6 +51,7 @@ export function createApp() {
     match,
     mandatesRoutes,
     conflictsRoutes,
+    subscriptionsRoutes,
     lookupGet,
     lookupPost,
     spawningQuery,

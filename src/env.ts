@@ -1,3 +1,4 @@
+import type { Notifier } from "./durable/notifier";
 import type { PeerLink } from "./durable/peer-link";
 import type { Sequencer } from "./durable/sequencer";
 
@@ -7,6 +8,8 @@ export interface Env {
   SEQUENCER: DurableObjectNamespace<Sequencer>;
   /** One object per partner registry: its outbox cursor, retries and feed pulls. */
   PEER_LINK: DurableObjectNamespace<PeerLink>;
+  /** Delivers notifications to subscriptions (src/durable/notifier.ts). */
+  NOTIFIER: DurableObjectNamespace<Notifier>;
   /** Production similarity backend; absent locally (Vectorize has no local simulator). */
   VECTORIZE?: VectorizeIndex;
   /** This registry's public name, e.g. "registry.example.org"; also its log origin. */
@@ -42,6 +45,10 @@ export interface Env {
   DID_WEB_ALLOW_LOOPBACK?: string;
   /** Development only: "true" lets POST /v1/observations fetch loopback hosts (sites served on this machine). */
   OBSERVE_ALLOW_LOOPBACK?: string;
+  /** Development only: "true" lets subscriptions name http(s) URLs on loopback hosts (src/domain/subscription.ts). */
+  SUBSCRIPTIONS_ALLOW_LOOPBACK?: string;
+  /** First retry delay of a failed notification delivery, ms (default 10000; doubles per failure, capped at an hour). */
+  NOTIFY_RETRY_BASE_MS?: string;
   /** Optional federation tuning (see src/domain/federation-policy.ts); integers as strings. */
   FEDERATION_PUSH_BATCH?: string;
   FEDERATION_PUSH_BYTES?: string;

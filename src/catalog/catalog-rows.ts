@@ -3,7 +3,7 @@
  * `path` (a file to fingerprint: its ISCC-CODE and datahash become subjects), `iscc`, `datahash`, `url` or
  * `urls` (URL patterns; several separated by whitespace in CSV, an array in JSONL), work identifiers (an
  * `identifiers` column of `kind:value` tokens, or `isrc`, `iswc`, `isni`, `isbn`, `doi` columns: see
- * src/scan/identifier-columns.ts), `name`, `policy`, and
+ * src/scan/identifier-columns.ts), `name`, `policy`, `member` (agent mode: whom the row is declared for), and
  * preferences by flag name (`all`, `train-ai`, `ai-use`, `search`: y or n) overriding the command's defaults.
  * Relative paths are relative to the catalog's directory. Each row also gets a key: the hash of its
  * canonical JSON, so the journal recognizes a row whatever its position.
@@ -30,6 +30,8 @@ export interface CatalogRow {
   identifiers?: string[];
   name?: string;
   policy?: string;
+  /** Agent mode: the member this row is declared for (`on_behalf_of`: its key or did:web). */
+  member?: string;
   /** Preference flags the row sets (y/n), by flag name. */
   preferences: Partial<Record<(typeof PREFERENCE_FLAGS)[number], string>>;
 }
@@ -44,7 +46,7 @@ function toRow(raw: Record<string, unknown>, index: number, where: string, base:
   const urls = Array.isArray(urlsRaw) ? urlsRaw.map(String) : typeof urlsRaw === "string" && urlsRaw.trim() ? urlsRaw.trim().split(/\s+/) : undefined;
   const row: CatalogRow = { index, where, key: "", preferences: {} };
   if (path) row.path = isAbsolute(path) ? path : resolve(base, path);
-  for (const k of ["iscc", "datahash", "name", "policy"] as const) {
+  for (const k of ["iscc", "datahash", "name", "policy", "member"] as const) {
     const v = text(raw[k]);
     if (v !== undefined) row[k] = v;
   }

@@ -25,6 +25,8 @@ export interface ImportOptions {
   receipts: string;
   registry: URL;
   keypair: Keypair;
+  /** Agent mode: the member rows without a `member` column are declared for (README, Mandates). */
+  member?: string;
   /** Preference flags applied to rows that do not set them (as `optout declare` takes them). */
   defaults: Partial<Record<(typeof PREFERENCE_FLAGS)[number], string>>;
   workers: number;
@@ -86,6 +88,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       ...(row.identifiers ? { identifiers: identifiersByKind(row.identifiers) } : {}),
       ...(row.name ? { name: row.name } : {}),
       ...(row.policy ? { policy: row.policy } : {}),
+      ...((row.member ?? o.member) ? { on_behalf_of: (row.member ?? o.member)! } : {}),
       preferences: preferencesFromFlags({ ...o.defaults, ...row.preferences }),
     };
     if (row.path) {

@@ -25,6 +25,8 @@ export interface SubjectAndTerms {
   preferences?: PreferenceMap;
   name?: string;
   policy?: string;
+  /** Agent mode: the member declared for (its key or did:web); the agent's mandate decides the label. */
+  on_behalf_of?: string;
 }
 
 export type Unsigned = Omit<Declaration, "signature">;
@@ -83,6 +85,7 @@ export function buildActivateOrUpdate(terms: SubjectAndTerms, supersedes?: strin
     ...(terms.preferences ? { preferences: terms.preferences } : {}),
     ...(terms.policy !== undefined ? { policy: terms.policy } : {}),
     ...(terms.name !== undefined ? { name: terms.name } : {}),
+    ...(terms.on_behalf_of !== undefined ? { on_behalf_of: terms.on_behalf_of } : {}),
     ...stamp(),
   };
 }

@@ -15,6 +15,7 @@ import { signedCheckpoint } from "./log-checkpoint";
 import { LogStore } from "./log-store";
 import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
 import { detectConflicts } from "../store/conflict-detection";
+import { notifier } from "./notifier";
 import { openDb, type Db } from "../store/db";
 import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
 import { lastSeq, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
@@ -383,7 +384,9 @@ export class Sequencer extends DurableObject<Env> {
     // Conflicts, in registry order, behind their own cursor in D1: what fails here is detected by
     // the next commit (src/store/conflict-detection.ts).
     try {
-      await detectConflicts(openDb(this.env.DB), this.env.DB, rows[rows.length - 1]!.seq, CONFLICT_RECORDS_PER_COMMIT);
+      const { told } = await detectConflicts(openDb(this.env.DB), this.env.DB, rows[rows.length - 1]!.seq, CONFLICT_RECORDS_PER_COMMIT);
+      // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).
+      if (told > 0) this.ctx.waitUntil(notifier(this.env).poke().catch((e: unknown) => console.error("poking the notifier failed; its next alarm delivers", e)));
     } catch (e) {
       console.error("conflict detection failed; the next commit detects from where it stopped", e);
     }

@@ -92,6 +92,18 @@ export const PROBLEM_TYPES = {
     problem: "A mandate is granted by its member, and this one was signed by another key: `member` is neither the signing key nor its verified did:web controller.",
     fix: "Have the member sign the mandate with its own key (or a key its did:web document lists); an agent cannot grant itself a mandate.",
   },
+  "not-the-subscriber": {
+    status: 403,
+    title: "Not the subscriber",
+    problem: "A subscription is asked for by the party it concerns, and this request was signed by another key: `subscriber` is neither the signing key nor a did:web whose document lists it.",
+    fix: "Sign the subscription with the key you subscribe for (or a key your did:web document lists, naming it as `signature.controller`).",
+  },
+  "replayed-request": {
+    status: 409,
+    title: "Request already used",
+    problem: "This exact signed request was accepted before; a signed request is accepted once, so a captured copy cannot be replayed.",
+    fix: "Sign a new request (a fresh timestamp and nonce).",
+  },
   "not-supersedable": {
     status: 409,
     title: "Cannot supersede a revocation",

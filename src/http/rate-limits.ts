@@ -11,9 +11,9 @@ import type { AppEnv, Ctx } from "./route";
  * limit a request gets a 429 rate-limited problem with Retry-After: the period.
  */
 export const RATE_LIMITS = {
-  lookup: { binding: "RATE_LIMIT_LOOKUP", limit: 1000, period: 10, routes: "single lookups and reads: GET /v1/lookup, /v1/declarations…, /v1/mandates…, /v1/conflicts, /v1/feed, /v1/status, /v1/log/…, /log/…" },
+  lookup: { binding: "RATE_LIMIT_LOOKUP", limit: 1000, period: 10, routes: "single lookups and reads: GET /v1/lookup, /v1/declarations…, /v1/mandates…, /v1/conflicts, /v1/notifications, /v1/feed, /v1/status, /v1/log/…, /log/…" },
   batch: { binding: "RATE_LIMIT_BATCH", limit: 20, period: 10, routes: "batches: POST /v1/lookup, POST /v1/match, POST /api/v2/query/urls/ (up to 10,000 URLs or 1,000 codes each)" },
-  registration: { binding: "RATE_LIMIT_REGISTRATION", limit: 10, period: 60, routes: "registration: POST /v1/declarations, POST /v1/declarations/batch, POST /v1/mandates" },
+  registration: { binding: "RATE_LIMIT_REGISTRATION", limit: 10, period: 60, routes: "registration: POST /v1/declarations, POST /v1/declarations/batch, POST /v1/mandates, POST /v1/subscriptions" },
   snapshot: { binding: "RATE_LIMIT_SNAPSHOT", limit: 10, period: 60, routes: "GET /v1/snapshot/urls, GET /v1/snapshot/units" },
   observation: { binding: "RATE_LIMIT_OBSERVATION", limit: 5, period: 60, routes: "POST /v1/observations (each makes the registry fetch up to 32 documents from the origin)" },
   webhook: { binding: "RATE_LIMIT_WEBHOOK", limit: 600, period: 60, routes: "POST /v1/webhooks/declarations, per peer (counted after its signature verified)" },

@@ -7,6 +7,7 @@ import {
   type Conflict,
 } from "../domain/conflicts";
 import { recheckDomains } from "../domain/conflicts";
+import { conflictNotifications, nearDuplicateNotifications } from "../domain/notifications";
 import { didWebDomain } from "../domain/did-web";
 import { toCurrent, vocabularyOf } from "../domain/preferences";
 import { decompose, MainType, parseIsccIdV1 } from "../iscc/index";
@@ -17,7 +18,7 @@ import type { UnitQuery } from "../similarity/similarity-index";
 import { inList, insertRows, jsonList } from "./bound-parameters";
 import type { Db } from "./db";
 import { mandateRecords } from "./mandates-read";
-import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, registryState, urlRules } from "./schema";
+import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, notifications, registryState, urlRules } from "./schema";
 
 /** How far conflicts have been detected, in seq (a row of registry_state). */
 const CURSOR = "conflicts_detected_seq";
@@ -28,12 +29,13 @@ const CURSOR = "conflicts_detected_seq";
  * arrivals; what they make worth checking again (conflicts.ts, Arrivals) is checked against
  * everything stored, and the stored conflicts are made to agree, with the cursor, in one atomic
  * batch. A failure leaves the cursor where it was: the next commit detects from there. Returns the
- * conflicts found for the first time, and whether it caught up.
+ * conflicts found for the first time, how many notifications were written (the Notifier delivers
+ * them), and whether it caught up.
  */
-export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxRecords = 1000, nowIso = new Date().toISOString()): Promise<{ found: Conflict[]; done: boolean }> {
+export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxRecords = 1000, nowIso = new Date().toISOString()): Promise<{ found: Conflict[]; told: number; done: boolean }> {
   const [state] = await db.select({ value: registryState.value }).from(registryState).where(eq(registryState.key, CURSOR));
   const from = state?.value ?? 0;
-  if (from >= upTo) return { found: [], done: true };
+  if (from >= upTo) return { found: [], told: 0, done: true };
   const to = Math.min(upTo, from + maxRecords);
   const arrived = await db
     .select({ seq: declarations.seq, id: declarations.id, kind: declarations.kind, supersedes: declarations.supersedes })
@@ -71,6 +73,13 @@ export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxR
   );
   const gone = decidedIds.filter((id) => existing.has(id) && !holds.has(id));
   const kept = [...holds.values()];
+  const found = kept.filter((c) => !existing.has(c.id));
+  // Who is told (src/domain/notifications.ts): stored with the conflicts, in the same batch.
+  const arrivedIds = new Set(newClaims.map((c) => c.id));
+  const told = [
+    ...conflictNotifications(found, byId),
+    ...nearDuplicateNotifications(pairs.filter(([a]) => arrivedIds.has(a.id))),
+  ].map((m) => ({ id: m.id, party: m.party, type: m.type, data: JSON.stringify(m.data), createdAt: nowIso }));
   const writes = [
     ...(gone.length ? [db.delete(conflicts).where(inList(conflicts.id, gone)), db.delete(conflictParties).where(inList(conflictParties.conflict, gone))] : []),
     ...(kept.length ? [db.delete(conflictParties).where(inList(conflictParties.conflict, kept.map((c) => c.id)))] : []),
@@ -81,10 +90,11 @@ export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxR
         .onConflictDoUpdate({ target: conflicts.id, set: { counterpart: c.counterpart, matched: JSON.stringify(c.matched) } }),
     ),
     ...insertRows(db, conflictParties, kept.flatMap((c) => partiesOf(c, byId).map((party) => ({ conflict: c.id, party })))),
+    ...insertRows(db, notifications, told).map((q) => q.onConflictDoNothing()),
     db.insert(registryState).values({ key: CURSOR, value: to }).onConflictDoUpdate({ target: registryState.key, set: { value: to } }),
   ];
   await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
-  return { found: kept.filter((c) => !existing.has(c.id)), done: to >= upTo };
+  return { found, told: told.length, done: to >= upTo };
 }
 
 /** Who a conflict concerns: each side's key, verified controller and member. */

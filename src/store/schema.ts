@@ -235,3 +235,48 @@ export const registryState = sqliteTable("registry_state", {
   key: text("key").primaryKey(),
   value: integer("value").notNull(),
 });
+
+/**
+ * What a party is told (README, "Notifications"): conflicts that concern it and near-duplicates of
+ * its works that others registered, one row per party, in the order this registry found them (`n`).
+ * Written with the conflict rows, in the same batch; delivered to subscriptions by the Notifier.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    n: integer("n").primaryKey({ autoIncrement: true }),
+    /** Deterministic from type, subject and party: a message's webhook-id, the same on every retry. */
+    id: text("id").notNull(),
+    party: text("party").notNull(),
+    type: text("type", { enum: ["conflict.found", "declaration.near-duplicate"] }).notNull(),
+    data: text("data").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("notifications_id").on(t.id), index("notifications_party").on(t.party, t.n)],
+);
+
+/**
+ * Webhook subscriptions: a party's URL and the secret its deliveries are signed with (Standard
+ * Webhooks `v1`, HMAC-SHA256; the secret is shown once, at subscription). `cursor` is the last
+ * notification delivered; a failing endpoint is retried with backoff (`attempts`, `nextAt`).
+ */
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    id: text("id").primaryKey(),
+    subscriber: text("subscriber").notNull(),
+    url: text("url").notNull(),
+    secret: text("secret").notNull(),
+    /** Digest of the signed request: the same request is never accepted twice. */
+    digest: text("digest").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull(),
+    cursor: integer("cursor").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** Epoch ms of the next try while failing; null when not failing. */
+    nextAt: integer("next_at"),
+    lastError: text("last_error"),
+    lastSuccess: text("last_success"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("subscriptions_digest").on(t.digest), index("subscriptions_subscriber").on(t.subscriber, t.active)],
+);

@@ -19,6 +19,7 @@ export default defineCommand({
     workers: { type: "string", value: "N", help: `fingerprinting threads (default one per core, here ${availableParallelism()})` },
     quiet: { type: "boolean", help: "no progress output" },
     controller: CONTROLLER_FLAG,
+    "on-behalf-of": { type: "string", value: "MEMBER", help: "agent mode: declare every row for MEMBER (a key or did:web; a `member` column overrides it per row)" },
   },
   async run(ctx, [catalog]) {
     const { runImport } = await import("../../catalog/import-catalog");
@@ -38,6 +39,7 @@ export default defineCommand({
         receipts: f.receipts ?? `${base}.receipts.jsonl`,
         registry: ctx.registry().base,
         keypair,
+        ...(f["on-behalf-of"] !== undefined ? { member: f["on-behalf-of"] } : {}),
         defaults: { "train-ai": f["train-ai"], "ai-use": f["ai-use"], search: f.search, all: f.all },
         workers: f.workers !== undefined ? wholeNumber(f.workers, "--workers", "threads") : availableParallelism(),
         progress,

@@ -11,6 +11,7 @@ export const COMMANDS = [
   (await import("./import")).default,
   (await import("./verify")).default,
   (await import("./audit")).default,
+  (await import("./watch")).default,
   (await import("./check")).default,
   (await import("./publish")).default,
   (await import("./observe")).default,
