@@ -56,11 +56,13 @@ export interface ClaimFacts extends Signer {
   units: readonly ClaimUnit[];
   datahash: string | null;
   urls: readonly (UrlPattern & { verification: "domain-verified" | "self-asserted" })[];
+  /** Its work identifiers as `kind:value`, canonical (identifierKey); absent: none. */
+  identifiers?: readonly string[];
 }
 
-/** What two declarations share: a unit pair or a datahash. */
+/** What two declarations share: a unit pair, a datahash or a work identifier. */
 export interface SharedWork {
-  subject: "iscc" | "datahash";
+  subject: "iscc" | "datahash" | "identifier";
   unit_type: string | null;
   /** The code (or datahash) on the claim's side and on the counterpart's. */
   claim: string;
@@ -106,7 +108,8 @@ function actsFor(agentClaim: ClaimFacts, member: Signer): boolean {
 /**
  * The closest work two declarations share, or null: datahashes equal (or a datahash and an
  * Instance-Code on their common prefix), instance units on their common prefix, content, semantic
- * and data units of one type within `maxDistance` bits of their first 64. Meta units never decide
+ * and data units of one type within `maxDistance` bits of their first 64, the same work identifier
+ * (canonical `kind:value`). Meta units never decide
  * (SPEC, "Matching"). Ties break on the codes, so the answer does not depend on argument order.
  */
 export function sharedWork(claim: ClaimFacts, counterpart: ClaimFacts, maxDistance = DEFAULT_MAX_DISTANCE): SharedWork | null {
@@ -131,6 +134,9 @@ export function sharedWork(claim: ClaimFacts, counterpart: ClaimFacts, maxDistan
       if (d <= maxDistance) found.push({ subject: "iscc", unit_type: a.unitType, claim: a.code, counterpart: b.code, distance: d });
     }
   }
+  // The same identifier (ISRC, ISWC, ISNI, ISBN, DOI) names the same work, whatever its codes.
+  const theirs = new Set(counterpart.identifiers ?? []);
+  for (const id of claim.identifiers ?? []) if (theirs.has(id)) found.push({ subject: "identifier", unit_type: null, claim: id, counterpart: id, distance: 0 });
   if (!found.length) return null;
   return found.reduce((best, w) =>
     w.distance < best.distance || (w.distance === best.distance && `${w.claim} ${w.counterpart}` < `${best.claim} ${best.counterpart}`) ? w : best,
@@ -143,7 +149,7 @@ export function oppositeCategories(a: ResolvedPreferences, b: ResolvedPreference
 }
 
 function subjectsOf(c: ClaimFacts): ScopedSubjects {
-  return { urls: c.urls, units: c.units, datahash: c.datahash };
+  return { urls: c.urls, units: c.units, datahash: c.datahash, identifiers: c.identifiers ?? [] };
 }
 
 /** Verified (its controller is) or agent-mandated at `atMicros`. */

@@ -103,7 +103,7 @@ export function parseDeclaration(input: unknown): Declaration {
 }
 
 /** Every identifier valid and written in its canonical form; at least one, at most MAX_IDENTIFIERS in all. */
-function identifierErrors(ids: NonNullable<Declaration["identifiers"]>): FieldError[] {
+export function identifierErrors(ids: NonNullable<Declaration["identifiers"]>): FieldError[] {
   const errors: FieldError[] = [];
   let count = 0;
   for (const kind of IDENTIFIER_KINDS)

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SignatureSchema } from "./declaration-schema";
+import { IdentifiersSchema, SignatureSchema } from "./declaration-schema";
 
 /**
  * The wire shape of a signed mandate: a member (a key, optionally under a verified did:web
@@ -15,8 +15,9 @@ export const MandateScopeSchema = z
     all: z.literal(true).optional().describe("Every work of the member"),
     urls: z.array(z.string().min(1).max(2048)).min(1).max(100).optional().describe("URL patterns, as in declarations"),
     iscc: z.array(z.string().min(1).max(512)).min(1).max(100).optional().describe("ISCC-CODEs or units: the member's works"),
+    identifiers: IdentifiersSchema.optional().describe("Work identifiers of the member's works, by kind and canonical, as declarations write them"),
   })
-  .describe("What the agent may declare: `all`, or any of `urls` and `iscc`");
+  .describe("What the agent may declare: `all`, or any of `urls`, `iscc` and `identifiers`");
 
 export const MandateSchema = z
   .strictObject({

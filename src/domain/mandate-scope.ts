@@ -14,6 +14,8 @@
  *   declared datahash by a scope Instance-Code whose body it starts with (its first 64 bits are
  *   the Instance-Code body). Similar but unequal codes are not covered: a mandate names works, it
  *   does not extend to whatever resembles them.
+ * - `identifiers`: work identifiers (ISRC, ISWC, ISNI, ISBN, DOI) by kind, canonical, as
+ *   declarations write them; a declared identifier is covered by the same one.
  */
 import { MainType } from "../iscc/index";
 import type { UnitSubject } from "./declaration";
@@ -25,6 +27,8 @@ export interface MandateScope {
   all: boolean;
   urls: UrlPattern[];
   units: Pick<UnitSubject, "unitType" | "maintype" | "bodyHex">[];
+  /** Work identifiers as `kind:value`, canonical (identifierKey). */
+  identifiers: string[];
 }
 
 /** The subjects of a declaration, as coverage needs them. */
@@ -32,6 +36,8 @@ export interface ScopedSubjects {
   urls: readonly UrlPattern[];
   units: readonly Pick<UnitSubject, "unitType" | "bodyHex">[];
   datahash: string | null;
+  /** Work identifiers as `kind:value`, canonical; absent: none. */
+  identifiers?: readonly string[];
 }
 
 export function scopeCovers(scope: MandateScope, s: ScopedSubjects): boolean {
@@ -39,7 +45,8 @@ export function scopeCovers(scope: MandateScope, s: ScopedSubjects): boolean {
   return (
     s.urls.every((u) => scope.urls.some((p) => patternWithin(u, p))) &&
     s.units.every((u) => scope.units.some((p) => p.unitType === u.unitType && samePrefix(p.bodyHex, u.bodyHex))) &&
-    (s.datahash === null || scope.units.some((p) => p.maintype === MainType.INSTANCE && s.datahash!.slice(4).startsWith(p.bodyHex)))
+    (s.datahash === null || scope.units.some((p) => p.maintype === MainType.INSTANCE && s.datahash!.slice(4).startsWith(p.bodyHex))) &&
+    (s.identifiers ?? []).every((id) => scope.identifiers.includes(id))
   );
 }
 

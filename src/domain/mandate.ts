@@ -8,12 +8,13 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { canonicalize } from "../encoding/canonical-json";
 import { parseIsccIdV1 } from "../iscc/index";
 import type { ControllerVerification } from "./controller-verification";
-import { isccUnits } from "./declaration";
+import { declaredIdentifiers, identifierErrors, isccUnits } from "./declaration";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
 import type { MandateScope } from "./mandate-scope";
 import { MandateSchema, type Mandate } from "./mandate-schema";
 import { UrlError } from "./url-normalize";
 import { parseUrlPattern } from "./url-pattern";
+import { identifierKey } from "./work-identifier";
 
 /** A mandate that passed every check that needs no storage. */
 export interface PreparedMandate {
@@ -68,9 +69,10 @@ export function parseMandate(input: unknown): Mandate {
 
 function scopeErrors(scope: NonNullable<Mandate["scope"]>): FieldError[] {
   const errors: FieldError[] = [];
-  const lists = scope.urls !== undefined || scope.iscc !== undefined;
-  if (scope.all && lists) errors.push({ pointer: "/scope/all", detail: "`all` stands alone: it already covers every URL and code" });
-  if (!scope.all && !lists) errors.push({ pointer: "/scope", detail: "empty: name `all`, or URL patterns (`urls`) or codes (`iscc`)" });
+  const lists = scope.urls !== undefined || scope.iscc !== undefined || scope.identifiers !== undefined;
+  if (scope.all && lists) errors.push({ pointer: "/scope/all", detail: "`all` stands alone: it already covers every URL, code and identifier" });
+  if (!scope.all && !lists) errors.push({ pointer: "/scope", detail: "empty: name `all`, or URL patterns (`urls`), codes (`iscc`) or work identifiers (`identifiers`)" });
+  if (scope.identifiers !== undefined) errors.push(...identifierErrors(scope.identifiers).map((e) => ({ ...e, pointer: "/scope" + e.pointer })));
   scope.urls?.forEach((u, i) => {
     try {
       parseUrlPattern(u);
@@ -136,5 +138,6 @@ export function mandateScope(scope: NonNullable<Mandate["scope"]>): MandateScope
     all: scope.all === true,
     urls: (scope.urls ?? []).map(parseUrlPattern),
     units: (scope.iscc ?? []).flatMap((c) => isccUnits(c)).map(({ unitType, maintype, bodyHex }) => ({ unitType, maintype, bodyHex })),
+    identifiers: declaredIdentifiers(scope).map(identifierKey),
   };
 }

@@ -1,8 +1,9 @@
 import { agencyOf, type AgentCitation } from "../domain/agency";
-import { isccUnits } from "../domain/declaration";
+import { declaredIdentifiers, isccUnits } from "../domain/declaration";
 import type { Declaration } from "../domain/declaration-schema";
 import { didWebDomain } from "../domain/did-web";
 import { parseUrlPattern } from "../domain/url-pattern";
+import { identifierKey } from "../domain/work-identifier";
 import { conflictsOf, type ConflictCitation } from "../store/conflicts-read";
 import type { Reader } from "../store/db";
 import { agentDeclarations, mandateRecords } from "../store/mandates-read";
@@ -28,7 +29,7 @@ export async function agentCitations(d1: Reader, ids: readonly string[], nowMs =
         controllerVerified: r.controllerVerified,
         domain: r.controllerVerified && r.controller ? didWebDomain(r.controller) : null,
         onBehalfOf: r.alsoBy!,
-        subjects: { urls: (d.urls ?? []).map(parseUrlPattern), units: d.iscc ? isccUnits(d.iscc) : [], datahash: d.datahash ?? null },
+        subjects: { urls: (d.urls ?? []).map(parseUrlPattern), units: d.iscc ? isccUnits(d.iscc) : [], datahash: d.datahash ?? null, identifiers: declaredIdentifiers(d).map(identifierKey) },
       },
       mandates,
       at,

@@ -9,6 +9,7 @@ import {
 import { recheckDomains } from "../domain/conflicts";
 import { conflictNotifications, nearDuplicateNotifications } from "../domain/notifications";
 import { didWebDomain } from "../domain/did-web";
+import { identifierKey, type IdentifierKind } from "../domain/work-identifier";
 import { toCurrent, vocabularyOf } from "../domain/preferences";
 import { decompose, MainType, parseIsccIdV1 } from "../iscc/index";
 import { hexToBytes } from "@noble/hashes/utils.js";
@@ -18,7 +19,7 @@ import type { UnitQuery } from "../similarity/similarity-index";
 import { inList, insertRows, jsonList } from "./bound-parameters";
 import type { Db } from "./db";
 import { mandateRecords } from "./mandates-read";
-import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, notifications, registryState, urlRules } from "./schema";
+import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, notifications, registryState, urlRules, workIdentifiers } from "./schema";
 
 /** How far conflicts have been detected, in seq (a row of registry_state). */
 const CURSOR = "conflicts_detected_seq";
@@ -118,7 +119,7 @@ function uniqueClaims<C extends ClaimFacts>(list: C[]): C[] {
 export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(ClaimFacts & { seq: number })[]> {
   const unique = [...new Set(seqs)];
   if (!unique.length) return [];
-  const [rows, units, hashes, rules] = await Promise.all([
+  const [rows, units, hashes, rules, identifiers] = await Promise.all([
     db
       .select({
         seq: declarations.seq,
@@ -136,6 +137,7 @@ export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(Clai
     db.select().from(isccUnits).where(inList(isccUnits.seq, unique)),
     db.select().from(datahashes).where(inList(datahashes.seq, unique)),
     db.select().from(urlRules).where(inList(urlRules.seq, unique)),
+    db.select().from(workIdentifiers).where(inList(workIdentifiers.seq, unique)),
   ]);
   return rows.map((r) => ({
     seq: r.seq,
@@ -153,13 +155,15 @@ export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(Clai
     urls: rules
       .filter((u) => u.seq === r.seq)
       .map((u) => ({ kind: u.kind, pattern: u.pattern, host: u.host, ...(u.kind === "prefix" ? { prefix: u.pattern.slice(0, -1) } : {}), verification: u.verification })),
+    identifiers: identifiers.filter((w) => w.seq === r.seq).map(identifierKey),
   }));
 }
 
 /**
  * Seqs of declarations that may share a work with any of `claims`, as sharedWork defines it: the
  * exact similarity search (never Vectorize: every registry must find the same) for content units
- * within the default distance and instance units, datahashes equal, datahashes against Instance-Codes.
+ * within the default distance and instance units, datahashes equal, datahashes against Instance-Codes,
+ * work identifiers equal.
  */
 async function workCandidates(db: Db, d1: D1Database, claims: readonly ClaimFacts[]): Promise<number[][]> {
   const out = claims.map(() => new Set<number>());
@@ -176,6 +180,17 @@ async function workCandidates(db: Db, d1: D1Database, claims: readonly ClaimFact
   if (hashes.length) {
     const rows = await db.select({ seq: datahashes.seq, datahash: datahashes.datahash }).from(datahashes).where(inList(datahashes.datahash, hashes.map((x) => x.h)));
     for (const { k, h } of hashes) for (const r of rows) if (r.datahash === h) out[k]!.add(r.seq);
+  }
+  // The same work identifier (kind and canonical value, as stored).
+  const named = claims.flatMap((c, k) => (c.identifiers ?? []).map((key) => ({ k, key })));
+  if (named.length) {
+    const pairs = [...new Set(named.map((x) => x.key))].map((key) => [key.slice(0, key.indexOf(":")), key.slice(key.indexOf(":") + 1)]);
+    // One JSON parameter, answered from work_identifiers_value (kind, value).
+    const { results } = await d1
+      .prepare("SELECT w.seq AS seq, w.kind AS kind, w.value AS value FROM json_each(?1) q JOIN work_identifiers w ON w.kind = q.value->>0 AND w.value = q.value->>1")
+      .bind(JSON.stringify(pairs))
+      .all<{ seq: number; kind: IdentifierKind; value: string }>();
+    for (const { k, key } of named) for (const r of results) if (identifierKey(r) === key) out[k]!.add(r.seq);
   }
   // An Instance-Code body is the start of the datahash of the same bytes.
   const instances = claims.flatMap((c, k) => c.units.filter((u) => u.maintype === MainType.INSTANCE).map((u) => ({ k, p: "1e20" + u.bodyHex })));

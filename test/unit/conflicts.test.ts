@@ -268,3 +268,14 @@ describe("any arrival order finds the same conflicts", () => {
     expect(found).toBeGreaterThan(100); // the sets are not trivially free of conflicts
   });
 });
+
+describe("the same work identifier", () => {
+  it("is a shared work, whatever the codes, and two opposite claims on it conflict", () => {
+    const a = claim({ id: "I1", micros: T0, identifiers: ["isrc:USRC17607839"], preferences: { ...unknownPreferences(), "train-ai": "n" } }, "alice");
+    const b = claim({ id: "I2", micros: T0 + HOUR, identifiers: ["isrc:USRC17607839", "isbn:9780306406157"], preferences: { ...unknownPreferences(), "train-ai": "y" } }, "stranger");
+    expect(sharedWork(b, a)).toEqual({ subject: "identifier", unit_type: null, claim: "isrc:USRC17607839", counterpart: "isrc:USRC17607839", distance: 0 });
+    expect(sharedWork(b, claim({ id: "I3", micros: T0, identifiers: ["isrc:GBAYE0000351"] }, "alice"))).toBeNull();
+    expect(pairConflicts(a, b, []).map((c) => c.kind)).toContain("opposite-preferences");
+  });
+});
+

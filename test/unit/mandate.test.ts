@@ -93,4 +93,14 @@ describe("scope", () => {
     expect(scopeCovers(scope, { urls: [], units: [], datahash: "1e20" + "ff".repeat(32) })).toBe(false);
     expect(scopeCovers(mandateScope({ all: true }), { urls: [p("https://z.example/")], units, datahash: null })).toBe(true);
   });
+  it("work identifiers: covered by the same identifier in the scope, and the scope's identifiers are checked like a declaration's", async () => {
+    const scope = mandateScope({ identifiers: { isrc: ["USRC17607839"], isni: ["0000000121032683"] } });
+    expect(scope.identifiers).toEqual(["isrc:USRC17607839", "isni:0000000121032683"]);
+    expect(scopeCovers(scope, { urls: [], units: [], datahash: null, identifiers: ["isrc:USRC17607839"] })).toBe(true);
+    expect(scopeCovers(scope, { urls: [], units: [], datahash: null, identifiers: ["isrc:USRC17607839", "isrc:GBAYE0000351"] })).toBe(false);
+    const ok = await mandate({});
+    expect(pointers(() => parseMandate({ ...ok, scope: { identifiers: { isrc: ["US-RC1-76-07839"] } } }))).toEqual(["/scope/identifiers/isrc/0"]);
+    expect(pointers(() => parseMandate({ ...ok, scope: { all: true, identifiers: { isrc: ["USRC17607839"] } } }))).toEqual(["/scope/all"]);
+  });
 });
+
