@@ -113,8 +113,9 @@ describe("catalogue and languages", () => {
   it("names the registry's trust labels in every language; a label the registry adds later shows as it is spelled", () => {
     for (const locale of LOCALES) {
       const tr = translator(locale, CATALOGUE[locale]);
-      for (const label of ["domain-verified", "self-asserted"] as const) expect(tr.trust(label), `${locale} ${label}`).toBe(CATALOGUE[locale][`trust.${label}`]);
-      expect(tr.trust("agent-mandated")).toBe("agent-mandated");
+      for (const label of ["domain-verified", "self-asserted", "agent-mandated", "agent-asserted"] as const)
+        expect(tr.trust(label), `${locale} ${label}`).toBe(CATALOGUE[locale][`trust.${label}`]);
+      expect(tr.trust("some-later-label")).toBe("some-later-label");
     }
     expect(translator("sv", CATALOGUE.sv).trust("self-asserted")).toBe("egen uppgift");
   });
