@@ -151,3 +151,19 @@ describe("conflicts", () => {
     expect((await get(`/v1/conflicts?declarant=${await pub(stranger)}`)).body.conflicts.length).toBe(3);
   });
 });
+
+describe("conflicts on a work identifier", () => {
+  it("two parties naming the same ISRC with opposite preferences conflict, whatever else they name", async () => {
+    const label = newKey();
+    const stranger = newKey();
+    const isrc = `QZES8${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+    const mine = await post("/v1/declarations", await declaration(label, { identifiers: { isrc: [isrc] }, preferences: { "train-ai": "n" } }));
+    const theirs = await post("/v1/declarations", await declaration(stranger, { identifiers: { isrc: [isrc] }, urls: ["https://elsewhere.example/x"], preferences: { "train-ai": "y" } }));
+    expect([mine.status, theirs.status], JSON.stringify(mine.body)).toEqual([201, 201]);
+    const listed = (await get(`/v1/conflicts?declarant=${await pub(label)}`)).body.conflicts;
+    expect(listed.map((c: any) => [c.kind, c.claim, c.counterpart, c.matched.work.subject, c.matched.work.claim])).toEqual([
+      ["opposite-preferences", theirs.body.id, mine.body.id, "identifier", `isrc:${isrc}`],
+    ]);
+  });
+});
+
