@@ -60,8 +60,8 @@ interface Waiting {
   reject: (e: unknown) => void;
 }
 
-/** Records one commit checks for conflicts at most (more only when catching up, e.g. after an upgrade). */
-const CONFLICT_RECORDS_PER_COMMIT = 2000;
+/** Records one pass of conflict detection checks at most (a run loops until it has caught up). */
+const CONFLICT_RECORDS_PER_RUN = 2000;
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
 /** After a failed similarity index update, the catch-up from D1 is tried again this much later. */
@@ -80,7 +80,8 @@ const INDEX_PAGES_PER_ALARM = 20;
  *    and all its subjects are written entirely or not at all. A batch that fails because of one item
  *    is bisected (`commitGroup`), so only that item fails.
  * 3. After the commit (`afterCommit`): append the group to the transparency log (this object's own
- *    SQLite, see LogStore), sign one checkpoint, wake the peer links, update the similarity index.
+ *    SQLite, see LogStore), sign one checkpoint, wake the peer links, update the similarity index,
+ *    and start conflict detection beside the commits (detectConflictsUpTo).
  *    D1 is the source of truth; each of these is redone from D1 when it did not happen (catchUpLog).
  */
 export class Sequencer extends DurableObject<Env> {
@@ -95,6 +96,9 @@ export class Sequencer extends DurableObject<Env> {
   /** Peer links are being woken; `pokeAgain`: groups committed since, so wake them once more after. */
   private poking = false;
   private pokeAgain = false;
+  /** A conflict detection run is under way (see detectConflictsUpTo); it detects up to `detectUpTo`. */
+  private detecting = false;
+  private detectUpTo = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -373,6 +377,36 @@ export class Sequencer extends DurableObject<Env> {
   }
 
   /**
+   * Conflict detection (src/store/conflict-detection.ts) runs beside the commits, not in their turn:
+   * it costs several D1 reads and a similarity search per batch of records, and no registration
+   * waits for it. It goes in registry order behind its own cursor in D1, so one run at a time
+   * (`detecting`); groups committed meanwhile raise `detectUpTo` and are taken by the same run, many
+   * groups per pass. What fails is detected from the cursor by the run the next commit starts.
+   */
+  private detectConflictsUpTo(seq: number): void {
+    this.detectUpTo = Math.max(this.detectUpTo, seq);
+    if (this.detecting) return;
+    this.detecting = true;
+    this.ctx.waitUntil(
+      (async () => {
+        try {
+          for (;;) {
+            const upTo = this.detectUpTo;
+            const { told, done } = await detectConflicts(openDb(this.env.DB), this.env.DB, upTo, CONFLICT_RECORDS_PER_RUN);
+            // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).
+            if (told > 0) this.ctx.waitUntil(notifier(this.env).poke().catch((e: unknown) => console.error("poking the notifier failed; its next alarm delivers", e)));
+            if (done && upTo === this.detectUpTo) break;
+          }
+        } catch (e) {
+          console.error("conflict detection failed; the next commit detects from where it stopped", e);
+        } finally {
+          this.detecting = false;
+        }
+      })(),
+    );
+  }
+
+  /**
    * Everything that follows a committed group, in registry order. D1 is the source of truth: each
    * step here can be redone from it, so a failure is logged and repaired, never half-applied to D1.
    */
@@ -381,15 +415,7 @@ export class Sequencer extends DurableObject<Env> {
     // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
     this.wakePeers();
     await this.appendToLog(rows.map((r) => logEntry(signedRecord(r.prepared), r.receipt)));
-    // Conflicts, in registry order, behind their own cursor in D1: what fails here is detected by
-    // the next commit (src/store/conflict-detection.ts).
-    try {
-      const { told } = await detectConflicts(openDb(this.env.DB), this.env.DB, rows[rows.length - 1]!.seq, CONFLICT_RECORDS_PER_COMMIT);
-      // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).
-      if (told > 0) this.ctx.waitUntil(notifier(this.env).poke().catch((e: unknown) => console.error("poking the notifier failed; its next alarm delivers", e)));
-    } catch (e) {
-      console.error("conflict detection failed; the next commit detects from where it stopped", e);
-    }
+    this.detectConflictsUpTo(rows[rows.length - 1]!.seq);
     const index = similarityIndex(this.env);
     if (index.backend === "d1") return;
     const first = rows[0]!.seq;

@@ -73,3 +73,16 @@ export async function tableCounts(): Promise<Record<string, number>> {
   }
   return out;
 }
+
+/** Waits until conflict detection, which runs beside the commits (Sequencer.detectConflictsUpTo), has caught up with every record. */
+export async function conflictsDetected(ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = (await env.DB.prepare(
+      "SELECT (SELECT coalesce(max(seq), 0) FROM declarations) AS last, (SELECT coalesce(max(value), 0) FROM registry_state WHERE key = 'conflicts_detected_seq') AS done",
+    ).first<{ last: number; done: number }>())!;
+    if (r.done >= r.last) return;
+    if (Date.now() > end) throw new Error(`conflict detection stopped at seq ${r.done} of ${r.last}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}

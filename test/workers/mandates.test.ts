@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { keypairFromSecret, signJson, type Keypair } from "../../src/domain/iscc-sig";
-import { contentUnit, declaration, get, newKey, nonce, post, randomBody, flipBits, tableCounts } from "./helpers";
+import { conflictsDetected, contentUnit, declaration, get, newKey, nonce, post, randomBody, flipBits, tableCounts } from "./helpers";
 
 /** The society: the key the fake did:web host rights.example lists, so its controller is verified for rights.example. */
 const society = keypairFromSecret(new Uint8Array(32).fill(0x42), { controller: "did:web:rights.example" });
@@ -27,6 +27,8 @@ async function mandate(key: Keypair, fields: Record<string, unknown>): Promise<R
 const revoke = (key: Keypair, id: string) => mandate(key, { intent: "revoke", supersedes: id, member: undefined, agent: undefined, scope: undefined, valid_until: undefined });
 
 async function counts() {
+  // Detection of earlier tests' records runs beside the commits: let it finish before counting.
+  await conflictsDetected();
   const out = await tableCounts();
   for (const t of ["mandates", "conflicts", "conflict_parties"]) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;
@@ -119,6 +121,7 @@ describe("conflicts", () => {
     const yes = await post("/v1/declarations", await declaration(a, { iscc: near, preferences: { "train-ai": "y" } }));
     const claim = await post("/v1/declarations", await declaration(stranger, { iscc: near, urls: ["https://photos.example/sunset.jpg"], preferences: { "train-ai": "n" } }));
     expect([verified.status, yes.status, claim.status]).toEqual([201, 201, 201]);
+    await conflictsDetected();
 
     const listed = (await get(`/v1/conflicts?declarant=${await pub(stranger)}`)).body.conflicts;
     expect(listed.map((c: any) => [c.kind, c.claim, c.counterpart]).sort()).toEqual(
@@ -145,6 +148,7 @@ describe("conflicts", () => {
     expect(matched.body.results[0].conflicts.length).toBeGreaterThanOrEqual(3);
     // Revoking the stranger's claim ends the dispute in answers; the record stays listed.
     await post("/v1/declarations", await declaration(stranger, { intent: "revoke", supersedes: claim.body.id, preferences: undefined }));
+    await conflictsDetected();
     const after = (await post("/v1/match", { iscc: [code] })).body.results[0].conflicts;
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((c: any) => c.claim !== claim.body.id && c.counterpart !== claim.body.id)).toBe(true);
@@ -160,6 +164,7 @@ describe("conflicts on a work identifier", () => {
     const mine = await post("/v1/declarations", await declaration(label, { identifiers: { isrc: [isrc] }, preferences: { "train-ai": "n" } }));
     const theirs = await post("/v1/declarations", await declaration(stranger, { identifiers: { isrc: [isrc] }, urls: ["https://elsewhere.example/x"], preferences: { "train-ai": "y" } }));
     expect([mine.status, theirs.status], JSON.stringify(mine.body)).toEqual([201, 201]);
+    await conflictsDetected();
     const listed = (await get(`/v1/conflicts?declarant=${await pub(label)}`)).body.conflicts;
     expect(listed.map((c: any) => [c.kind, c.claim, c.counterpart, c.matched.work.subject, c.matched.work.claim])).toEqual([
       ["opposite-preferences", theirs.body.id, mine.body.id, "identifier", `isrc:${isrc}`],

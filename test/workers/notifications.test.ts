@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { keypairFromSecret, signJson, type Keypair } from "../../src/domain/iscc-sig";
-import { contentUnit, declaration, flipBits, get, newKey, nonce, post, randomBody, tableCounts } from "./helpers";
+import { conflictsDetected, contentUnit, declaration, flipBits, get, newKey, nonce, post, randomBody, tableCounts } from "./helpers";
 
 const RECEIVER = "https://hooks.receiver.test";
 const pub = async (k: Keypair) => (await signJson({}, k)).signature.pubkey!;
@@ -23,6 +23,8 @@ async function subscription(key: Keypair, fields: Record<string, unknown> = {}):
 }
 
 async function counts() {
+  // Detection of earlier tests' records runs beside the commits: let it finish before counting.
+  await conflictsDetected();
   const out = await tableCounts();
   for (const t of ["subscriptions", "notifications"]) out[t] = (await env.DB.prepare(`SELECT count(*) AS n FROM ${t}`).first<{ n: number }>())!.n;
   return out;
