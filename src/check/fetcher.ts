@@ -8,25 +8,9 @@
  * reports and for notarized observations.
  */
 
-export interface FetchedDocument {
-  /** The URL asked for. */
-  url: string;
-  /** The URL that answered, after redirects. */
-  finalUrl: string;
-  redirects: string[];
-  /** "ok" (any HTTP answer was read), "unreachable" (network error, timeout, refused address, too many redirects). */
-  outcome: "ok" | "unreachable";
-  status: number | null;
-  headers: Record<string, string>;
-  /** The bytes read (at most the limit). */
-  body: Uint8Array;
-  /** True when the body was longer than the limit and only its start was read. */
-  truncated: boolean;
-  /** Hex SHA-256 of `body`. */
-  sha256: string;
-  fetchedAt: string;
-  error?: string;
-}
+import type { FetchedDocument } from "../domain/fetched-document";
+
+export type { FetchedDocument };
 
 export interface FetcherOptions {
   userAgent: string;

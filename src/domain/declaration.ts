@@ -28,17 +28,22 @@ export interface UrlSubject extends UrlPattern {
 }
 
 /** A declaration that passed every check that needs no storage, with its subjects extracted. */
-export interface PreparedDeclaration {
-  declaration: Declaration;
-  /** JCS text of the signed declaration: what the digest, the log and peers see. */
+/** What every signed record (a declaration, a mandate) is known by once checked. */
+export interface PreparedRecord {
+  /** JCS text of the signed record: what the digest, the log and peers see. */
   canonical: string;
   /** Hex SHA-256 of the canonical bytes. */
   digest: string;
+  /** The signing key. */
   declarant: string;
   controller: string | null;
   controllerVerified: boolean;
   /** What the receipt says about the controller (see controller-verification.ts); null without one. */
   verification: ControllerVerification | null;
+}
+
+export interface PreparedDeclaration extends PreparedRecord {
+  declaration: Declaration;
   /** The member an agent declares for (`on_behalf_of`), or null for a declarant's own claim. */
   onBehalfOf: string | null;
   /** The vocabulary its preferences are in (1 when the declaration does not say). */

@@ -8,7 +8,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { canonicalize } from "../encoding/canonical-json";
 import { parseIsccIdV1 } from "../iscc/index";
 import type { ControllerVerification } from "./controller-verification";
-import { declaredIdentifiers, identifierErrors, isccUnits } from "./declaration";
+import { declaredIdentifiers, identifierErrors, isccUnits, type PreparedRecord } from "./declaration";
 import { type FieldError, issuesToFieldErrors, ValidationError } from "./field-error";
 import type { MandateScope } from "./mandate-scope";
 import { MandateSchema, type Mandate } from "./mandate-schema";
@@ -17,15 +17,9 @@ import { parseUrlPattern } from "./url-pattern";
 import { identifierKey } from "./work-identifier";
 
 /** A mandate that passed every check that needs no storage. */
-export interface PreparedMandate {
+/** A checked mandate; its controller is as the signed verification states it. */
+export interface PreparedMandate extends PreparedRecord {
   mandate: Mandate;
-  canonical: string;
-  digest: string;
-  /** The signing key, and its controller as the signed verification states it. */
-  declarant: string;
-  controller: string | null;
-  controllerVerified: boolean;
-  verification: ControllerVerification | null;
   /** activate only (null for a revoke). */
   grant: { member: string; agent: string; scope: MandateScope; validFromMs: number; validUntilMs: number } | null;
 }

@@ -11,6 +11,7 @@
  * are cut at 1,024 characters, details at 256, headers at 512; at most 16 documents are kept, and
  * at most 48 sources, fewer when they would not fit (`omitted_sources` counts the rest).
  */
+import type { FetchedDocument } from "./fetched-document";
 import { canonicalize } from "../encoding/canonical-json";
 import { combinePreferences, contentUsageHeader, type ResolvedPreferences } from "./preferences";
 
@@ -77,19 +78,7 @@ export interface ObservationInput<S extends ObservedSource = ObservedSource> {
   userAgent: string;
   observedAt: string;
   vocabulary: number;
-  documents: {
-    url: string;
-    finalUrl: string;
-    redirects: string[];
-    outcome: "ok" | "unreachable";
-    status: number | null;
-    headers: Record<string, string>;
-    body: Uint8Array;
-    truncated: boolean;
-    sha256: string;
-    fetchedAt: string;
-    error?: string;
-  }[];
+  documents: FetchedDocument[];
   sources: S[];
   /** The sources that count towards `preferences` (as the check's verdict counts them). */
   counted: (s: S) => boolean;
