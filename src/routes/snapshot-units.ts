@@ -1,20 +1,14 @@
+import { hexToBytes } from "@noble/hashes/utils.js";
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { Reader } from "../store/db";
-import { readSession } from "../http/read-path";
+import { signedSnapshot } from "../http/signed-snapshot";
 import { paramProblems, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 import { registryVersion } from "../store/registry-reads";
 import { activeDeclarationsWithUnits, datahashesUpTo, unitsUpTo } from "../store/units-snapshot-reads";
-import { registryIdentity } from "../registry-identity";
 import { encodeUnitsSnapshot, type SnapshotDeclaration, type UnitsSnapshot } from "../snapshot/units-snapshot";
 
-/** Rebuilt at most once a minute per isolate, like the URL snapshot: a build reads every unit. */
-const REBUILD_MS = 60_000;
-
-let built: { version: number; registry: string; bytes: Uint8Array; at: number } | null = null;
-
-const hexBytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 
 /** Every active declaration's units and datahashes at one registry version. */
 async function activeUnits(db: Reader, registry: string): Promise<UnitsSnapshot> {
@@ -28,12 +22,12 @@ async function activeUnits(db: Reader, registry: string): Promise<UnitsSnapshot>
   const units: UnitsSnapshot["units"] = [];
   for await (const u of unitsUpTo(db, version)) {
     const d = index.get(u.seq);
-    if (d !== undefined) units.push({ unitType: u.unitType, body: hexBytes(u.bodyHex.slice(0, 16)), declaration: d });
+    if (d !== undefined) units.push({ unitType: u.unitType, body: hexToBytes(u.bodyHex.slice(0, 16)), declaration: d });
   }
   const datahashes: UnitsSnapshot["datahashes"] = [];
   for await (const h of datahashesUpTo(db, version)) {
     const d = index.get(h.seq);
-    if (d !== undefined) datahashes.push({ digest: hexBytes(h.datahash.slice(4)), declaration: d });
+    if (d !== undefined) datahashes.push({ digest: hexToBytes(h.datahash.slice(4)), declaration: d });
   }
   return { version, createdAt: Date.now(), registry, declarations, units, datahashes };
 }
@@ -53,18 +47,11 @@ const route = createRoute({
 });
 
 export function snapshotUnits(app: App) {
-  app.openapi(route, async (c) => {
-    const session = readSession(c);
-    const me = await registryIdentity(c.env);
-    const version = await registryVersion(session.db);
-    if (!built || built.registry !== me.name || (built.version !== version && Date.now() - built.at >= REBUILD_MS)) {
-      const snap = await activeUnits(session.db, me.name);
-      built = { version: snap.version, registry: me.name, bytes: await encodeUnitsSnapshot(snap, me.secretKey), at: Date.now() };
-    }
-    session.finish(c);
-    const etag = `"units-${built.version}"`;
-    const headers = { etag, "x-registry-version": String(built.version), "cache-control": "public, max-age=60" };
-    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
-    return c.body(built.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-type": "application/octet-stream" });
-  });
+  app.openapi(
+    route,
+    signedSnapshot("units", async (db, registry, secretKey) => {
+      const snap = await activeUnits(db, registry);
+      return { version: snap.version, bytes: await encodeUnitsSnapshot(snap, secretKey) };
+    }),
+  );
 }

@@ -4,23 +4,12 @@ import { BinaryFuse16 } from "../filter/binary-fuse";
 import type { Reader } from "../store/db";
 import { encodeSnapshot } from "../filter/snapshot-format";
 import { hashKeyPair, PREFIX_PROBE_CHARS, ruleFilterKeys } from "../filter/url-keys";
-import { readSession } from "../http/read-path";
+import { signedSnapshot } from "../http/signed-snapshot";
 import { paramProblems, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 import { activeRulesPage, registryVersion } from "../store/registry-reads";
-import { registryIdentity } from "../registry-identity";
 
 const PAGE = 50_000;
-
-/** One built snapshot per isolate, for the version it was built at. */
-let built: { version: number; registry: string; bytes: Uint8Array; at: number } | null = null;
-
-/**
- * A snapshot is rebuilt at most once a minute per isolate however often the registry changes:
- * building reads every rule, and a crawler refreshing its copy needs a recent snapshot, not the
- * latest write (the version inside says what it covers; the API answers anything it flags).
- */
-const REBUILD_MS = 60_000;
 
 /** The keys of every active URL rule at one registry version, read in one consistent batch per page. */
 async function activeRuleFilter(db: Reader): Promise<{ version: number; filter: BinaryFuse16; keys: number }> {
@@ -56,28 +45,12 @@ const route = createRoute({
 });
 
 export function snapshotUrls(app: App) {
-  app.openapi(route, async (c) => {
-    const session = readSession(c);
-    const me = await registryIdentity(c.env);
-    const version = await registryVersion(session.db);
-    const stale = !built || built.registry !== me.name || (built.version !== version && Date.now() - built.at >= REBUILD_MS);
-    if (stale) {
-      const f = await activeRuleFilter(session.db);
-      const bytes = await encodeSnapshot(
-        { filter: f.filter, probeChars: PREFIX_PROBE_CHARS, keyCount: f.keys, version: f.version, createdAt: Date.now(), registry: me.name },
-        me.secretKey,
-      );
-      built = { version: f.version, registry: me.name, bytes, at: Date.now() };
-    }
-    session.finish(c);
-    const etag = `"urls-${built!.version}"`;
-    const headers = {
-      etag,
-      "x-registry-version": String(built!.version),
-      // Shared caches may keep it a minute; a crawler re-downloads when the ETag changes.
-      "cache-control": "public, max-age=60",
-    };
-    if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
-    return c.body(built!.bytes as Uint8Array<ArrayBuffer>, 200, { ...headers, "content-type": "application/octet-stream" });
-  });
+  app.openapi(
+    route,
+    signedSnapshot("urls", async (db, registry, secretKey) => {
+      const f = await activeRuleFilter(db);
+      const contents = { filter: f.filter, probeChars: PREFIX_PROBE_CHARS, keyCount: f.keys, version: f.version, createdAt: Date.now(), registry };
+      return { version: f.version, bytes: await encodeSnapshot(contents, secretKey) };
+    }),
+  );
 }
