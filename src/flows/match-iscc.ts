@@ -1,6 +1,7 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { jsonPointer, type FieldError } from "../domain/field-error";
-import { effectivePreferences, type SubjectVerification } from "../domain/consent";
+import type { CitationLabel } from "../domain/agency";
+import { effectivePreferences } from "../domain/consent";
 import { contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
 import { decompose, IsccError, MainType, type IsccUnitInfo } from "../iscc/index";
 import type { SimilarityIndex, UnitQuery } from "../similarity/similarity-index";
@@ -21,8 +22,12 @@ export interface DeclarationMatch {
   declaration: ReturnType<typeof declarationCitation>;
   /** False when only a meta unit matched: reported, but it does not decide (SPEC, "Matching"). */
   decides: boolean;
-  /** Content subjects are never verified for consent: their `y` is cited, never counted (src/domain/consent.ts). */
-  verification: SubjectVerification;
+  /**
+   * The citation's one label, the same as `declaration.verification`: content subjects are never
+   * domain-verified, so it is `self-asserted`, or an agent's `agent-mandated`/`agent-asserted`.
+   * Either way its `y` is cited, never counted as consent (src/domain/consent.ts).
+   */
+  verification: CitationLabel;
   units: UnitMatch[];
 }
 
@@ -72,13 +77,16 @@ export async function matchIscc(db: D1Database, index: SimilarityIndex, codes: s
     if ("error" in p) return { iscc: p.iscc, error: p.error! };
     const matches = [...perQuery[q]!.values()];
     const preferences = effectivePreferences(
-      matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: m.verification })),
+      // No content subject is domain-verified, whatever agent label it gets below: none counts as consent.
+      matches.filter((m) => m.decides).map((m) => ({ vocabulary: m.declaration.vocabulary, preferences: m.declaration.preferences, verification: "self-asserted" as const })),
     );
     return { iscc: p.iscc, matches, preferences, opted_out: isOptedOut(preferences), content_usage: contentUsageHeader(preferences), conflicts: [] };
   });
   // Agents' labels and the conflicts of what is cited (flows/agency-labels.ts).
   const answers = results.flatMap((r) => ("matches" in r && r.matches.length ? [{ declarations: r.matches.map((m) => m.declaration), conflicts: r.conflicts }] : []));
   await annotateCitations(db, answers, [...rows.values()].flatMap((r) => (r.alsoBy !== null ? [r.id] : [])));
+  // One label per citation: the match's `verification` (SPEC's field) says what the declaration's does.
+  for (const r of results) if ("matches" in r) for (const m of r.matches) m.verification = m.declaration.verification;
   return results;
 }
 

@@ -42,9 +42,9 @@ const MatchResponseSchema = z
                 .catchall(z.unknown())
                 .describe("The matching declaration: id, status, declarant, controller, its label (verification), agent, vocabulary and preferences"),
               decides: z.boolean(),
-              verification: z
-                .enum(["domain-verified", "self-asserted"])
-                .describe("The trust label of this citation: content subjects are always self-asserted, so their y is cited but never consent"),
+              verification: VerificationSchema.describe(
+                "The citation's label, the same as declaration.verification: self-asserted (content subjects are never domain-verified), or for an agent's declaration agent-mandated / agent-asserted; a y here is cited, never consent",
+              ),
               units: z.array(z.object({ unit_type: z.string(), query: z.string(), declared: z.string(), distance: z.number(), similarity: z.number() })),
             }),
           )

@@ -85,6 +85,21 @@ describe("mandates: a society declares for its members", () => {
     expect((await labelOf(d3.body.id, "https://m3.example/a.jpg")).label).toBe("agent-asserted");
   }, 30_000);
 
+  it("labels a match answer once: the match's verification is the declaration's agency label", async () => {
+    const member = newKey();
+    const code = contentUnit(randomBody());
+    await post("/v1/mandates", await mandate(member, { scope: { iscc: [code] } }));
+    const covered = await post("/v1/declarations", await declaration(society, { iscc: code, on_behalf_of: await pub(member) }));
+    const other = contentUnit(randomBody());
+    const outside = await post("/v1/declarations", await declaration(society, { iscc: other, on_behalf_of: await pub(member) }));
+    const labels = async (q: string) =>
+      (await post("/v1/match", { iscc: [q] })).body.results[0].matches.map((m: any) => [m.declaration.id, m.verification, m.declaration.verification, m.declaration.agent?.label]);
+    expect(await labels(code)).toEqual([[covered.body.id, "agent-mandated", "agent-mandated", "agent-mandated"]]);
+    expect(await labels(other)).toEqual([[outside.body.id, "agent-asserted", "agent-asserted", "agent-asserted"]]);
+    const own = await post("/v1/declarations", await declaration(newKey(), { iscc: contentUnit(randomBody()) }));
+    expect(await labels((await get(`/v1/declarations/${own.body.id}`)).body.declaration.iscc)).toEqual([[own.body.id, "self-asserted", "self-asserted", undefined]]);
+  });
+
   it("refuses a mandate by the wrong key, expired, out of scope or naming itself, and a revoke by a stranger, changing nothing", async () => {
     const member = newKey();
     const granted = await post("/v1/mandates", await mandate(member, {}));
