@@ -44,7 +44,8 @@ export async function startRegistry(script: string, state: string, vars: Record<
         compatibilityDate: "2026-11-01",
         compatibilityFlags: ["nodejs_compat"],
         d1Databases: { DB: "optout-registry" },
-        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true } },
+        // The Durable Objects of wrangler.toml, all of them: the sequencer wakes peer links and the notifier.
+        durableObjects: { SEQUENCER: { className: "Sequencer", useSQLite: true }, PEER_LINK: { className: "PeerLink", useSQLite: true }, NOTIFIER: { className: "Notifier", useSQLite: true } },
         bindings: {
           REGISTRY_NAME,
           HUB_ID: "1",

@@ -82,7 +82,8 @@ const INDEX_PAGES_PER_ALARM = 20;
  * 3. After the commit (`afterCommit`): append the group to the transparency log (this object's own
  *    SQLite, see LogStore), sign one checkpoint, wake the peer links, update the similarity index,
  *    and start conflict detection beside the commits (detectConflictsUpTo).
- *    D1 is the source of truth; each of these is redone from D1 when it did not happen (catchUpLog).
+ *    D1 is the source of truth; each of these is redone from D1 when it did not happen: the log and
+ *    conflict detection when the object starts (catchUpLog, detectConflictsUpTo from its cursor).
  */
 export class Sequencer extends DurableObject<Env> {
   private queue: Waiting[] = [];
@@ -168,6 +169,9 @@ export class Sequencer extends DurableObject<Env> {
     if (this.next) return this.next;
     const next = await nextCounters(db, me);
     await this.catchUpLog(next.seq - 1);
+    // Records committed before this start that detection has not reached (it was evicted mid-run, or
+    // the rows were written by a restore) are detected now, not only when the next commit comes.
+    if (next.seq > 1) this.detectConflictsUpTo(next.seq - 1);
     if (similarityIndex(this.env).backend === "d1") this.indexer.forget();
     else if (this.indexer.cursor < next.seq - 1) await this.ctx.storage.setAlarm(Date.now());
     this.next = next;

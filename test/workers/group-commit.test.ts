@@ -9,7 +9,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import type { Sequencer } from "../../src/durable/sequencer";
 import { describe, expect, it } from "vitest";
 import { verifyJson } from "../../src/domain/iscc-sig";
-import { contentUnit, declaration, get, newKey, post, randomBody } from "./helpers";
+import { conflictsDetected, contentUnit, declaration, get, newKey, post, randomBody } from "./helpers";
 
 const sequencer = () => env.SEQUENCER.get(env.SEQUENCER.idFromName("sequencer"));
 
@@ -127,5 +127,20 @@ describe("group commit", () => {
     expect(await d1Count("SELECT count(*) AS n FROM declarations")).toBe(before + 60);
     expect(await d1Count("SELECT max(seq) AS n FROM declarations")).toBe(before + 60);
     expect(await logSize()).toBe(before + 60);
+  });
+
+  it("conflict detection behind its cursor (an eviction mid-run, rows restored behind the object's back) resumes when the object starts, not at the next commit", async () => {
+    const key = newKey();
+    const ds = await Promise.all(Array.from({ length: 5 }, (_, i) => declaration(key, { urls: [`https://resume.example/${i}/*`] })));
+    for (const r of await Promise.all(ds.map((d) => post("/v1/declarations", d)))) expect(r.status).toBe(201);
+    await conflictsDetected();
+    const last = await d1Count("SELECT max(seq) AS n FROM declarations");
+    const back = last - 3;
+    await env.DB.prepare("UPDATE registry_state SET value = ?1 WHERE key = 'conflicts_detected_seq'").bind(back).run();
+    await expect(runInDurableObject(sequencer(), (_: Sequencer, state) => state.abort("test: evicted while detection was behind"))).rejects.toThrow(/evicted/);
+    // No registration follows: the object's start alone (here a checkpoint read) detects from the cursor.
+    expect(await logSize()).toBe(last);
+    await conflictsDetected();
+    expect(await d1Count("SELECT max(value) AS n FROM registry_state WHERE key = 'conflicts_detected_seq'")).toBe(last);
   });
 });
