@@ -229,8 +229,11 @@ export function parseIscc(input: string): IsccUnitInfo {
   return info;
 }
 
+/** The unit as parseIscc would read it back from encodeUnit's string (which validates the header), without reading it back. */
 function unitFromBody(maintype: MainType, subtype: number, version: number, bits: number, body: Uint8Array): IsccUnitInfo {
-  return parseIscc(encodeUnit(maintype, subtype, version, bits, body));
+  const code = encodeUnit(maintype, subtype, version, bits, body);
+  const h: Header = { maintype, subtype, version, length: encodeLength(maintype, version, bits) };
+  return { code, maintype, subtype, version, bits, body: body.slice(0, bits / 8), typeName: typeNameOf(h) };
 }
 
 /** Splits an ISCC-CODE, or a concatenation of units, into its units (a single unit gives itself). */

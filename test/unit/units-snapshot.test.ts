@@ -46,15 +46,23 @@ describe("units snapshot", () => {
     await expect(decodeUnitsSnapshot(bytes, generateKeypair().publicKey)).rejects.toThrow(/signature does not verify/);
   });
 
-  it("finds every declared unit of the same type within the distance, as brute force does, and nothing else", async () => {
-    const m = new SnapshotMatcher(snap, async () => ({ matches: [] }), 12);
+  // 300 units are compared one by one; 6,000 (3,000 a type, more than a search probes) go through the band index
+  it.each([300, 6_000])("finds every declared unit of the same type within the distance, as brute force does, and nothing else (%i units)", async (n) => {
+    // near-duplicates of the first units, so that queries find several
+    const many = Array.from({ length: n }, (_, i) => (i < 300 ? bodies[i]! : flip(bodies[i % 300]!, 4 + (i % 9), i)));
+    const big: UnitsSnapshot = {
+      ...snap,
+      declarations: many.map((_, i) => ({ id: `ISCC:MAI${i}`, controllerVerified: false, vocabulary: 1, preferences: { "train-ai": "n" as const } })),
+      units: many.map((body, i) => ({ unitType: i % 2 ? "CONTENT-IMAGE-V0" : "CONTENT-TEXT-V0", body, declaration: i })),
+    };
+    const m = new SnapshotMatcher(big, async () => ({ matches: [] }), 12);
     for (let q = 0; q < 120; q++) {
       const target = q * 2 + 1; // an image unit
-      const body = flip(bodies[target]!, q % 16, q);
+      const body = flip(many[target]!, q % 16, q);
       const code = encodeUnit(MainType.CONTENT, ST_CC.IMAGE, 0, 64, body);
       const found = await m.matchCode(code);
       if ("error" in found) throw new Error(found.error);
-      const expected = snap.units.filter((u) => u.unitType === "CONTENT-IMAGE-V0" && distance64(u.body, body) <= 12).map((u) => declarations[u.declaration]!.id);
+      const expected = big.units.filter((u) => u.unitType === "CONTENT-IMAGE-V0" && distance64(u.body, body) <= 12).map((u) => `ISCC:MAI${u.declaration}`);
       expect(found.matches.map((x) => x.declaration).sort()).toEqual(expected.sort());
       expect(found.matches.some((x) => x.declaration === `ISCC:MAI${target}`)).toBe(q % 16 <= 12);
     }
