@@ -7,6 +7,7 @@ import { readSession } from "../http/read-path";
 import { json, jsonBody, problemResponses, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
 import { similarityIndex } from "../similarity/select-index";
+import { registryVersion } from "../store/registry-reads";
 import { DEFAULT_MAX_DISTANCE, MAX_DISTANCE } from "../similarity/bands";
 
 const MatchRequestSchema = z
@@ -27,6 +28,13 @@ const MatchResponseSchema = z
   .object({
     max_distance: z.number().int(),
     backend: z.enum(["d1", "vectorize"]),
+    registry_version: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        "The registry version (highest declaration seq) these answers reflect at least: every declaration, update and revocation up to it counts. The d1 backend only (Vectorize indexes asynchronously); a client keeping answers asks GET /v1/feed?after= for what changed since",
+      ),
     results: z.array(
       z.object({
         iscc: z.string(),
@@ -72,8 +80,10 @@ export function match(app: App) {
     const session = readSession(c);
     const db = session.db as D1Database;
     const index = similarityIndex({ ...c.env, DB: db });
+    // Read before matching, in the same session: the answers then reflect at least this version.
+    const version = index.backend === "d1" ? await registryVersion(db) : undefined;
     const results = await matchIscc(db, index, body.iscc, body.max_distance);
     session.finish(c);
-    return c.json({ max_distance: body.max_distance, backend: index.backend, results }, 200);
+    return c.json({ max_distance: body.max_distance, backend: index.backend, ...(version !== undefined ? { registry_version: version } : {}), results }, 200);
   });
 }

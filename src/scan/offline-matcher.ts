@@ -18,7 +18,7 @@ import { SnapshotMatcher } from "./snapshot-matcher";
 
 export class OfflineSnapshotError extends Error {}
 
-export async function offlineMatcher(dir: string, registry: RegistryClient, fallback: Matcher, maxDistance?: number): Promise<{ matcher: Matcher; versions: { units: number; urls: number } }> {
+export async function offlineMatcher(dir: string, registry: RegistryClient, fallback: Matcher, maxDistance?: number): Promise<{ matcher: Matcher; versions: { units: number; urls: number }; units: { registry: string; version: number; createdAt: number } }> {
   await mkdir(dir, { recursive: true });
   const { body: descriptor } = await registry.get<{ public_key: string; name: string }>(".well-known/opt-out-registry");
   const unitsFile = join(dir, "units.snapshot");
@@ -63,5 +63,6 @@ export async function offlineMatcher(dir: string, registry: RegistryClient, fall
       },
     },
     versions: { units: units.version, urls: urls.version },
+    units: { registry: units.registry, version: units.version, createdAt: units.createdAt },
   };
 }

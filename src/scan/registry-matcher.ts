@@ -19,6 +19,8 @@ interface Citation {
 }
 
 interface MatchAnswer {
+  max_distance: number;
+  registry_version?: number;
   results: {
     iscc: string;
     error?: { detail: string };
@@ -99,12 +101,22 @@ export interface Matcher {
   /** A work identifier, `kind:value` in canonical form. */
   lookupIdentifier(identifier: string): Promise<Found>;
   flush(): Promise<void>;
+  /** Called once the scan is over, to keep what a later scan can reuse (cached-matcher.ts). */
+  finish?(): Promise<void>;
+  /** Codes answered from kept answers, for the summary. */
+  readonly reused?: number;
   /** Requests sent, for the summary. */
   readonly requests: number;
 }
 
 export class RegistryMatcher implements Matcher {
   requests = 0;
+  /**
+   * The lowest registry version a match answer said it reflects (Infinity: no answer yet; null: an answer
+   * did not say, as with the Vectorize backend), and the distance the registry matched at.
+   */
+  answeredVersion: number | null = Infinity;
+  maxDistanceUsed: number | undefined;
   private codes: BatchQueue<string, Found>;
   private urls: BatchQueue<string, Found>;
   private identifiers: BatchQueue<string, Found>;
@@ -113,6 +125,9 @@ export class RegistryMatcher implements Matcher {
     this.codes = new BatchQueue(MATCH_BATCH, concurrency, async (iscc) => {
       this.requests++;
       const body = await postJson<MatchAnswer>(base, "v1/match", { iscc, ...(maxDistance !== undefined ? { max_distance: maxDistance } : {}) }, policy);
+      const v = body.registry_version;
+      this.answeredVersion = typeof v === "number" && this.answeredVersion !== null ? Math.min(this.answeredVersion, v) : null;
+      this.maxDistanceUsed = body.max_distance;
       return body.results.map(fromMatchResult);
     });
     this.urls = new BatchQueue(LOOKUP_BATCH, concurrency, async (urls) => {

@@ -3,12 +3,16 @@
  * validation as usage errors, the summary printed at the end.
  */
 import { availableParallelism, homedir } from "node:os";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
 import { join } from "node:path";
 import type { ProgressMode } from "./progress";
 import type { RegistryClient } from "../cli/registry-client";
 import { offlineMatcher, OfflineSnapshotError } from "./offline-matcher";
 import { RegistryMatcher, type Matcher } from "./registry-matcher";
-import { DEFAULT_RETRY } from "./retrying-fetch";
+import { AnswerCache } from "./answer-cache";
+import { cachedRegistryMatcher, cachedSnapshotMatcher } from "./cached-matcher";
+import { DEFAULT_RETRY, type RetryPolicy } from "./retrying-fetch";
 import type { ReportFormat } from "./scan-report";
 import { inputKind, ScanInputError } from "./scan-input";
 import { runScan, type ScanSummary } from "./scan";
@@ -40,6 +44,25 @@ export function defaultCachePath(): string {
   return join(base, "optout", "fingerprints.jsonl");
 }
 
+/**
+ * The matcher a scan uses: the registry's, or with `snapshot` the signed snapshots in that directory; with a
+ * fingerprint cache, it also keeps its answers beside it and reuses those still valid (cached-matcher.ts).
+ */
+export async function scanMatcher(
+  registry: RegistryClient,
+  o: { policy: RetryPolicy; maxDistance?: number; cacheFile: string | null; snapshot?: string },
+): Promise<{ matcher: Matcher; offline?: { units: number; urls: number } }> {
+  const online = new RegistryMatcher(registry.base, o.policy, o.maxDistance);
+  if (o.snapshot !== undefined) {
+    const offline = await offlineMatcher(o.snapshot, registry, online, o.maxDistance);
+    const matcher = o.cacheFile ? await cachedSnapshotMatcher(AnswerCache.fileFor(o.cacheFile, "snapshot"), offline.matcher, offline.units, o.maxDistance) : offline.matcher;
+    return { matcher, offline: offline.versions };
+  }
+  if (!o.cacheFile) return { matcher: online };
+  const key = `registry-${bytesToHex(sha256(new TextEncoder().encode(registry.base.href))).slice(0, 12)}`;
+  return { matcher: await cachedRegistryMatcher(AnswerCache.fileFor(o.cacheFile, key), online, registry.base, o.policy, o.maxDistance) };
+}
+
 export async function scanCommand(input: string, flags: ScanFlags, registry: RegistryClient, io: { out(s: string): void; err(s: string): void; json: boolean; isTTY: boolean }): Promise<ScanSummary> {
   const format = (flags.format ?? "jsonl") as ReportFormat;
   if (format !== "jsonl" && format !== "csv") throw new ScanUsageError(`--format must be jsonl or csv, got ${JSON.stringify(flags.format)}`);
@@ -64,16 +87,15 @@ export async function scanCommand(input: string, flags: ScanFlags, registry: Reg
       if (progress !== "quiet") io.err(`scan: ${what}; retry ${attempt} in ${(ms / 1000).toFixed(1)} s`);
     },
   };
-  let matcher: Matcher = new RegistryMatcher(registry.base, policy, maxDistance);
-  if (flags.snapshot !== undefined) {
-    try {
-      const offline = await offlineMatcher(flags.snapshot, registry, matcher, maxDistance);
-      matcher = offline.matcher;
-      if (progress !== "quiet") io.err(`scan: matching against the snapshots in ${flags.snapshot} (units v${offline.versions.units}, URLs v${offline.versions.urls})`);
-    } catch (e) {
-      if (e instanceof OfflineSnapshotError) throw new ScanUsageError(e.message);
-      throw e;
-    }
+  const cacheFile = flags["no-cache"] ? null : (flags.cache ?? defaultCachePath());
+  let matcher: Matcher;
+  try {
+    const m = await scanMatcher(registry, { policy, maxDistance, cacheFile, snapshot: flags.snapshot });
+    matcher = m.matcher;
+    if (m.offline && progress !== "quiet") io.err(`scan: matching against the snapshots in ${flags.snapshot} (units v${m.offline.units}, URLs v${m.offline.urls})`);
+  } catch (e) {
+    if (e instanceof OfflineSnapshotError) throw new ScanUsageError(e.message);
+    throw e;
   }
   const summary = await runScan({
     input,
@@ -82,7 +104,7 @@ export async function scanCommand(input: string, flags: ScanFlags, registry: Reg
     excludeList: flags["exclude-list"] ?? null,
     use,
     matcher,
-    cacheFile: flags["no-cache"] ? null : (flags.cache ?? defaultCachePath()),
+    cacheFile,
     workers,
     progress,
   });
@@ -90,7 +112,7 @@ export async function scanCommand(input: string, flags: ScanFlags, registry: Reg
   io.out(
     io.json
       ? JSON.stringify({ report, ...summary }, null, 2)
-      : `Scanned ${summary.items} items (${summary.fingerprinted} fingerprinted, ${summary.cached} from the cache) in ${summary.seconds.toFixed(1)} s: ` +
+      : `Scanned ${summary.items} items (${summary.fingerprinted} fingerprinted, ${summary.cached} from the cache; ${summary.requests} requests, ${summary.answersReused} answers still valid from the last scan) in ${summary.seconds.toFixed(1)} s: ` +
           `${c.excluded} excluded, ${c.allowed} allowed, ${c.unknown} unknown, ${c.error} errors (--use ${use}).\nReport: ${report}` +
           (flags["exclude-list"] !== undefined ? `\nExclude list: ${flags["exclude-list"]}` : ""),
   );

@@ -40,6 +40,8 @@ export interface ScanSummary {
   cached: number;
   counts: Record<ScanRecord["verdict"], number>;
   requests: number;
+  /** Codes whose answer the last scan's still held (cached-matcher.ts), so not asked again. */
+  answersReused: number;
   seconds: number;
 }
 
@@ -163,6 +165,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     if (unqueued === 0) void o.matcher.flush();
     if (active === 0) allDone();
     await finished;
+    await o.matcher.finish?.();
   } finally {
     await pool?.close();
     await cache.flush();
@@ -177,6 +180,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     cached: cache.hits,
     counts: report.counts,
     requests: o.matcher.requests,
+    answersReused: o.matcher.reused ?? 0,
     seconds: (performance.now() - started) / 1000,
   };
 }

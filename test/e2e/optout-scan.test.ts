@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildActivateOrUpdate, signDeclaration } from "../../src/cli/declaration";
+import { buildActivateOrUpdate, buildRevoke, signDeclaration } from "../../src/cli/declaration";
 import { generateKeypair } from "../../src/domain/iscc-sig";
 import { isccOfFile } from "../../src/media/file-iscc";
 import { haveTools } from "../support/system-tool";
@@ -42,8 +42,8 @@ async function optout(...args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
-/** Signs and registers one declaration per file (its ISCC-CODE and datahash), plus one per other subject given. */
-async function declare(files: string[], others: object[] = []): Promise<void> {
+/** Signs and registers one declaration per file (its ISCC-CODE and datahash), plus one per other subject given; returns the ids and the key. */
+async function declare(files: string[], others: object[] = []): Promise<{ ids: string[]; keypair: ReturnType<typeof generateKeypair> }> {
   const keypair = generateKeypair();
   const terms = await Promise.all(
     files.map(async (f) => {
@@ -54,12 +54,18 @@ async function declare(files: string[], others: object[] = []): Promise<void> {
   );
   terms.push(...(others as never[]));
   const signed = await Promise.all(terms.map((t) => signDeclaration(buildActivateOrUpdate({ ...t, preferences: { "train-ai": "n" } }), keypair)));
+  const ids = await register(signed);
+  return { ids, keypair };
+}
+
+async function register(signed: object[]): Promise<string[]> {
   const res = await fetch(`${cluster.registries[0]!.url}/v1/declarations/batch`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(signed),
   });
   expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { results: { id: string }[] }).results.map((r) => r.id);
 }
 
 beforeAll(async () => {
@@ -84,7 +90,7 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     await writeFile(join(originals, "poem.txt"), TEXT_A);
     ffmpeg("-f", "lavfi", "-i", MELODY(220, 5), join(originals, "song.wav"));
     ffmpeg("-f", "lavfi", "-i", "testsrc2=size=128x96:rate=15:duration=2", "-pix_fmt", "yuv420p", join(originals, "clip.mp4"));
-    await declare(["picture.png", "poem.txt", "song.wav", "clip.mp4"].map((f) => join(originals, f)), [{ urls: ["https://images.example/reserved/*"] }, { identifiers: { isrc: ["USRC17607839"] } }]);
+    const first = await declare(["picture.png", "poem.txt", "song.wav", "clip.mp4"].map((f) => join(originals, f)), [{ urls: ["https://images.example/reserved/*"] }, { identifiers: { isrc: ["USRC17607839"] } }]);
 
     // copies: resized, re-encoded, converted
     ffmpeg("-i", join(originals, "picture.png"), "-vf", "scale=200:150", "-q:v", "4", join(data, "img", "picture-small.jpg"));
@@ -138,7 +144,8 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toBe("");
     const summary = JSON.parse(again.stdout);
-    expect(summary).toMatchObject({ items: 11, fingerprinted: 0, cached: 11, counts: { excluded: 6, unknown: 5, allowed: 0, error: 0 } });
+    // the registry did not change either: every answer of the first scan still holds, no match request
+    expect(summary).toMatchObject({ items: 11, fingerprinted: 0, cached: 11, requests: 0, answersReused: 11, counts: { excluded: 6, unknown: 5, allowed: 0, error: 0 } });
     const csv = (await readFile(join(dir, "report.csv"), "utf8")).trim().split("\n");
     expect(csv[0]).toBe("path,url,identifiers,iscc,datahash,verdict,preference,reason,matches");
     expect(csv).toHaveLength(12);
@@ -195,6 +202,22 @@ describe.skipIf(!media)("optout scan against a local registry", () => {
       "https://images.example/open/track.mp3",
       "isrc:USRC17607839",
     ].sort());
+
+    // the registry changes after a scan: a declaration of the ballad, the poem's declaration revoked. A re-scan
+    // asks again only for the codes these touch, and answers exactly what a scan that keeps nothing answers.
+    await declare([join(dir, "dataset", "txt", "ballad.txt")]);
+    await register([await signDeclaration(buildRevoke(first.ids[1]!), first.keypair)]);
+    const changed = await optout("--json", "scan", "dataset", "--report", "changed.jsonl", "--quiet");
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ items: 11, requests: 1, answersReused: 8, counts: { excluded: 5, unknown: 6 } });
+    const full = await optout("--json", "scan", "dataset", "--report", "full.jsonl", "--no-cache", "--quiet");
+    expect(JSON.parse(full.stdout)).toMatchObject({ answersReused: 0, counts: { excluded: 5, unknown: 6 } });
+    const report = async (f: string) => (await readFile(join(dir, f), "utf8")).trim().split("\n").map((l) => JSON.parse(l)).sort((a, b) => a.path.localeCompare(b.path));
+    expect(await report("changed.jsonl")).toEqual(await report("full.jsonl"));
+    const verdictOf = Object.fromEntries((await report("changed.jsonl")).map((l) => [l.path.slice(data.length + 1), l.verdict]));
+    expect(verdictOf).toMatchObject({ "txt/ballad.txt": "excluded", "txt/poem.html": "unknown", "txt/poem-copy.txt": "unknown", "img/picture.webp": "excluded" });
+    const still = await optout("--json", "scan", "dataset", "--report", "still.jsonl", "--quiet");
+    expect(JSON.parse(still.stdout)).toMatchObject({ requests: 0, answersReused: 11, counts: { excluded: 5, unknown: 6 } });
   }, 240_000);
 });
 

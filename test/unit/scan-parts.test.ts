@@ -1,17 +1,21 @@
 // The pieces of `optout scan` that need no registry: verdicts in both vocabularies, batching, retries over
-// real HTTP, manifests (CSV, JSONL, Parquet; their work identifiers) and the fingerprint cache.
+// real HTTP, manifests (CSV, JSONL, Parquet; their work identifiers), the fingerprint cache and the kept answers.
 import { createServer } from "node:http";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
+import { encodeUnit, genIsccCodeV0, MainType } from "../../src/iscc/index";
+import { AnswerCache } from "../../src/scan/answer-cache";
 import { BatchQueue } from "../../src/scan/batch-queue";
 import { FingerprintCache } from "../../src/scan/fingerprint-cache";
 import { postJson, retryAfterMs } from "../../src/scan/retrying-fetch";
 import { identifiersByKind } from "../../src/scan/identifier-columns";
+import { foldFeed, type RegistryChanges } from "../../src/scan/registry-changes";
 import { scanItems } from "../../src/scan/scan-input";
 import { mergeMatches, parseUse, verdictFor, type ItemMatch } from "../../src/scan/verdict";
+import { xorshiftBytes } from "../support/seeded-random";
 
 const dir = mkdtempSync(join(tmpdir(), "scan-parts-"));
 const m = (id: string, vocabulary: number, preferences: Record<string, "y" | "n">, trust: ItemMatch["trust"] = "self-asserted"): ItemMatch => ({
@@ -204,5 +208,47 @@ describe("fingerprint cache", () => {
     expect(third.get("/a", 3, 1000)).toBeUndefined();
     expect(third.get("/a", 4, 2000)).toEqual(r);
     expect(third.size).toBe(1);
+  });
+});
+
+describe("kept answers", () => {
+  const empty = (): RegistryChanges => ({ upTo: 0, ended: new Set<string>(), declared: { version: 0, createdAt: 0, registry: "", declarations: [], units: [], datahashes: [] } });
+  const code = (seed: number) => genIsccCodeV0([1, 2].map((k) => encodeUnit(k === 1 ? MainType.DATA : MainType.INSTANCE, 0, 0, 64, xorshiftBytes(8, seed * 10 + k)))).iscc;
+
+  it("reads what the feed says changed: superseded ids, declared units and datahashes; mandates change nothing; anything else is not understood", () => {
+    const c = empty();
+    expect(
+      foldFeed(c, [
+        { seq: 5, declaration: { iscc: code(1), datahash: `1e20${"ab".repeat(32)}` }, receipt: { id: "ISCC:MAI5" } },
+        { seq: 6, declaration: { supersedes: "ISCC:MAI1" }, receipt: { id: "ISCC:MAI6" } },
+        { seq: 7, declaration: { urls: ["https://a.example/*"], supersedes: "ISCC:MAI2" } as object, receipt: { id: "ISCC:MAI7" } },
+        { seq: 8, mandate: {}, receipt: { id: "ISCC:MAI8" } },
+      ]),
+    ).toBe(true);
+    expect([...c.ended]).toEqual(["ISCC:MAI1", "ISCC:MAI2"]);
+    expect(c.declared.units.map((u) => u.unitType)).toEqual(["DATA-NONE-V0", "INSTANCE-NONE-V0"]);
+    expect(c.declared.datahashes).toHaveLength(1);
+    expect(foldFeed(empty(), [{ seq: 9, receipt: {} }])).toBe(false);
+    expect(foldFeed(empty(), [{ seq: 9, declaration: { iscc: "ISCC:NOT-A-CODE" }, receipt: {} }])).toBe(false);
+  });
+
+  it("keeps answers per source, rewritten whole; another source or a damaged file vouches for none", async () => {
+    const file = join(dir, "fp.answers-x.jsonl");
+    expect(AnswerCache.fileFor(join(dir, "fp.jsonl"), "x")).toBe(file);
+    const a = await AnswerCache.open(file, "registry A");
+    expect(a.loaded).toBeNull();
+    a.put(code(1), [m("ISCC:MAI1", 1, { "train-ai": "n" })]);
+    a.put(code(2), []);
+    await a.save({ version: 7, anchor: "ISCC:MAI7", max_distance: 12 });
+    const b = await AnswerCache.open(file, "registry A");
+    expect(b.loaded).toEqual({ version: 7, anchor: "ISCC:MAI7", max_distance: 12 });
+    expect(b.get(code(1))).toEqual([m("ISCC:MAI1", 1, { "train-ai": "n" })]);
+    expect(b.drop((_, matches) => matches.length > 0)).toBe(1);
+    expect([b.get(code(1)), b.get(code(2))]).toEqual([undefined, []]);
+    expect((await AnswerCache.open(file, "registry B")).size).toBe(0);
+    appendFileSync(file, '["ISCC:X",[{"decl');
+    expect((await AnswerCache.open(file, "registry A")).loaded).toBeNull();
+    await b.save(null);
+    expect(existsSync(file)).toBe(false);
   });
 });
