@@ -41,88 +41,184 @@ function normalizeEscapes(s: string): string {
 }
 
 /**
- * Per ASCII code: 1 if the character may appear raw in a path or query of a URL already in normal
- * form (WHATWG leaves it as is, and so do we): unreserved, sub-delims except "'", ":", "@", "/".
- * Everything else ("%", "?", "#", "\\", quotes, brackets, controls, non-ASCII, …) sends the URL
- * through the full normalizer.
+ * Per ASCII code: 1 if the character may appear raw in a path or query of a URL in normal form
+ * (WHATWG leaves it as is, and so do we): unreserved, sub-delims except "'", ":", "@", "/".
+ * Everything else ("%", "?", "#", "\\", quotes, brackets, controls, …) is either rewritten by
+ * `normalizeCommon` below (escapes, non-ASCII) or sends the URL through the full normalizer.
  */
 const PLAIN = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/") PLAIN[c.charCodeAt(0)] = 1;
 
-/**
- * Whether `input` is already its own normal form, proved by one scan without parsing: the common
- * case for crawlers, which send URLs as they fetch them. Deliberately narrow; anything it does not
- * recognise returns false and takes the WHATWG path, so this never decides a result differently
- * (test/unit/url-fast-path.test.ts compares both on generated URLs). Accepts exactly:
- *   "http://" or "https://", lower-case;
- *   a host of non-empty labels of [a-z0-9-], none starting "xn--" (IDNA would validate it), the
- *   last not starting with a digit (WHATWG would parse the host as IPv4), no port, no userinfo;
- *   a path starting "/" of PLAIN characters and "%XX" escapes with upper-case hex of a character
- *   that is not unreserved, with no "." or ".." segment (nor any segment starting ".." or "./");
- *   optionally "?" and a non-empty query of the same characters and "?".
- */
-export function isNormalForm(input: string): boolean {
-  let i: number;
-  if (input.startsWith("https://")) i = 8;
-  else if (input.startsWith("http://")) i = 7;
-  else return false;
-  const len = input.length;
-  // host
-  let labelStart = i;
-  for (;; i++) {
-    const c = i < len ? input.charCodeAt(i) : 0x2f;
-    if (c === 0x2e /* . */ || c === 0x2f /* / */) {
-      if (i === labelStart) return false; // empty label
-      if (input.charCodeAt(labelStart) === 0x78 && input.startsWith("xn--", labelStart)) return false;
-      if (c === 0x2f) {
-        const first = input.charCodeAt(labelStart);
-        if (first >= 0x30 && first <= 0x39) return false; // last label starts with a digit
-        break;
-      }
-      labelStart = i + 1;
-    } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return false;
-  }
-  if (i >= len) return false; // no path: WHATWG adds "/"
-  // path, then query
-  let inQuery = false;
-  for (; i < len; i++) {
-    const c = input.charCodeAt(i);
-    if (c < 0x80 && PLAIN[c] === 1) {
-      // A segment starting with "." may be a dot segment ("/.", "/..", also as %2e, which is unreserved: rejected below).
-      if (c === 0x2f && !inQuery && input.charCodeAt(i + 1) === 0x2e) {
-        const d = input.charCodeAt(i + 2);
-        if (d !== d || d === 0x2f || d === 0x2e || d === 0x3f) return false; // NaN: end of input
-      }
-      continue;
-    }
-    if (c === 0x3f /* ? */) {
-      if (i === len - 1 && !inQuery) return false; // empty query: dropped
-      inQuery = true;
-      continue;
-    }
-    if (c === 0x25 /* % */) {
-      const h1 = input.charCodeAt(i + 1);
-      const h2 = input.charCodeAt(i + 2);
-      const v1 = h1 >= 0x30 && h1 <= 0x39 ? h1 - 0x30 : h1 >= 0x41 && h1 <= 0x46 ? h1 - 0x37 : -1;
-      const v2 = h2 >= 0x30 && h2 <= 0x39 ? h2 - 0x30 : h2 >= 0x41 && h2 <= 0x46 ? h2 - 0x37 : -1;
-      if (v1 < 0 || v2 < 0) return false;
-      const v = v1 * 16 + v2;
-      if (v < 0x80 && UNRESERVED_CODE[v] === 1) return false; // would be decoded
-      i += 2;
-      continue;
-    }
-    return false;
-  }
-  return true;
-}
-
 const UNRESERVED_CODE = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") UNRESERVED_CODE[c.charCodeAt(0)] = 1;
 
+const HEX = "0123456789ABCDEF";
+const hexValue = (c: number) => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+const escapeByte = (b: number) => "%" + HEX[b >> 4] + HEX[b & 15];
+
+/**
+ * The normal form of the URLs crawlers send, computed in one scan without `new URL`; null for
+ * anything it does not handle, which then takes the WHATWG path (`normalizeUrlFull`), so this never
+ * decides a result differently (test/unit/url-fast-path.test.ts compares both on generated URLs and
+ * on the benchmark's crawl corpus). Handles exactly:
+ *   "http://" or "https://" in any case;
+ *   a host of non-empty ASCII labels of [A-Za-z0-9-] (lower-cased), the last not starting with a digit
+ *   (WHATWG would parse the host as IPv4), no userinfo, no trailing dot; a host with a non-ASCII or
+ *   "xn--" label goes through the WHATWG host parser alone (IDNA: mapping, punycode, validity),
+ *   memoized per host, and is kept when that gives plain ASCII labels;
+ *   an optional port of 1–5 digits, dropped when it is the scheme's default, else without leading zeros;
+ *   a path of PLAIN characters, "%XX" escapes in either case (unreserved ones decoded, the others'
+ *   hex upper-cased) and non-ASCII characters (UTF-8 percent-encoded, as WHATWG does), with no "." or
+ *   ".." segment once decoded; an empty path becomes "/";
+ *   a query of the same characters and "?"; an empty query is dropped; a fragment is dropped.
+ */
+export function normalizeCommon(input: string): string | null {
+  const len = input.length;
+  // scheme: "http" or "https", any case, then "://"
+  if (len < 8 || (input.charCodeAt(0) | 0x20) !== 0x68 || (input.charCodeAt(1) | 0x20) !== 0x74 || (input.charCodeAt(2) | 0x20) !== 0x74 || (input.charCodeAt(3) | 0x20) !== 0x70) return null;
+  let i = 4;
+  const https = (input.charCodeAt(4) | 0x20) === 0x73;
+  if (https) i = 5;
+  if (input.charCodeAt(i) !== 0x3a || input.charCodeAt(i + 1) !== 0x2f || input.charCodeAt(i + 2) !== 0x2f) return null;
+  i += 3;
+  // host
+  const hostStart = i;
+  let labelStart = i;
+  let upper = false;
+  /** A non-ASCII or "xn--" label: IDNA decides, through the WHATWG host parser (idnHost). */
+  let idn = false;
+  let c = 0;
+  for (;; i++) {
+    c = i < len ? input.charCodeAt(i) : 0x2f;
+    if (c === 0x2e || c === 0x2f || c === 0x3f || c === 0x23 || c === 0x3a) {
+      if (i === labelStart && !idn) return null; // empty label (also a trailing dot, or no host)
+      if ((input.charCodeAt(labelStart) | 0x20) === 0x78 && (input.charCodeAt(labelStart + 1) | 0x20) === 0x6e && input.startsWith("--", labelStart + 2)) idn = true;
+      if (c !== 0x2e) {
+        const first = input.charCodeAt(labelStart);
+        if (first >= 0x30 && first <= 0x39 && !idn) return null; // last label starts with a digit
+        break;
+      }
+      labelStart = i + 1;
+    } else if (c >= 0x41 && c <= 0x5a) upper = true;
+    else if (c >= 0x80) idn = true;
+    else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) return null;
+  }
+  let host = upper ? input.slice(hostStart, i).toLowerCase() : input.slice(hostStart, i);
+  if (idn) {
+    const ascii = idnHost(host);
+    if (ascii === null) return null;
+    host = ascii;
+  }
+  let out = (https ? "https://" : "http://") + host;
+  // port
+  if (c === 0x3a) {
+    let port = 0;
+    let digits = 0;
+    for (i++; i < len; i++) {
+      const d = input.charCodeAt(i);
+      if (d === 0x2f || d === 0x3f || d === 0x23) break;
+      if (d < 0x30 || d > 0x39 || ++digits > 5) return null;
+      port = port * 10 + d - 0x30;
+    }
+    if (digits === 0 || port > 65535) return null;
+    if (port !== (https ? 443 : 80)) out += ":" + port;
+  }
+  // path, then query; text is copied in runs, rewritten only where an escape or a non-ASCII character needs it
+  if (i >= len || input.charCodeAt(i) !== 0x2f) out += "/";
+  const pathStart = out.length;
+  let inQuery = false;
+  let run = i;
+  for (; i < len; i++) {
+    c = input.charCodeAt(i);
+    if (c < 0x80 && PLAIN[c] === 1) continue;
+    if (c === 0x3f /* ? */ && !inQuery) {
+      out += input.slice(run, i);
+      run = i;
+      inQuery = true;
+      if (dotSegment(out, pathStart)) return null;
+      continue;
+    }
+    if (c === 0x3f) continue;
+    if (c === 0x23 /* # */) break;
+    if (c === 0x25 /* % */) {
+      const v1 = hexValue(input.charCodeAt(i + 1));
+      const v2 = hexValue(input.charCodeAt(i + 2));
+      if (v1 < 0 || v2 < 0) return null;
+      const v = v1 * 16 + v2;
+      const h1 = input.charCodeAt(i + 1);
+      const h2 = input.charCodeAt(i + 2);
+      if (v < 0x80 && UNRESERVED_CODE[v] === 1) {
+        out += input.slice(run, i) + String.fromCharCode(v);
+        run = i + 3;
+      } else if (h1 >= 0x61 || h2 >= 0x61) {
+        out += input.slice(run, i) + escapeByte(v);
+        run = i + 3;
+      }
+      i += 2;
+      continue;
+    }
+    if (c < 0x80) return null; // a character WHATWG rewrites, removes or rejects
+    // Non-ASCII: its UTF-8 bytes, percent-encoded; a lone surrogate (WHATWG: U+FFFD) goes to WHATWG.
+    out += input.slice(run, i);
+    let cp = c;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const lo = input.charCodeAt(i + 1);
+      if (c > 0xdbff || !(lo >= 0xdc00 && lo <= 0xdfff)) return null;
+      cp = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+      i++;
+    }
+    if (cp < 0x800) out += escapeByte(0xc0 | (cp >> 6)) + escapeByte(0x80 | (cp & 63));
+    else if (cp < 0x10000) out += escapeByte(0xe0 | (cp >> 12)) + escapeByte(0x80 | ((cp >> 6) & 63)) + escapeByte(0x80 | (cp & 63));
+    else out += escapeByte(0xf0 | (cp >> 18)) + escapeByte(0x80 | ((cp >> 12) & 63)) + escapeByte(0x80 | ((cp >> 6) & 63)) + escapeByte(0x80 | (cp & 63));
+    run = i + 1;
+  }
+  out += input.slice(run, i);
+  if (!inQuery) {
+    if (dotSegment(out, pathStart)) return null;
+  } else if (out.charCodeAt(out.length - 1) === 0x3f && out.indexOf("?", pathStart) === out.length - 1) out = out.slice(0, -1); // empty query
+  return out;
+}
+
+/** Hosts WHATWG turned into plain ASCII labels (or null: anything else), per isolate; cleared when full. */
+const idnHosts = new Map<string, string | null>();
+const PLAIN_HOST = /^(?:[a-z0-9-]+\.)*[a-z-][a-z0-9-]*$/;
+
+/**
+ * The WHATWG host parser's result for a host of ASCII letters, digits, "-", "." and non-ASCII
+ * characters, when it is plain lower-case labels with no trailing dot and not IPv4-like; else null.
+ * `host` contains none of the characters that end a host, so WHATWG parses exactly it as the host.
+ */
+function idnHost(host: string): string | null {
+  let ascii = idnHosts.get(host);
+  if (ascii !== undefined) return ascii;
+  try {
+    ascii = new URL(`http://${host}/`).hostname;
+    if (!PLAIN_HOST.test(ascii)) ascii = null;
+  } catch {
+    ascii = null;
+  }
+  if (idnHosts.size >= 4096) idnHosts.clear();
+  idnHosts.set(host, ascii);
+  return ascii;
+}
+
+/** Whether the path from `start` to the end of `s` has a "." or ".." segment (WHATWG would resolve it). */
+function dotSegment(s: string, start: number): boolean {
+  for (let k = s.indexOf("/.", start); k !== -1; k = s.indexOf("/.", k + 1)) {
+    const a = s.charCodeAt(k + 2);
+    if (a !== a || a === 0x2f || (a === 0x2e && ((s.charCodeAt(k + 3) | 0) === 0 || s.charCodeAt(k + 3) === 0x2f))) return true;
+  }
+  return false;
+}
+
+/** Whether `input` is already its own normal form (the benchmark reports the share). */
+export function isNormalForm(input: string): boolean {
+  return normalizeCommon(input) === input;
+}
+
 export function normalizeUrl(input: string): string {
   if (typeof input !== "string") throw new UrlError(String(input), "URL must be a string");
-  if (isNormalForm(input)) return input;
-  return normalizeUrlFull(input);
+  return normalizeCommon(input) ?? normalizeUrlFull(input);
 }
 
 /** The full normalizer (WHATWG parse + our rules); normalizeUrl skips it for URLs already in normal form. */
