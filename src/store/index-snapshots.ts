@@ -1,4 +1,4 @@
-import { decodeBase64, encodeBase64 } from "../encoding/base64";
+import { decodeBase64Bulk, encodeBase64Bulk } from "../encoding/base64";
 import type { Reader } from "./db";
 
 /**
@@ -50,7 +50,7 @@ export function assembleSnapshot(rows: SnapshotPart[]): { version: number; bytes
   const chunks: Uint8Array[] = [];
   for (let i = 1; i <= parts; i++) {
     if (rows[i]!.part !== i) return null;
-    const chunk = decodeBase64(rows[i]!.data);
+    const chunk = decodeBase64Bulk(rows[i]!.data);
     if (!chunk) return null;
     chunks.push(chunk);
   }
@@ -68,7 +68,7 @@ export function assembleSnapshot(rows: SnapshotPart[]): { version: number; bytes
  * 0) last, so a reader never sees a build without all its parts.
  */
 export async function publishSnapshot(db: Reader, kind: SnapshotKind, version: number, bytes: Uint8Array): Promise<void> {
-  const text = encodeBase64(bytes);
+  const text = encodeBase64Bulk(bytes);
   const parts: string[] = [];
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
   const build = crypto.randomUUID();
