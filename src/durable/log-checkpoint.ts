@@ -10,8 +10,13 @@ export function logOrigin(me: Pick<RegistryIdentity, "name">): string {
 
 /** The verifier key auditors configure: `<origin>+<key id>+<base64(0x01 || pubkey)>`. */
 export function logVerifierKey(me: RegistryIdentity): string {
-  return formatVerifierKey(logOrigin(me), me.publicKey);
+  let key = verifierKeys.get(me);
+  if (key === undefined) verifierKeys.set(me, (key = formatVerifierKey(logOrigin(me), me.publicKey)));
+  return key;
 }
+
+/** Per identity (one per isolate): the descriptor route names the key on every request. */
+const verifierKeys = new WeakMap<RegistryIdentity, string>();
 
 /** One signer per identity: a checkpoint is signed after every group commit. */
 const signers = new WeakMap<RegistryIdentity, AsyncNoteSigner>();
