@@ -30,6 +30,14 @@ const BATCH_ONLY = args.has("--batch");
 /** `--writes`: only the registration rows, on a fresh registry (for work on the write path). */
 const WRITES_ONLY = args.has("--writes");
 const REUSE = args.has("--reuse");
+/**
+ * `--only=part,…`: the full run's rows of these parts only (on the same seeded registry): `cold`
+ * (a fresh isolate's first lookups), `lookups` (GET and POST /v1/lookup and the 100,000-unit match,
+ * defaults), `techniques` (the `[name]` rows), `match` (the 1,000,000-unit match in fresh isolates),
+ * `writes` (single POSTs on the seeded registry).
+ */
+const ONLY = [...args].find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const runs = (part: "cold" | "lookups" | "techniques" | "match" | "writes") => !ONLY || ONLY.includes(part);
 const REPEAT = Number([...args].find((a) => a.startsWith("--repeat="))?.slice(9) ?? 5);
 const STAGE_A = 100_000; // declarations with URL rules; every 4th with an ISCC-CODE of 4 units → 100,000 units
 const STAGE_B = STAGE_A + 225_000; // ISCC-only declarations that bring the index to 1,000,000 units
@@ -428,9 +436,11 @@ async function main(): Promise<void> {
   const truth100k = bruteForceHits(units, codes, DEFAULT_MAX_DISTANCE);
 
   await mf.dispose();
-  const cold = await coldLookupRows(script, lookupPaths, readFileSync(body1k, "utf8"));
-  rows.push(...cold.rows);
-  notes.push(`a fresh isolate's first answer of any kind (workerd start, module initialisation; the trivial route) took ${fmt(cold.startMs, 1)} ms; the cold rows start after it`);
+  if (runs("cold")) {
+    const cold = await coldLookupRows(script, lookupPaths, readFileSync(body1k, "utf8"));
+    rows.push(...cold.rows);
+    notes.push(`a fresh isolate's first answer of any kind (workerd start, module initialisation; the trivial route) took ${fmt(cold.startMs, 1)} ms; the cold rows start after it`);
+  }
 
   /** Each configuration runs in a fresh Miniflare (a cold isolate) over the same seeded D1. */
   const CONFIGS: { name: string; vars: Record<string, string>; note: string }[] = [
@@ -440,6 +450,7 @@ async function main(): Promise<void> {
   ];
   let ceiling = 0;
   for (const cfg of CONFIGS) {
+    if (!runs(cfg.name === "defaults" ? "lookups" : "techniques")) continue;
     ({ mf, url } = await start(script, cfg.vars));
     const main = cfg.name === "defaults";
     const into = main ? rows : techniques;
@@ -489,32 +500,34 @@ async function main(): Promise<void> {
     await mf.dispose();
   }
 
-  log(`growing the index: ${(STAGE_B - STAGE_A).toLocaleString("en")} more ISCC-only declarations`);
-  ({ mf, url } = await start(script));
-  await seed(mf, STAGE_A, STAGE_B, units, ids);
-  for (const [s, i] of ids) idToSeq.set(i, s);
-  const catchUpB = await logCatchUp(mf, url);
-  notes.push(
-    `after the second stage the sequencer appended ${fmt(catchUpB.size - catchUpA.size)} more declarations to its log in ${fmt(catchUpB.ms / 1000, 1)} s, and detected conflicts through them after ${fmt(catchUpB.detectMs / 1000, 1)} s`,
-  );
-  await mf.dispose();
-  log(`brute force over ${units.size.toLocaleString("en")} units`);
-  const truth1m = bruteForceHits(units, codes, DEFAULT_MAX_DISTANCE);
-  let firstRequestMs: number;
-  ({ mf, url, firstRequestMs } = await startCold(script));
-  notes.push(`the 1,000,000-unit match ran in a fresh isolate (first answer of any kind after ${fmt(firstRequestMs, 1)} ms); its first call loads the index`);
-  await safely("POST /v1/match, 1,000 codes vs 1,000,000 units", rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, "", 3, true));
-  await mf.dispose();
-  // The isolate above found 900,000 units written behind the back of every isolate and read them row
-  // by row, then published its index; the next fresh isolate starts from that snapshot.
-  ({ mf, url, firstRequestMs } = await startCold(script));
-  const second = "(the next fresh isolate, from the published snapshot) ";
-  await safely(`${second}POST /v1/match, 1,000 codes vs 1,000,000 units`, rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, second, 3, true));
-  await mf.dispose();
+  if (runs("match")) {
+    log(`growing the index: ${(STAGE_B - STAGE_A).toLocaleString("en")} more ISCC-only declarations`);
+    ({ mf, url } = await start(script));
+    await seed(mf, STAGE_A, STAGE_B, units, ids);
+    for (const [s, i] of ids) idToSeq.set(i, s);
+    const catchUpB = await logCatchUp(mf, url);
+    notes.push(
+      `after the second stage the sequencer appended ${fmt(catchUpB.size - catchUpA.size)} more declarations to its log in ${fmt(catchUpB.ms / 1000, 1)} s, and detected conflicts through them after ${fmt(catchUpB.detectMs / 1000, 1)} s`,
+    );
+    await mf.dispose();
+    log(`brute force over ${units.size.toLocaleString("en")} units`);
+    const truth1m = bruteForceHits(units, codes, DEFAULT_MAX_DISTANCE);
+    let firstRequestMs: number;
+    ({ mf, url, firstRequestMs } = await startCold(script));
+    notes.push(`the 1,000,000-unit match ran in a fresh isolate (first answer of any kind after ${fmt(firstRequestMs, 1)} ms); its first call loads the index`);
+    await safely("POST /v1/match, 1,000 codes vs 1,000,000 units", rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, "", 3, true));
+    await mf.dispose();
+    // The isolate above found 900,000 units written behind the back of every isolate and read them row
+    // by row, then published its index; the next fresh isolate starts from that snapshot.
+    ({ mf, url, firstRequestMs } = await startCold(script));
+    const second = "(the next fresh isolate, from the published snapshot) ";
+    await safely(`${second}POST /v1/match, 1,000 codes vs 1,000,000 units`, rows, () => matchRow(units.size.toLocaleString("en"), truth1m, rows, second, 3, true));
+    await mf.dispose();
+  }
 
   // ---- writes: single POSTs against the seeded registry, in a fresh Miniflare
   ({ mf, url } = await start(script));
-  await safely("single POST /v1/declarations, 32 conn", rows, async () => void rows.push(...(await singleWrites(url, 0x5e1))));
+  if (runs("writes")) await safely("single POST /v1/declarations, 32 conn", rows, async () => void rows.push(...(await singleWrites(url, 0x5e1))));
 
   // ---- a real write through the API, then a lookup: visible at once (the write marks the isolate)
   const key = declarantKeys(1)[0]!;
