@@ -62,6 +62,12 @@ interface Waiting {
 
 /** Records one pass of conflict detection checks at most (a run loops until it has caught up). */
 const CONFLICT_RECORDS_PER_RUN = 2000;
+/**
+ * A pass of conflict detection costs about a dozen D1 round trips whatever its size, so a pass that
+ * would only take the last group waits this long for the groups behind it. Under 32 concurrent
+ * writers, a pass per group (5-10 records) was more than half the write path's CPU.
+ */
+const CONFLICT_GATHER_MS = 250;
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
 /** After a failed similarity index update, the catch-up from D1 is tried again this much later. */
@@ -385,7 +391,8 @@ export class Sequencer extends DurableObject<Env> {
    * it costs several D1 reads and a similarity search per batch of records, and no registration
    * waits for it. It goes in registry order behind its own cursor in D1, so one run at a time
    * (`detecting`); groups committed meanwhile raise `detectUpTo` and are taken by the same run, many
-   * groups per pass. What fails is detected from the cursor by the run the next commit starts.
+   * groups per pass; a pass that would take only the newest groups first waits CONFLICT_GATHER_MS for
+   * more. What fails is detected from the cursor by the run the next commit (or the next start) starts.
    */
   private detectConflictsUpTo(seq: number): void {
     this.detectUpTo = Math.max(this.detectUpTo, seq);
@@ -394,12 +401,16 @@ export class Sequencer extends DurableObject<Env> {
     this.ctx.waitUntil(
       (async () => {
         try {
+          // Caught up to what it last took: the next pass would be only the newest groups, so gather first.
+          let caughtUp = true;
           for (;;) {
+            if (caughtUp) await new Promise((r) => setTimeout(r, CONFLICT_GATHER_MS));
             const upTo = this.detectUpTo;
             const { told, done } = await detectConflicts(openDb(this.env.DB), this.env.DB, upTo, CONFLICT_RECORDS_PER_RUN);
             // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).
             if (told > 0) this.ctx.waitUntil(notifier(this.env).poke().catch((e: unknown) => console.error("poking the notifier failed; its next alarm delivers", e)));
             if (done && upTo === this.detectUpTo) break;
+            caughtUp = done;
           }
         } catch (e) {
           console.error("conflict detection failed; the next commit detects from where it stopped", e);
