@@ -33,10 +33,11 @@ export interface KnownRows extends Known {
  * ids it names, and stored declarations naming the ids peers delivered.
  */
 export async function readKnown(db: Db, q: { digests: string[]; ids: string[]; delivered: string[] }): Promise<KnownRows> {
-  const [byDigest, byId, naming] = await Promise.all([
-    q.digests.length ? db.select({ ...STORED, receipt: declarations.receipt }).from(declarations).where(inList(declarations.digest, unique(q.digests))) : [],
-    q.ids.length ? db.select(STORED).from(declarations).where(inList(declarations.id, unique(q.ids))) : [],
-    q.delivered.length ? db.select(FACTS).from(declarations).where(inList(declarations.supersedes, unique(q.delivered))) : [],
+  // One D1 batch, one round trip per group (an empty list matches nothing and costs next to nothing).
+  const [byDigest, byId, naming] = await db.batch([
+    db.select({ ...STORED, receipt: declarations.receipt }).from(declarations).where(inList(declarations.digest, unique(q.digests))),
+    db.select(STORED).from(declarations).where(inList(declarations.id, unique(q.ids))),
+    db.select(FACTS).from(declarations).where(inList(declarations.supersedes, unique(q.delivered))),
   ]);
   const namingMap = new Map<string, Facts[]>();
   for (const r of naming) namingMap.set(r.supersedes!, [...(namingMap.get(r.supersedes!) ?? []), r]);
