@@ -35,11 +35,19 @@ export class LogStore {
   append(entries: Uint8Array[], transaction: (fn: () => void) => void): number {
     transaction(() => {
       let n = this.size();
+      // Hashes this append wrote are read back from here: most siblings a group's leaves need are its own.
+      const written = new Map<number, Uint8Array>();
+      const read: HashReader = (indexes) => {
+        const stored = this.read(indexes.filter((i) => !written.has(i)));
+        let next = 0;
+        return indexes.map((i) => written.get(i) ?? stored[next++]!);
+      };
       for (const entry of entries) {
         const start = storedHashCount(n);
-        storedHashesForRecord(n, leafHash(entry), this.read).forEach((h, i) =>
-          this.sql.exec("INSERT INTO log_hashes (idx, hash) VALUES (?, ?)", start + i, h),
-        );
+        storedHashesForRecord(n, leafHash(entry), read).forEach((h, i) => {
+          written.set(start + i, h);
+          this.sql.exec("INSERT INTO log_hashes (idx, hash) VALUES (?, ?)", start + i, h);
+        });
         n += 1;
       }
       this.sql.exec("INSERT OR REPLACE INTO log_state (key, value) VALUES ('size', ?)", String(n));

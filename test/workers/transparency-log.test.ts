@@ -39,6 +39,13 @@ async function registerSome(n: number, tag: string): Promise<string[]> {
   return ids;
 }
 
+/** Registrations sent at once, so the sequencer appends them to the log in groups of several leaves. */
+async function registerConcurrently(n: number, tag: string): Promise<void> {
+  const key = newKey();
+  const ds = await Promise.all(Array.from({ length: n }, (_, i) => declaration(key, { urls: [`https://log.example/${tag}/${i}`] })));
+  for (const r of await Promise.all(ds.map((d) => post("/v1/declarations", d)))) expect(r.status).toBe(201);
+}
+
 describe("transparency log", () => {
   it("publishes a signed checkpoint covering every registered declaration", async () => {
     await registerSome(5, "a");
@@ -132,6 +139,8 @@ describe("transparency log", () => {
 describe("tiles (C2SP tlog-tiles)", () => {
   it("serves hash tiles and entry bundles that rebuild the checkpoint's root", async () => {
     await registerSome(10, "tiles");
+    // Appended in groups: the interior hashes a group completes from its own leaves must be the tree's.
+    await registerConcurrently(40, "tiles-group");
     const cp = await verifyCheckpoint((await get("/log/checkpoint")).body, await registryKey());
     const w = cp.size % 256;
     expect(cp.size).toBeLessThan(256);
