@@ -1,12 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
+import { agentCitations } from "../flows/agency-labels";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { readBody } from "../http/body";
 import { LIMITS } from "../http/limits";
 import { Problem, problemBody } from "../http/problem";
 import { json, openapiOwnBody, problemResponses, ProblemSchema, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
+import { AgentCitationSchema } from "./citation-schemas";
 
 const ItemResultSchema = z.object({
   index: z.number().int(),
@@ -17,6 +19,7 @@ const ItemResultSchema = z.object({
   status: z.enum(["active", "superseded", "revoked"]).optional(),
   receipt: z.record(z.string(), z.unknown()).optional(),
   problem: ProblemSchema.optional(),
+  agent: AgentCitationSchema.optional().describe("For a registered declaration an agent made for a member (`on_behalf_of`): its label and mandate now"),
 });
 
 const BatchResponseSchema = z
@@ -92,12 +95,19 @@ export function declarationsBatch(app: App) {
     const good = items.flatMap((it, index) => (it.ok ? [{ index, value: it.value }] : []));
     const outcomes = await registerSubmitted(c.env, good.map((g) => g.value), (i) => [good[i]!.index]);
     const byIndex = new Map(good.map((g, i) => [g.index, outcomes[i]!]));
+    // An agent sees at once on what authority its declarations speak (one read, only when some name a member).
+    const onBehalf = good.flatMap((g, i) => {
+      const o = outcomes[i]!;
+      return (o.outcome === "created" || o.outcome === "exists") && (g.value as { on_behalf_of?: unknown }).on_behalf_of !== undefined ? [o.id] : [];
+    });
+    const agents = await agentCitations(c.env.DB, onBehalf);
     const results = items.map((it, index) => {
       if (!it.ok) return { index, outcome: "invalid" as const, problem: problemBody(it.problem, c.req.url) };
       const o = byIndex.get(index)!;
       if (o.outcome === "invalid") return { index, outcome: o.outcome, problem: problemBody(o.problem, c.req.url) };
       if (o.outcome === "rejected") return { index, outcome: o.outcome, problem: problemBody(rejectionProblem(o), c.req.url) };
-      return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: { ...o.receipt } };
+      const agent = agents.get(o.id);
+      return { index, outcome: o.outcome, id: o.id, seq: o.seq, digest: o.digest, status: o.status, receipt: { ...o.receipt }, ...(agent ? { agent } : {}) };
     });
     const count = (k: string) => results.filter((r) => r.outcome === k).length;
     return c.json({ results, created: count("created"), exists: count("exists"), failed: count("invalid") + count("rejected") }, 200);

@@ -1,11 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
+import { agentCitations } from "../flows/agency-labels";
 import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { LIMITS } from "../http/limits";
 import { BOOKMARK_HEADER } from "../http/read-path";
 import { json, jsonBody, problemDoc, problemResponses, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
+import { AgentCitationSchema } from "./citation-schemas";
 
 export const ReceiptResponseSchema = z
   .object({
@@ -14,6 +16,7 @@ export const ReceiptResponseSchema = z
     digest: z.string().describe("Hex SHA-256 of the canonical signed declaration"),
     status: z.enum(["active", "superseded", "revoked"]),
     receipt: z.record(z.string(), z.unknown()).describe("Registry-signed receipt (ISCC-SIG)"),
+    agent: AgentCitationSchema.optional().describe("For a declaration an agent made for a member (`on_behalf_of`): its label and mandate now, as answers cite it"),
   })
   .meta({ id: "Registration" });
 
@@ -43,6 +46,7 @@ export function declarationsCreate(app: App) {
     const { id, seq, digest, status, receipt, bookmark } = result!;
     // The sequencer's bookmark, taken right after its commit: read-your-writes needs no other.
     if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
-    return c.json({ id, seq, digest, status, receipt: { ...receipt } }, result!.outcome === "created" ? 201 : 200);
+    const agent = c.req.valid("json").on_behalf_of !== undefined ? ((await agentCitations(c.env.DB, [id])).get(id) ?? null) : undefined;
+    return c.json({ id, seq, digest, status, receipt: { ...receipt }, ...(agent !== undefined ? { agent } : {}) }, result!.outcome === "created" ? 201 : 200);
   });
 }

@@ -56,13 +56,30 @@ describe("mandates: a society declares for its members", () => {
     const noMandate = await post("/v1/declarations", await declaration(society, { urls: ["https://m2.example/a.jpg"], on_behalf_of: await pub(m2) }));
     const unverifiedAgent = await post("/v1/declarations", await declaration(newKey(), { urls: ["https://m2.example/b.jpg"], on_behalf_of: await pub(m2) }));
     expect([inScope.status, outOfScope.status, noMandate.status, unverifiedAgent.status]).toEqual([201, 201, 201, 201]);
+    // The registration's answer already says on what authority each speaks.
+    expect([inScope, outOfScope, noMandate, unverifiedAgent].map((r) => [r.body.agent.label, r.body.agent.mandate])).toEqual([
+      ["agent-mandated", grant.body.id],
+      ["agent-asserted", null],
+      ["agent-asserted", null],
+      ["self-asserted", null],
+    ]);
+    const batch = await post("/v1/declarations/batch", [
+      await declaration(society, { urls: ["https://m1.example/b.jpg"], on_behalf_of: await pub(m1) }),
+      await declaration(society, { urls: ["https://society-own.example/"] }),
+      await declaration(society, { urls: ["https://m2.example/c.jpg"], on_behalf_of: await pub(m2) }),
+    ]);
+    expect(batch.body.results.map((r: any) => [r.outcome, r.agent?.label, r.agent?.mandate])).toEqual([
+      ["created", "agent-mandated", grant.body.id],
+      ["created", undefined, undefined],
+      ["created", "agent-asserted", null],
+    ]);
 
     expect(await labelOf(inScope.body.id, "https://m1.example/a.jpg")).toEqual({ label: "agent-mandated", verification: "agent-mandated", mandate: grant.body.id, status: "active" });
     expect((await labelOf(outOfScope.body.id, "https://m1-other.example/a.jpg")).label).toBe("agent-asserted");
     expect((await labelOf(noMandate.body.id, "https://m2.example/a.jpg")).label).toBe("agent-asserted");
     expect((await labelOf(unverifiedAgent.body.id, "https://m2.example/b.jpg")).label).toBe("self-asserted");
     const listed = await get(`/v1/declarations?agent=${encodeURIComponent(SOCIETY)}&member=${encodeURIComponent(await pub(m1))}`);
-    expect(listed.body.declarations.map((d: { id: string }) => d.id)).toEqual([inScope.body.id, outOfScope.body.id]);
+    expect(listed.body.declarations.map((d: { id: string }) => d.id)).toEqual([inScope.body.id, outOfScope.body.id, batch.body.results[0].id]);
     expect((await get(`/v1/mandates?member=${encodeURIComponent(await pub(m1))}`)).body.mandates.map((m: { id: string; in_force: boolean }) => [m.id, m.in_force])).toEqual([[grant.body.id, true]]);
 
     // Revoked by the member: what it covered is agent-asserted now, and still there.
