@@ -1,5 +1,5 @@
 /**
- * `optout import`: a catalog (catalog-rows.ts) becomes one signed declaration per work, registered through
+ * `optout import`: a catalog (catalog-rows.ts, catalog-row.ts) becomes one signed declaration per work, registered through
  * POST /v1/declarations/batch in batches of 1,000, with every receipt written to a receipts file and every step
  * in the journal (import-journal.ts) so that a rerun — after a crash or on the same catalog — registers
  * nothing twice. Files are fingerprinted on every core while the previous batch is being registered.
@@ -13,7 +13,7 @@ import type { Keypair } from "../domain/iscc-sig";
 import { Progress, type ProgressMode } from "../scan/progress";
 import { postJson, requestJson, RegistryRequestError, type RetryPolicy } from "../scan/retrying-fetch";
 import { FingerprintPool } from "../scan/worker-pool";
-import { identifiersByKind } from "../scan/identifier-columns";
+import { rowTerms } from "./catalog-row";
 import { catalogRows, type CatalogRow } from "./catalog-rows";
 import { ImportJournal, type JournalEntry } from "./import-journal";
 
@@ -81,16 +81,7 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
   };
 
   async function sign(row: CatalogRow): Promise<Ready> {
-    const terms = {
-      ...(row.iscc ? { iscc: row.iscc } : {}),
-      ...(row.datahash ? { datahash: row.datahash } : {}),
-      ...(row.urls ? { urls: row.urls } : {}),
-      ...(row.identifiers ? { identifiers: identifiersByKind(row.identifiers) } : {}),
-      ...(row.name ? { name: row.name } : {}),
-      ...(row.policy ? { policy: row.policy } : {}),
-      ...((row.member ?? o.member) ? { on_behalf_of: (row.member ?? o.member)! } : {}),
-      preferences: preferencesFromFlags({ ...o.defaults, ...row.preferences }),
-    };
+    const terms = rowTerms(row, preferencesFromFlags({ ...o.defaults, ...row.preferences }), o.member);
     if (row.path) {
       const size = (await stat(row.path)).size;
       pool ??= new FingerprintPool(o.workers);

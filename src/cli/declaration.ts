@@ -7,14 +7,12 @@
 import { randomBytes } from "node:crypto";
 import type { Declaration, PreferenceMap } from "../domain/declaration-schema";
 import { signJson, type Keypair } from "../domain/iscc-sig";
-import { CATEGORIES, CURRENT_VOCABULARY, type Category } from "../domain/preferences";
+import { PreferenceFlagError, preferencesOfFlags, type PreferenceFlag } from "../domain/preference-flags";
+import { CURRENT_VOCABULARY } from "../domain/preferences";
 import type { IdentifierKind } from "../domain/work-identifier";
 import { CliError, EXIT_USAGE } from "./errors";
 
-/** One flag per current category (`--ai-use` for the draft-labelled `draft-ai-use`), and `--all` for every one. */
-export const PREFERENCE_FLAGS = ["all", "train-ai", "ai-use", "search"] as const;
-type PreferenceFlag = (typeof PREFERENCE_FLAGS)[number];
-const FLAG_CATEGORY: Record<Exclude<PreferenceFlag, "all">, Category> = { "train-ai": "train-ai", "ai-use": "draft-ai-use", search: "search" };
+export { PREFERENCE_FLAGS } from "../domain/preference-flags";
 
 export interface SubjectAndTerms {
   iscc?: string;
@@ -31,28 +29,18 @@ export interface SubjectAndTerms {
 
 export type Unsigned = Omit<Declaration, "signature">;
 
-function yesNo(flag: string, v: string): "y" | "n" {
-  const norm = v.toLowerCase();
-  if (norm !== "y" && norm !== "n") throw new CliError(`--${flag} takes y or n, got ${JSON.stringify(v)}`, EXIT_USAGE);
-  return norm;
-}
-
 /**
- * Reads --all/--train-ai/--ai-use/--search into current-vocabulary preferences: `--all` sets every
- * category (the current vocabulary has no umbrella key), a category's own flag overrides it. With
- * none given, the common case: no AI training.
+ * Reads --all/--train-ai/--ai-use/--search into current-vocabulary preferences
+ * (domain/preference-flags.ts). With none given, the common case: no AI training.
  */
 export function preferencesFromFlags(values: Partial<Record<PreferenceFlag, string | undefined>>): PreferenceMap {
-  const prefs: PreferenceMap = {};
-  if (values.all !== undefined) {
-    const all = yesNo("all", values.all);
-    for (const c of CATEGORIES) prefs[c] = all;
+  try {
+    const prefs = preferencesOfFlags(values);
+    return Object.keys(prefs).length ? prefs : { "train-ai": "n" };
+  } catch (e) {
+    if (e instanceof PreferenceFlagError) throw new CliError(e.message, EXIT_USAGE);
+    throw e;
   }
-  for (const [flag, category] of Object.entries(FLAG_CATEGORY)) {
-    const v = values[flag as keyof typeof FLAG_CATEGORY];
-    if (v !== undefined) prefs[category] = yesNo(flag, v);
-  }
-  return Object.keys(prefs).length ? prefs : { "train-ai": "n" };
 }
 
 function envelope(intent: Declaration["intent"], supersedes?: string) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PARTY } from "./party";
 import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "./work-identifier";
 
 /**
@@ -65,7 +66,7 @@ export const DeclarationSchema = z
     on_behalf_of: z
       .string()
       .max(256)
-      .regex(/^(z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}|did:web:[A-Za-z0-9.%:_-]{1,250})$/, "must be an Ed25519 multikey (z6Mk…) or a did:web")
+      .regex(PARTY, "must be an Ed25519 multikey (z6Mk…) or a did:web")
       .optional()
       .describe("The member an agent declares for, as the member's mandate names it (README, Mandates)"),
     policy: z.url({ protocol: /^https?$/ }).max(2048).optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IdentifiersSchema, SignatureSchema } from "./declaration-schema";
+import { PARTY } from "./party";
 
 /**
  * The wire shape of a signed mandate: a member (a key, optionally under a verified did:web
@@ -7,7 +8,7 @@ import { IdentifiersSchema, SignatureSchema } from "./declaration-schema";
  * scope and a validity period. Strict objects, as for declarations: the signature covers every
  * byte, so an unknown field is an error. Semantic rules live in mandate.ts.
  */
-export const PARTY = /^(z6Mk[1-9A-HJ-NP-Za-km-z]{44,45}|did:web:[A-Za-z0-9.%:_-]{1,250})$/;
+export { PARTY } from "./party";
 const party = (what: string) => z.string().max(256).regex(PARTY, `${what} must be an Ed25519 multikey (z6Mk…) or a did:web`);
 
 export const MandateScopeSchema = z

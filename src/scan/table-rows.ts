@@ -5,8 +5,9 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { parse as parseCsv } from "csv-parse";
+import { jsonlObject, TableError } from "./table-line";
 
-export class TableError extends Error {}
+export { TableError } from "./table-line";
 
 export async function* tableRows(file: string, kind: "csv" | "jsonl"): AsyncGenerator<{ row: Record<string, unknown>; where: string }> {
   if (kind === "csv") {
@@ -23,13 +24,7 @@ export async function* tableRows(file: string, kind: "csv" | "jsonl"): AsyncGene
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     line++;
     if (!text.trim()) continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(text);
-    } catch (e) {
-      throw new TableError(`${file}:${line}: not JSON (${(e as Error).message})`);
-    }
-    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new TableError(`${file}:${line}: a row must be a JSON object`);
-    yield { row: row as Record<string, unknown>, where: `${file}:${line}` };
+    const where = `${file}:${line}`;
+    yield { row: jsonlObject(text, where), where };
   }
 }
