@@ -3,7 +3,11 @@
  * a message next to the field before anything is signed or sent. Pure (no DOM), so the page logic is
  * tested directly; signing is src/domain/iscc-sig.ts, the same as the CLI's.
  */
+import { rowTerms, type CatalogRow } from "../catalog/catalog-row";
 import type { Declaration } from "../domain/declaration-schema";
+import { PARTY } from "../domain/party";
+import { PreferenceFlagError, preferencesOfFlags } from "../domain/preference-flags";
+import { IdentifierError } from "../domain/work-identifier";
 import { CURRENT_VOCABULARY, type VocabularyVersion } from "../domain/preferences";
 
 /** Declarations made here speak the current vocabulary. */
@@ -31,7 +35,7 @@ export interface DeclareInput {
   policy: string;
 }
 
-export type DeclareField = "urls" | "prefs" | "policy" | "name" | "form";
+export type DeclareField = "member" | "catalog" | "urls" | "prefs" | "policy" | "name" | "form";
 
 /** A problem with one field, as a catalogue key and its values, so the page says it in the reader's language. */
 export interface FieldProblem {
@@ -143,5 +147,56 @@ export function fieldOfPointer(pointer: string): DeclareField {
   if (member === "preferences") return "prefs";
   if (member === "policy") return "policy";
   if (member === "name") return "name";
+  if (member === "on_behalf_of") return "member";
   return "form";
+}
+
+/** Whom the declare page declares for: the signer itself, one member, or the members of a catalog (agent mode). */
+export type DeclareFor = "self" | "member" | "catalog";
+
+/** The member field: a key or did:web (as mandates name members); empty is allowed only with a catalog, whose rows may name their own. */
+export function memberProblem(mode: DeclareFor, member: string): FieldProblem | null {
+  const m = member.trim();
+  if (mode === "self" || (mode === "catalog" && !m)) return null;
+  return PARTY.test(m) ? null : { field: "member", key: "declare.error.member" };
+}
+
+/** The page's drafts, each naming the member the agent declares for. */
+export function onBehalfOf(drafts: Unsigned[], member: string): Unsigned[] {
+  return drafts.map((d) => ({ ...d, on_behalf_of: member.trim() }));
+}
+
+/** A catalog row the page cannot declare: a catalogue key and its values, or the parser's own words (`detail`). */
+export interface RowProblem {
+  where: string;
+  key?: MessageKey;
+  vars?: Record<string, string | number>;
+  detail?: string;
+}
+
+/**
+ * One declaration per catalog row, as `optout import` builds them (catalog-row.ts rowTerms): each
+ * names its row's member, else `member`; the row's preference columns override the page's choices.
+ * Rows the page cannot declare are all reported, and then nothing is drafted: a path (the file is
+ * fingerprinted by the CLI), no member, a member that is not a key or did:web, a bad identifier.
+ */
+export function draftCatalog(rows: readonly CatalogRow[], preferences: PreferenceChoices, member: string, now = new Date()): { drafts: Unsigned[]; problems: RowProblem[] } {
+  const drafts: Unsigned[] = [];
+  const problems: RowProblem[] = [];
+  for (const row of rows) {
+    if (row.path) {
+      problems.push({ where: row.where, key: "declare.error.path" });
+      continue;
+    }
+    try {
+      const terms = rowTerms(row, preferencesOfFlags(row.preferences, preferences), member.trim() || undefined);
+      if (!terms.on_behalf_of) problems.push({ where: row.where, key: "declare.error.nomember" });
+      else if (!PARTY.test(terms.on_behalf_of)) problems.push({ where: row.where, key: "declare.error.rowmember", vars: { member: terms.on_behalf_of } });
+      else drafts.push({ type: "OptOutDeclaration", version: 1, vocabulary: VOCABULARY, intent: "activate", ...terms, ...stamp(now) } as Unsigned);
+    } catch (e) {
+      if (!(e instanceof IdentifierError || e instanceof PreferenceFlagError)) throw e;
+      problems.push({ where: row.where, detail: e.message });
+    }
+  }
+  return problems.length ? { drafts: [], problems } : { drafts, problems };
 }

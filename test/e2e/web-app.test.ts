@@ -7,6 +7,7 @@
  * are written to test-results/web-app/ for people to look at.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,6 +15,7 @@ import jpeg from "jpeg-js";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeypair, signJson, type Keypair } from "../../src/domain/iscc-sig";
 import { isccOfFile } from "../../src/media/file-iscc";
 import { compareUnits, decompose } from "../../src/iscc/index";
 import { xorshiftBytes } from "../support/seeded-random";
@@ -68,6 +70,10 @@ const browserOk = haveChromium("web app browser tests");
 
 /** Waits for what the page shows; generous, since the machine running the suite is shared and busy. */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 100 });
+/** Waits for the registry (conflict detection runs beside its commits), asking every 100 ms. */
+async function waitUntil(probe: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await probe()); await new Promise((r) => setTimeout(r, 100))) if (Date.now() > end) throw new Error("the registry did not get there in time");
+}
 
 describe.skipIf(!browserOk)("the web app in chromium", () => {
   let cluster: Cluster;
@@ -97,6 +103,21 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
     return watch(await context.newPage());
   }
 
+  /**
+   * The page as it is at 1280 and 360 px (the layout follows the viewport through CSS alone, so one
+   * load serves both): nothing wider than the viewport (scrolling inside tables is allowed), and a
+   * screenshot of each for people to look at.
+   */
+  async function fitsAndShoot(p: Page, name: string): Promise<void> {
+    for (const width of [1280, 360]) {
+      await p.setViewportSize({ width, height: 900 });
+      const overflow = (await p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
+      expect(overflow, `${name} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
+      await p.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    }
+    await p.setViewportSize({ width: 1280, height: 900 });
+  }
+
   async function expectAccessible(p: Page, what: string): Promise<void> {
     expect(seriousViolations(await axeViolations(p)), what).toEqual([]);
   }
@@ -114,7 +135,8 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
     await writeFile(files.other, pngImage(100, 100, 9));
     await writeFile(files.alpha, pngImage(120, 90, 4, true));
     await mkdir(SHOTS, { recursive: true });
-    [cluster, browser] = await Promise.all([startCluster(1), launchChromium()]);
+    // Loopback did:web hosts resolve (development mode): the agent test's society is one.
+    [cluster, browser] = await Promise.all([startCluster(1, { DID_WEB_ALLOW_LOOPBACK: "true" }), launchChromium()]);
     base = cluster.registries[0]!.url;
     page = await newPage();
   });
@@ -312,6 +334,115 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
     await context.close();
   });
 
+  it("declares as an agent for one member and for a catalog's members: the registry's label and mandate per declaration; a stranger's conflicting claim shows in My declarations", async () => {
+    // The society's did:web: a DID document served on a loopback address of its own, port 80 (a
+    // did:web with a port names no domain, and agent-asserted needs one), listing the key the
+    // browser makes. A random 127/8 address, so concurrent runs never share it.
+    const host = `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+    const society = `did:web:${host}`;
+    let societyKey = "";
+    const didHost = createServer((req, res) => {
+      if (req.url !== "/.well-known/did.json" || !societyKey) return void res.writeHead(404).end();
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({ id: society, verificationMethod: [{ id: `${society}#key-1`, type: "Multikey", controller: society, publicKeyMultibase: societyKey }] }),
+      );
+    });
+    await new Promise<void>((ok, fail) => didHost.once("error", fail).listen(80, host, ok));
+    try {
+      const pub = async (k: Keypair) => (await signJson({}, k)).signature.pubkey!;
+      const signedPost = async (path: string, k: Keypair, fields: Record<string, unknown>) => {
+        const body = await signJson({ version: 1, intent: "activate", timestamp: new Date().toISOString(), nonce: crypto.randomUUID().replace(/-/g, ""), ...fields }, k);
+        const res = await fetch(url(path), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        expect(res.status, await res.clone().text()).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      const mandated = generateKeypair();
+      const unmandated = generateKeypair();
+      const [mandatedKey, unmandatedKey] = [await pub(mandated), await pub(unmandated)];
+      const mandate = await signedPost("/v1/mandates", mandated, {
+        type: "OptOutMandate",
+        member: mandatedKey,
+        agent: society,
+        scope: { all: true },
+        valid_until: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+
+      // By keyboard: the society's key with its controller, then "for one member".
+      const p = await newPage({ width: 1280 });
+      await p.goto(url("/declare"));
+      const focusedName = () =>
+        p.evaluate(`(() => { const el = document.activeElement; const label = el && el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+          return ((label && label.textContent) || (el && el.closest("label") && el.closest("label").textContent) || (el && el.textContent) || "").trim(); })()`) as Promise<string>;
+      const tabTo = async (name: string) => {
+        for (let i = 0; i < 80; i++) {
+          await p.keyboard.press("Tab");
+          if ((await focusedName()) === name) return;
+        }
+        throw new Error(`could not reach "${name}" with Tab`);
+      };
+      await tabTo("Your domain as did:web (optional)");
+      await p.keyboard.type(society);
+      await tabTo("Create a new key");
+      await p.keyboard.press("Enter");
+      await poll(() => p.locator("#key-status").textContent()).toMatch(/Key loaded/);
+      societyKey = /z6Mk\w+/.exec((await p.locator("#key-status").textContent())!)![0];
+      await tabTo("For yourself");
+      await p.keyboard.press("ArrowDown"); // radios: arrows choose within the group
+      expect(await focusedName()).toBe("For one member, as their agent");
+      await tabTo("Member: their key (z6Mk…) or did:web");
+      await p.keyboard.type(mandatedKey);
+      await tabTo("URL patterns, one per line");
+      await p.keyboard.type("https://member-one.example/*");
+      await tabTo("Sign and declare");
+      await p.keyboard.press("Enter");
+      await poll(() => p.locator("#declare-status").textContent()).toBe("1 declaration registered.");
+      const first = p.locator("#declare-receipts table").first();
+      expect(await first.locator("tbody tr").first().textContent()).toContain(`${mandatedKey} (agent, mandated) mandate ${mandate}`);
+
+      // A catalog (as optout import reads it): one row for the member without a mandate, one
+      // with a code for the mandated member, whose member comes from the field.
+      const code = (await isccOfFile(files.other)).iscc;
+      const catalog = join(dir, "members.csv");
+      await writeFile(catalog, `name,url,iscc,member,train-ai\nNocturne,https://member-two.example/*,,${unmandatedKey},n\nHarbour,,${code},,n\n`);
+      await p.getByRole("radio", { name: "For the members listed in a catalog, as their agent" }).check();
+      expect(await p.locator("#declare-works").isHidden()).toBe(true);
+      await p.getByLabel("Catalog file (CSV or JSONL)").setInputFiles(catalog);
+      await poll(() => p.locator("#declare-catalog-status").textContent()).toBe("2 works ready to declare from members.csv");
+      await p.getByRole("button", { name: "Sign and declare" }).click();
+      await poll(() => p.locator("#declare-status").textContent()).toBe("2 declarations registered.");
+      const rows = await p.locator("#declare-receipts table").first().locator("tbody tr").allTextContents();
+      expect(rows[0]).toContain(`Nocturne${unmandatedKey} (agent, no mandate) no mandate on record`);
+      expect(rows[1]).toContain(`Harbour${mandatedKey} (agent, mandated) mandate ${mandate}`);
+      const listed = (await apiGet(`/v1/declarations?agent=${encodeURIComponent(society)}`)).declarations as any[];
+      expect(listed.map((d) => [d.on_behalf_of, d.agent.label, d.agent.mandate])).toEqual([
+        [mandatedKey, "agent-mandated", mandate],
+        [unmandatedKey, "agent-asserted", null],
+        [mandatedKey, "agent-mandated", mandate],
+      ]);
+      await expectAccessible(p, "declare page in agent mode, with receipts");
+      await fitsAndShoot(p, "declare-agent");
+
+      // A stranger claims the Harbour code with the opposite preference: a conflict the society is told of.
+      const strangerClaim = await signedPost("/v1/declarations", generateKeypair(), { type: "OptOutDeclaration", iscc: code, preferences: { "train-ai": "y" } });
+      await waitUntil(async () => (await apiGet(`/v1/conflicts?declarant=${encodeURIComponent(societyKey)}`)).conflicts.length > 0);
+      await p.goto(url("/mine"));
+      const conflict = p.getByRole("article", { name: "Opposite preferences for the same work" });
+      await poll(() => conflict.count()).toBe(1);
+      const text = (await conflict.textContent())!;
+      expect(text).toContain(`Later claim: ${strangerClaim} (self-asserted)`);
+      expect(text).toMatch(new RegExp(`Earlier declaration: ${listed[2].id} \\(agent, mandated, ${mandatedKey}; yours\\)`));
+      expect(text).toContain("Opposite for: AI training");
+      await poll(() => p.locator("#mine-notices li").allTextContents()).toEqual(
+        expect.arrayContaining([expect.stringContaining(`Conflict: Opposite preferences for the same work. ${strangerClaim} against ${listed[2].id}`)]),
+      );
+      await expectAccessible(p, "my declarations with a conflict and notifications");
+      await fitsAndShoot(p, "mine-conflicts");
+      await context.close();
+    } finally {
+      await new Promise((ok) => didHost.close(ok));
+    }
+  }, 120_000);
+
   it("every page passes axe-core (no serious or critical violations), fits 360 px, and is screenshotted at 1280 and 360 px", async () => {
     // My declarations first: the key imported there stays loaded in this tab for the declare page.
     const pages = ["/mine", "/", "/declare", "/evidence", "/directory", `/directory/${encodeURIComponent(declaredId)}`, "/directory?by=host&q=photos.example"];
@@ -328,15 +459,7 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
       await expectAccessible(p, path);
       axeMs.push(Date.now() - t0);
       const name = path === "/" ? "check" : path.startsWith("/directory/") ? "declaration" : path.slice(1).replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
-      // The same page at each width (the layout follows the viewport through CSS alone): one load per page.
-      for (const width of [1280, 360]) {
-        await p.setViewportSize({ width, height: 900 });
-        // Nothing may be wider than the viewport (horizontal scrolling inside tables is allowed).
-        const overflow = (await p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")) as number;
-        expect(overflow, `${path} at ${width}px scrolls sideways`).toBeLessThanOrEqual(0);
-        await p.screenshot({ path: join(SHOTS, `${name}-${width}.png`), fullPage: true });
-      }
-      await p.setViewportSize({ width: 1280, height: 900 });
+      await fitsAndShoot(p, name);
     }
     await context.close();
     console.log(`axe-core: ${axeMs.length} runs, ${axeMs.join("/")} ms`);

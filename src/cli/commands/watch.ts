@@ -4,15 +4,7 @@ import { defineCommand, type Context } from "../command";
 import { CONTROLLER_FLAG } from "../declaration-flags";
 import { wholeNumber } from "../flags";
 import { loadKey } from "../submit";
-
-interface Notification {
-  n: number;
-  id: string;
-  type: "conflict.found" | "declaration.near-duplicate";
-  party: string;
-  data: Record<string, any>;
-  created_at: string;
-}
+import { readNotifications, type Notification } from "../../notifications/read-notifications";
 
 function describe(m: Notification): string {
   if (m.type === "conflict.found") {
@@ -70,18 +62,13 @@ export default defineCommand({
     if (ctx.flags.unsubscribe !== undefined) return subscription(ctx, "unsubscribe", ctx.flags.unsubscribe);
     const interval = wholeNumber(ctx.flags.interval ?? "30", "--interval", "seconds");
     const party = ctx.flags.party ?? (await ownParty(ctx));
-    const limit = 500;
+    const registry = ctx.registry();
     let after = 0;
     for (;;) {
-      // Everything there is, page by page; with --follow, ask again after the interval from where it stopped.
-      for (;;) {
-        const { body } = await ctx
-          .registry()
-          .get<{ notifications: Notification[]; next_after: number }>(`v1/notifications?party=${encodeURIComponent(party)}&after=${after}&limit=${limit}`);
-        for (const m of body.notifications) ctx.out(ctx.json ? JSON.stringify(m) : describe(m));
-        after = body.next_after;
-        if (body.notifications.length < limit) break;
-      }
+      // Everything there is; with --follow, ask again after the interval from where it stopped.
+      const read = await readNotifications(async (path) => (await registry.get<any>(path)).body, party, after);
+      for (const m of read.notifications) ctx.out(ctx.json ? JSON.stringify(m) : describe(m));
+      after = read.nextAfter;
       if (!ctx.flags.follow) return 0;
       await new Promise((r) => setTimeout(r, interval * 1000));
     }

@@ -1,5 +1,22 @@
-/** The declare page: key, files fingerprinted in Web Workers, URL patterns, preferences; signed here, sent in batches. */
-import { checkDeclareInput, draftDeclarations, fieldOfPointer, type DeclareField, type DeclareInput, type Fingerprint } from "../declaration-drafts";
+/**
+ * The declare page: key, for whom (oneself, or as an agent for one member or a catalog's members),
+ * files fingerprinted in Web Workers, URL patterns, preferences; signed here, sent in batches. An
+ * agent sees, per declaration, the label the registry answered and which mandate.
+ */
+import type { CatalogRow } from "../../catalog/catalog-row";
+import {
+  checkDeclareInput,
+  draftCatalog,
+  draftDeclarations,
+  fieldOfPointer,
+  memberProblem,
+  onBehalfOf,
+  type DeclareField,
+  type DeclareFor,
+  type DeclareInput,
+  type Fingerprint,
+  type Unsigned,
+} from "../declaration-drafts";
 import { ApiError } from "./api";
 import { fingerprintFiles, type FingerprintRun } from "./fingerprint";
 import { currentKey, initKeyPanel } from "./key-panel";
@@ -12,6 +29,8 @@ initKeyPanel();
 
 /** The page's form fields by the name checkDeclareInput and the registry's pointers use. */
 const FIELD_IDS: Record<DeclareField, string> = {
+  member: "declare-member",
+  catalog: "declare-catalog",
   urls: "declare-urls",
   prefs: "declare-prefs",
   policy: "declare-policy",
@@ -74,6 +93,38 @@ $("declare-clear").addEventListener("click", () => {
   fileInput.focus();
 });
 
+/** Whom the page declares for; the works and details cards are the catalog's rows in catalog mode. */
+function mode(): DeclareFor {
+  return (document.querySelector<HTMLInputElement>('input[name="declare-for"]:checked')?.value ?? "self") as DeclareFor;
+}
+function showMode(): void {
+  const m = mode();
+  $("declare-member-box").hidden = m === "self";
+  $("declare-catalog-box").hidden = m !== "catalog";
+  $("declare-works").hidden = m === "catalog";
+  $("declare-details").hidden = m === "catalog";
+}
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="declare-for"]')) radio.addEventListener("change", showMode);
+showMode();
+
+/** The catalog's rows, read with optout import's own parser (loaded when a catalog is chosen). */
+let catalog: { name: string; rows: CatalogRow[] } | null = null;
+const catalogInput = $<HTMLInputElement>("declare-catalog");
+catalogInput.addEventListener("change", async () => {
+  catalog = null;
+  fieldError("declare-catalog", "");
+  $("declare-catalog-status").textContent = "";
+  const file = catalogInput.files?.[0];
+  if (!file) return;
+  try {
+    const { catalogTextRows } = await import("../../catalog/catalog-text");
+    catalog = { name: file.name, rows: catalogTextRows(await file.text(), file.name) };
+    $("declare-catalog-status").textContent = tr.t("declare.catalog.ready", { n: catalog.rows.length, file: file.name });
+  } catch (e) {
+    fieldError("declare-catalog", (e as Error).message);
+  }
+});
+
 function clearErrors(): void {
   for (const id of Object.values(FIELD_IDS)) fieldError(id, "");
 }
@@ -106,18 +157,38 @@ $("declare-form").addEventListener("submit", async (e) => {
     name: $<HTMLInputElement>("declare-name").value,
     policy: $<HTMLInputElement>("declare-policy").value,
   };
-  const problems = checkDeclareInput(input);
-  problems.forEach((p, i) => showProblem(p.field, tr.t(p.key, p.vars), i === 0));
-  if (problems.length) return;
+  const forWhom = mode();
+  const member = $<HTMLInputElement>("declare-member").value;
+  let drafts: Unsigned[];
+  let subjects: string[];
+  const memberIssue = memberProblem(forWhom, member);
+  if (forWhom === "catalog") {
+    if (memberIssue) showProblem(memberIssue.field, tr.t(memberIssue.key), true);
+    if (!catalog) return showProblem("catalog", tr.t("declare.error.nocatalog"), !memberIssue);
+    if (memberIssue) return;
+    const drafted = draftCatalog(catalog.rows, input.preferences, member);
+    if (drafted.problems.length) {
+      const lines = drafted.problems.slice(0, 5).map((p) => tr.t("declare.error.row", { where: p.where, reason: p.detail ?? tr.t(p.key!, p.vars) }));
+      return showProblem("catalog", lines.join(" ") + (drafted.problems.length > 5 ? " …" : ""), true);
+    }
+    drafts = drafted.drafts;
+    subjects = catalog.rows.map((r) => r.name ?? [r.iscc, r.datahash, ...(r.urls ?? []), ...(r.identifiers ?? [])].filter(Boolean).join(" "));
+  } else {
+    const problems = [...(memberIssue ? [memberIssue] : []), ...checkDeclareInput(input)];
+    problems.forEach((p, i) => showProblem(p.field, tr.t(p.key, p.vars), i === 0));
+    if (problems.length) return;
+    drafts = draftDeclarations(input);
+    if (forWhom === "member") drafts = onBehalfOf(drafts, member);
+    subjects = drafts.map((d, i) => (d.iscc ? (files[i]?.name ?? d.iscc) : (d.urls ?? []).join(" ")));
+  }
 
   submit.disabled = true;
   try {
-    const drafts = draftDeclarations(input);
     out.textContent = tr.t("declare.signing", { done: 0, total: drafts.length });
     const signed = await signAll(drafts, key.keypair, (done) => (out.textContent = tr.t("declare.signing", { done, total: drafts.length })));
     out.textContent = tr.t("declare.sending", { done: 0, total: signed.length });
     const results = await sendAll(tr, signed, (done) => (out.textContent = tr.t("declare.sending", { done, total: signed.length })));
-    showReceipts(results, drafts.map((d, i) => (d.iscc ? (files[i]?.name ?? d.iscc) : (d.urls ?? []).join(" "))));
+    showReceipts(results, subjects, forWhom !== "self");
     const refused = results.filter((r) => r.outcome === "invalid" || r.outcome === "rejected");
     const ok = results.length - refused.length;
     out.textContent = tr.t("declare.done", { n: ok });
@@ -125,7 +196,7 @@ $("declare-form").addEventListener("submit", async (e) => {
       const first = refused[0]!.problem;
       const pointer = first?.errors?.[0]?.pointer ?? "";
       showProblem(fieldOfPointer(pointer), tr.t("declare.error.refused", { n: refused.length, detail: first?.errors?.[0]?.detail ?? first?.detail ?? "" }), true);
-    } else {
+    } else if (forWhom !== "catalog") {
       files = [];
       showFiles();
     }
@@ -137,24 +208,44 @@ $("declare-form").addEventListener("submit", async (e) => {
   }
 });
 
-function showReceipts(results: ItemResult[], subjects: string[]): void {
-  const cols = [tr.t("directory.col.subjects"), tr.t("directory.col.id"), tr.t("directory.col.status"), tr.t("directory.col.registered"), tr.t("nav.evidence")];
+function showReceipts(results: ItemResult[], subjects: string[], asAgent: boolean): void {
+  const cols = [
+    tr.t("directory.col.subjects"),
+    ...(asAgent ? [tr.t("declare.col.for")] : []),
+    tr.t("directory.col.id"),
+    tr.t("directory.col.status"),
+    tr.t("directory.col.registered"),
+    tr.t("nav.evidence"),
+  ];
   const cell = (i: number, ...content: (Node | string)[]) => h("td", { "data-label": cols[i] }, ...content);
-  const rows = results.map((r, i) =>
-    h(
+  const rows = results.map((r, i) => {
+    const c = asAgent ? 1 : 0;
+    return h(
       "tr",
       {},
       cell(0, subjects[i] ?? ""),
-      cell(1, r.id ? h("a", { class: "mono", href: `/directory/${encodeURIComponent(r.id)}` }, r.id) : h("span", { class: "bad" }, r.problem?.errors?.[0]?.detail ?? r.problem?.detail ?? r.outcome)),
-      cell(2, r.outcome === "created" ? tr.t("declare.receipt.new") : r.outcome === "exists" ? tr.t("declare.receipt.known") : "—"),
-      cell(3, r.receipt?.registered_at ? tr.dateTime(r.receipt.registered_at) : ""),
-      cell(4, r.id ? h("a", { href: `/v1/declarations/${encodeURIComponent(r.id)}/evidence`, download: true }, tr.t("decl.evidence")) : ""),
-    ),
-  );
+      // The registry's answer: who it speaks for, and on what authority (README, Mandates).
+      asAgent ? cell(1, ...(r.agent ? agentCell(r.agent) : ["—"])) : null,
+      cell(1 + c, r.id ? h("a", { class: "mono", href: `/directory/${encodeURIComponent(r.id)}` }, r.id) : h("span", { class: "bad" }, r.problem?.errors?.[0]?.detail ?? r.problem?.detail ?? r.outcome)),
+      cell(2 + c, r.outcome === "created" ? tr.t("declare.receipt.new") : r.outcome === "exists" ? tr.t("declare.receipt.known") : "—"),
+      cell(3 + c, r.receipt?.registered_at ? tr.dateTime(r.receipt.registered_at) : ""),
+      cell(4 + c, r.id ? h("a", { href: `/v1/declarations/${encodeURIComponent(r.id)}/evidence`, download: true }, tr.t("decl.evidence")) : ""),
+    );
+  });
   const table = h(
     "div",
     { class: "table-wrap" },
     h("table", { class: "stack" }, h("thead", {}, h("tr", {}, ...cols.map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, ...rows)),
   );
   $("declare-receipts").prepend(table);
+}
+
+function agentCell(a: NonNullable<ItemResult["agent"]>): (Node | string)[] {
+  return [
+    h("span", { class: "mono" }, a.member),
+    " ",
+    h("span", { class: `trust ${a.label}` }, `(${tr.trust(a.label)})`),
+    " ",
+    a.mandate ? h("a", { class: "mono", href: `/v1/mandates/${encodeURIComponent(a.mandate)}` }, tr.t("declare.agent.mandate", { id: a.mandate })) : h("span", {}, tr.t("declare.agent.nomandate")),
+  ];
 }

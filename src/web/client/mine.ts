@@ -1,8 +1,9 @@
-/** My declarations: listed by the loaded key (and its did:web controller); updated and revoked, signed here. */
+/** My declarations: listed by the loaded key (and its did:web controller); updated and revoked, signed here; conflicts and notifications (mine-disputes.ts). */
 import { toCurrent, vocabularyOf } from "../../domain/preferences";
 import { draftRevoke, draftUpdate } from "../declaration-drafts";
 import { api, ApiError } from "./api";
 import { currentKey, initKeyPanel, onKeyChange } from "./key-panel";
+import { showConflicts, showNotifications } from "./mine-disputes";
 import { $, h, page } from "./page";
 import { readPreferenceChoices } from "./preference-choices";
 import { sendAll, signAll } from "./sign-and-send";
@@ -166,16 +167,19 @@ async function reload(): Promise<void> {
   if (!key) {
     more.hidden = true;
     status.textContent = tr.t("mine.nokey");
+    for (const id of ["mine-conflicts", "mine-notices", "mine-conflicts-status", "mine-notices-status"]) $(id).replaceChildren();
     return;
   }
   cursors = new Map([[key.file.pubkey, ""]]);
   if (key.file.controller) cursors.set(key.file.controller, "");
   status.textContent = tr.t("mine.loading");
-  try {
-    await loadMore();
-  } catch (err) {
-    status.textContent = err instanceof ApiError ? err.message : String(err);
-  }
+  const parties = [...cursors.keys()];
+  const said = (el: string) => (err: unknown) => ($(el).textContent = err instanceof ApiError ? err.message : String(err));
+  await Promise.all([
+    loadMore().catch(said("mine-status")),
+    showConflicts(tr, parties).catch(said("mine-conflicts-status")),
+    showNotifications(tr, parties).catch(said("mine-notices-status")),
+  ]);
 }
 
 initKeyPanel();

@@ -1,4 +1,4 @@
-/** Declare: key, files and URL patterns, preferences, details; signed and sent by the island. */
+/** Declare: key, for whom (oneself, a member, a catalog's members), files and URL patterns, preferences, details; signed and sent by the island. */
 import type { Translator } from "../i18n/translate";
 import { KeyPanel, PreferenceChoices, UrlLinesField } from "./parts";
 
@@ -9,7 +9,39 @@ export function DeclarePage({ tr }: { tr: Translator }) {
       <p class="lead">{tr.t("declare.lead")}</p>
       <KeyPanel tr={tr} />
       <form id="declare-form" novalidate>
-        <section class="card" aria-labelledby="works-heading">
+        <section class="card" aria-labelledby="for-heading">
+          <h2 id="for-heading">{tr.t("declare.for")}</h2>
+          <fieldset id="declare-for" aria-describedby="declare-for-hint">
+            <legend>{tr.t("declare.for.legend")}</legend>
+            <p class="hint" id="declare-for-hint">
+              {tr.t("declare.for.hint")}
+            </p>
+            {(["self", "member", "catalog"] as const).map((mode) => (
+              <label class="inline">
+                <input type="radio" name="declare-for" value={mode} checked={mode === "self"} />
+                {tr.t(`declare.for.${mode}`)}
+              </label>
+            ))}
+          </fieldset>
+          <div id="declare-member-box" hidden>
+            <label for="declare-member">{tr.t("declare.member.label")}</label>
+            <input type="text" id="declare-member" name="member" autocomplete="off" spellcheck={false} maxlength={256} aria-describedby="declare-member-hint declare-member-error" />
+            <p class="hint" id="declare-member-hint">
+              {tr.t("declare.member.hint")}
+            </p>
+            <p class="error" id="declare-member-error" role="alert"></p>
+          </div>
+          <div id="declare-catalog-box" hidden>
+            <label for="declare-catalog">{tr.t("declare.catalog.label")}</label>
+            <input type="file" id="declare-catalog" accept=".csv,.jsonl,.ndjson,text/csv" aria-describedby="declare-catalog-hint declare-catalog-status declare-catalog-error" />
+            <p class="hint" id="declare-catalog-hint">
+              {tr.t("declare.catalog.hint")}
+            </p>
+            <p id="declare-catalog-status" role="status" aria-live="polite"></p>
+            <p class="error" id="declare-catalog-error" role="alert"></p>
+          </div>
+        </section>
+        <section class="card" aria-labelledby="works-heading" id="declare-works">
           <h2 id="works-heading">{tr.t("declare.works")}</h2>
           <div class="drop" id="declare-drop">
             <label for="declare-files">{tr.t("declare.files.label")}</label>
@@ -37,7 +69,7 @@ export function DeclarePage({ tr }: { tr: Translator }) {
           <PreferenceChoices tr={tr} idPrefix="pref" initial={{ "train-ai": "n" }} />
           <p class="error" id="declare-prefs-error" role="alert"></p>
         </section>
-        <section class="card" aria-labelledby="details-heading">
+        <section class="card" aria-labelledby="details-heading" id="declare-details">
           <h2 id="details-heading">{tr.t("declare.details")}</h2>
           <label for="declare-name">{tr.t("declare.name.label")}</label>
           <input type="text" id="declare-name" name="name" maxlength={500} aria-describedby="declare-name-error" />

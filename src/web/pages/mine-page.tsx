@@ -1,4 +1,4 @@
-/** My declarations: listed, updated and revoked by the island with the loaded key. */
+/** My declarations: listed, updated and revoked by the island with the loaded key; the conflicts and notifications that concern it. */
 import type { Translator } from "../i18n/translate";
 import { KeyPanel, PreferenceChoices } from "./parts";
 
@@ -17,6 +17,18 @@ export function MinePage({ tr }: { tr: Translator }) {
         <button type="button" id="mine-more" class="secondary" hidden>
           {tr.t("mine.more")}
         </button>
+      </section>
+      <section aria-labelledby="conflicts-heading">
+        <h2 id="conflicts-heading">{tr.t("mine.conflicts")}</h2>
+        <p class="hint">{tr.t("mine.conflicts.lead")}</p>
+        <p id="mine-conflicts-status" role="status" aria-live="polite"></p>
+        <div id="mine-conflicts"></div>
+      </section>
+      <section aria-labelledby="notices-heading">
+        <h2 id="notices-heading">{tr.t("mine.notifications")}</h2>
+        <p class="hint">{tr.t("mine.notifications.lead")}</p>
+        <p id="mine-notices-status" role="status" aria-live="polite"></p>
+        <ul id="mine-notices" class="plain"></ul>
       </section>
       {/* The preference form of "Change preferences", cloned per declaration by the island (ids renamed from __P__). */}
       <template id="mine-pref-template">
