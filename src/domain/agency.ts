@@ -23,6 +23,8 @@ export interface AgentCitation {
   label: AgencyLabel;
   agent: string;
   member: string;
+  /** The member's ISNI as the covering mandate states it, or null (no mandate, or none stated). */
+  member_isni: string | null;
   mandate: string | null;
 }
 
@@ -43,6 +45,8 @@ export interface MandateRecord {
   /** The timestamp of its ISCC-ID, in µs: when its origin registered it. */
   micros: bigint;
   member: string;
+  /** The member's ISNI, as the mandate states it (signed by the member), or null. */
+  memberIsni: string | null;
   agent: string;
   scope: MandateScope;
   validFromMs: number;
@@ -55,6 +59,8 @@ export interface Agency {
   label: AgencyLabel;
   /** The mandate that covers the declaration (the earliest registered, if several), or null. */
   mandate: string | null;
+  /** That mandate's `member_isni`, or null. */
+  memberIsni: string | null;
 }
 
 /** Whether `m` stands at `atMicros`: registered, within its validity, not yet revoked. */
@@ -69,6 +75,6 @@ export function agencyOf(claim: AgentClaim, mandates: readonly MandateRecord[], 
     if (m.member !== claim.onBehalfOf || !isParty(claim, m.agent) || !mandateStands(m, atMicros) || !scopeCovers(m.scope, claim.subjects)) continue;
     if (!best || m.micros < best.micros || (m.micros === best.micros && m.id < best.id)) best = m;
   }
-  if (best) return { label: "agent-mandated", mandate: best.id };
-  return { label: claim.controllerVerified && claim.domain !== null ? "agent-asserted" : "self-asserted", mandate: null };
+  if (best) return { label: "agent-mandated", mandate: best.id, memberIsni: best.memberIsni };
+  return { label: claim.controllerVerified && claim.domain !== null ? "agent-asserted" : "self-asserted", mandate: null, memberIsni: null };
 }

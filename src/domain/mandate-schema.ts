@@ -27,6 +27,11 @@ export const MandateSchema = z
     intent: z.enum(["activate", "revoke"]).describe("`activate` grants the mandate; `revoke` (by the member or the agent) ends `supersedes`"),
     supersedes: z.string().min(1).max(64).optional().describe("revoke only: the ISCC-ID of the mandate it ends"),
     member: party("member").optional().describe("activate: who grants it: the signing key, or its did:web controller"),
+    member_isni: z
+      .string()
+      .max(64)
+      .optional()
+      .describe("activate: the member's ISNI (ISO 27729), as the member states it: 16 characters, canonical (`0000000121032683`), check digit verified; answers citing the mandate show it"),
     agent: party("agent").optional().describe("activate: who may declare for the member: a key, or a did:web (any key its DID document lists)"),
     scope: MandateScopeSchema.optional(),
     valid_from: z.iso.datetime({ precision: 3 }).optional().describe("activate: start of validity (default: `timestamp`)"),

@@ -14,14 +14,14 @@ import type { MandateScope } from "./mandate-scope";
 import { MandateSchema, type Mandate } from "./mandate-schema";
 import { UrlError } from "./url-normalize";
 import { parseUrlPattern } from "./url-pattern";
-import { identifierKey } from "./work-identifier";
+import { canonicalFormError, identifierKey } from "./work-identifier";
 
 /** A mandate that passed every check that needs no storage. */
 /** A checked mandate; its controller is as the signed verification states it. */
 export interface PreparedMandate extends PreparedRecord {
   mandate: Mandate;
   /** activate only (null for a revoke). */
-  grant: { member: string; agent: string; scope: MandateScope; validFromMs: number; validUntilMs: number } | null;
+  grant: { member: string; memberIsni: string | null; agent: string; scope: MandateScope; validFromMs: number; validUntilMs: number } | null;
 }
 
 /** Raised when the signer may not grant what the mandate says (HTTP 403): a member that is not the signer. */
@@ -41,7 +41,7 @@ export function parseMandate(input: unknown): Mandate {
       } catch (e) {
         errors.push({ pointer: "/supersedes", detail: `not an ISCC-ID v1: ${(e as Error).message}` });
       }
-    for (const k of ["member", "agent", "scope", "valid_from", "valid_until"] as const)
+    for (const k of ["member", "member_isni", "agent", "scope", "valid_from", "valid_until"] as const)
       if (m[k] !== undefined) errors.push({ pointer: `/${k}`, detail: "a revoke only names the mandate it ends (supersedes)" });
     if (errors.length) throw new ValidationError(errors);
     return m;
@@ -55,6 +55,10 @@ export function parseMandate(input: unknown): Mandate {
   if (m.valid_until !== undefined && Date.parse(m.valid_until) <= from)
     errors.push({ pointer: "/valid_until", detail: `must be after ${m.valid_from !== undefined ? "valid_from" : "the timestamp"}` });
   if (m.scope !== undefined) errors.push(...scopeErrors(m.scope));
+  if (m.member_isni !== undefined) {
+    const why = canonicalFormError("isni", m.member_isni);
+    if (why) errors.push({ pointer: "/member_isni", detail: why });
+  }
   if (errors.length) throw new ValidationError(errors);
   if (!signer.includes(m.member!))
     throw new AuthorityError([{ pointer: "/member", detail: "is not the signing key or its controller: only the member signs its mandate" }]);
@@ -118,6 +122,7 @@ export function prepareMandate(m: Mandate, verification: ControllerVerification 
       m.intent === "activate"
         ? {
             member: m.member!,
+            memberIsni: m.member_isni ?? null,
             agent: m.agent!,
             scope: mandateScope(m.scope!),
             validFromMs: Date.parse(m.valid_from ?? m.timestamp),

@@ -22,7 +22,7 @@ export async function agentCitations(d1: Reader, ids: readonly string[], nowMs =
   const at = BigInt(nowMs) * 1000n;
   for (const r of rows) {
     const d = JSON.parse(r.body) as Declaration;
-    const { label, mandate } = agencyOf(
+    const { label, mandate, memberIsni } = agencyOf(
       {
         declarant: r.declarant,
         controller: r.controller,
@@ -34,7 +34,7 @@ export async function agentCitations(d1: Reader, ids: readonly string[], nowMs =
       mandates,
       at,
     );
-    out.set(r.id, { label, agent: r.controllerVerified && r.controller ? r.controller : r.declarant, member: r.alsoBy!, mandate });
+    out.set(r.id, { label, agent: r.controllerVerified && r.controller ? r.controller : r.declarant, member: r.alsoBy!, member_isni: memberIsni, mandate });
   }
   return out;
 }

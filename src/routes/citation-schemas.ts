@@ -10,6 +10,7 @@ export const AgentCitationSchema = z
     label: z.enum(["agent-mandated", "agent-asserted", "self-asserted"]),
     agent: z.string().describe("The agent: its verified did:web, else its key"),
     member: z.string().describe("The member it declares for (`on_behalf_of`)"),
+    member_isni: z.string().nullable().describe("The member's ISNI as the covering mandate states it (signed by the member), or null"),
     mandate: z.string().nullable().describe("ISCC-ID of the mandate that covers it, or null"),
   })
   .nullable()

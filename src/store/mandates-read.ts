@@ -52,12 +52,14 @@ export async function mandateRecords(d1: Reader, members: readonly string[]): Pr
       const t = parseIsccIdV1(r.id).timestampMicros;
       if (revokedMicros === null || t < revokedMicros) revokedMicros = t;
     }
+    const signed = JSON.parse(g.body) as Mandate;
     return {
       id: g.id,
       micros: parseIsccIdV1(g.id).timestampMicros,
       member: g.member,
+      memberIsni: signed.member_isni ?? null,
       agent: g.agent,
-      scope: mandateScope((JSON.parse(g.body) as Mandate).scope!),
+      scope: mandateScope(signed.scope!),
       validFromMs: Date.parse(g.validFrom),
       validUntilMs: Date.parse(g.validUntil),
       revokedMicros,

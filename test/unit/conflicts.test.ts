@@ -101,6 +101,7 @@ describe("pair conflicts", () => {
       id: "M",
       micros: T0 - HOUR,
       member: "kM",
+      memberIsni: null,
       agent: "kS",
       scope: mandateScope({ all: true }),
       validFromMs: Number(T0 / 1000n) - 3_600_000,
@@ -124,6 +125,7 @@ describe("labels of an agent's declaration", () => {
     id: "M1",
     micros: T0,
     member: "kM",
+    memberIsni: "0000000121032683",
     agent: "did:web:society.example",
     scope: mandateScope({ urls: ["https://member.example/art/*"] }),
     validFromMs: Number(T0 / 1000n),
@@ -132,8 +134,9 @@ describe("labels of an agent's declaration", () => {
   };
   it("mandated while a mandate in scope stands; agent-asserted for a verified agent otherwise; self-asserted for an unverified one", () => {
     const at = T0 + HOUR;
-    expect(agencyOf(claimOf(parties.society), [m], at)).toEqual({ label: "agent-mandated", mandate: "M1" });
-    expect(agencyOf(claimOf(parties.society), [{ ...m, revokedMicros: T0 + 1n }], at).label).toBe("agent-asserted");
+    // The member's ISNI goes with the mandate that covers the declaration, and only with it.
+    expect(agencyOf(claimOf(parties.society), [m], at)).toEqual({ label: "agent-mandated", mandate: "M1", memberIsni: "0000000121032683" });
+    expect(agencyOf(claimOf(parties.society), [{ ...m, revokedMicros: T0 + 1n }], at)).toEqual({ label: "agent-asserted", mandate: null, memberIsni: null });
     expect(agencyOf(claimOf(parties.society), [m], T0 + 11n * HOUR).label).toBe("agent-asserted");
     expect(agencyOf(claimOf(parties.society), [{ ...m, member: "kOther" }], at).label).toBe("agent-asserted");
     expect(agencyOf({ ...claimOf(parties.society), subjects: { ...subjects, urls: [parseUrlPattern("https://member.example/*")] } }, [m], at).label).toBe("agent-asserted");
@@ -178,7 +181,7 @@ const recsArb = fc
         grants.push(id);
         return {
           kind: "grant",
-          m: { id, micros, member: "kM", agent: s.by, scope: mandateScope(s.all ? { all: true } : { iscc: [] as string[] }), validFromMs: Number((T0 + BigInt(s.from) * HOUR) / 1000n), validUntilMs: Number((T0 + BigInt(s.from + s.len) * HOUR) / 1000n) },
+          m: { id, micros, member: "kM", memberIsni: null, agent: s.by, scope: mandateScope(s.all ? { all: true } : { iscc: [] as string[] }), validFromMs: Number((T0 + BigInt(s.from) * HOUR) / 1000n), validUntilMs: Number((T0 + BigInt(s.from + s.len) * HOUR) / 1000n) },
           signer: parties.member!,
         };
       }

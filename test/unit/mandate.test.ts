@@ -58,6 +58,18 @@ describe("mandates", () => {
     expect(pointers(() => parseMandate({ ...ok, scope: { urls: ["https://a.example/x*y"], iscc: ["ISCC:MAIWFKJH4BNQCGAA"] } }))).toEqual(["/scope/urls/0", "/scope/iscc/0"]);
     expect(pointers(() => parseMandate({ ...ok, valid_from: "2028-01-01T00:00:00.000Z" }))).toEqual(["/valid_until"]);
   });
+  it("names its member by ISNI only in canonical form with a good check digit, and only in a grant", async () => {
+    const named = await mandate({ member_isni: "0000000121032683" });
+    expect(prepareMandate(parseMandate(named), null).grant?.memberIsni).toBe("0000000121032683");
+    expect(prepareMandate(parseMandate(await mandate({})), null).grant?.memberIsni).toBeNull();
+    const bad = (isni: string) => pointers(() => parseMandate({ ...named, member_isni: isni }));
+    expect(bad("0000000121032684")).toEqual(["/member_isni"]); // check digit
+    expect(bad("0000 0001 2103 2683")).toEqual(["/member_isni"]); // valid, but not canonical
+    expect(bad("000000012103268")).toEqual(["/member_isni"]);
+    expect(() => parseMandate({ ...named, member_isni: "0000 0001 2103 2683" })).toThrow('write "0000000121032683"');
+    const rev = await mandate({ intent: "revoke", supersedes: genIsccIdV1({ timestampMicros: BigInt(NOW) * 1000n, hubId: 1 }), member: undefined, agent: undefined, scope: undefined, valid_until: undefined, member_isni: "0000000121032683" });
+    expect(pointers(() => parseMandate(rev))).toEqual(["/member_isni"]);
+  });
   it("a member that is not the signer is an authority error; an expired grant is refused at registration", async () => {
     const other = await mandate({ member: (await mandate({}, generateKeypair())).member }, generateKeypair());
     expect(() => parseMandate(other)).toThrow(AuthorityError);
