@@ -7,7 +7,7 @@ import { rowTerms, type CatalogRow } from "../catalog/catalog-row";
 import type { Declaration } from "../domain/declaration-schema";
 import { PARTY } from "../domain/party";
 import { PreferenceFlagError, preferencesOfFlags } from "../domain/preference-flags";
-import { IdentifierError } from "../domain/work-identifier";
+import { IdentifierError, normalizeIdentifier } from "../domain/work-identifier";
 import { CURRENT_VOCABULARY, type VocabularyVersion } from "../domain/preferences";
 
 /** Declarations made here speak the current vocabulary. */
@@ -154,11 +154,26 @@ export function fieldOfPointer(pointer: string): DeclareField {
 /** Whom the declare page declares for: the signer itself, one member, or the members of a catalog (agent mode). */
 export type DeclareFor = "self" | "member" | "catalog";
 
-/** The member field: a key or did:web (as mandates name members); empty is allowed only with a catalog, whose rows may name their own. */
+/** The canonical ISNI `text` is (any usual spelling, check digit verified), or null when it is none. */
+export function isniOf(text: string): string | null {
+  if (!/^[0-9Xx\s-]{16,24}$/.test(text.trim())) return null;
+  try {
+    return normalizeIdentifier("isni", text.trim());
+  } catch (e) {
+    if (e instanceof IdentifierError) return null;
+    throw e;
+  }
+}
+
+/**
+ * The member field: a key or did:web (as mandates name members), or an ISNI that a mandate to this
+ * agent states (resolved by the page to that mandate's member); empty is allowed only with a
+ * catalog, whose rows may name their own.
+ */
 export function memberProblem(mode: DeclareFor, member: string): FieldProblem | null {
   const m = member.trim();
   if (mode === "self" || (mode === "catalog" && !m)) return null;
-  return PARTY.test(m) ? null : { field: "member", key: "declare.error.member" };
+  return PARTY.test(m) || isniOf(m) ? null : { field: "member", key: "declare.error.member" };
 }
 
 /** The page's drafts, each naming the member the agent declares for. */

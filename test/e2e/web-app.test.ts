@@ -362,12 +362,13 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
       const mandate = await signedPost("/v1/mandates", mandated, {
         type: "OptOutMandate",
         member: mandatedKey,
+        member_isni: "0000000121032683",
         agent: society,
         scope: { all: true },
         valid_until: new Date(Date.now() + 86_400_000).toISOString(),
       });
 
-      // By keyboard: the society's key with its controller, then "for one member".
+      // By keyboard: the society's key with its controller, then "for one member" named by ISNI.
       const p = await newPage({ width: 1280 });
       await p.goto(url("/declare"));
       const focusedName = () =>
@@ -389,8 +390,9 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
       await tabTo("For yourself");
       await p.keyboard.press("ArrowDown"); // radios: arrows choose within the group
       expect(await focusedName()).toBe("For one member, as their agent");
-      await tabTo("Member: their key (z6Mk…) or did:web");
-      await p.keyboard.type(mandatedKey);
+      // Named by the ISNI its mandate states: the page declares for the member that mandate names.
+      await tabTo("Member: their key (z6Mk…), did:web or ISNI");
+      await p.keyboard.type("0000 0001 2103 2683");
       await tabTo("URL patterns, one per line");
       await p.keyboard.type("https://member-one.example/*");
       await tabTo("Sign and declare");

@@ -9,6 +9,7 @@ import {
   draftCatalog,
   draftDeclarations,
   fieldOfPointer,
+  isniOf,
   memberProblem,
   onBehalfOf,
   type DeclareField,
@@ -17,7 +18,7 @@ import {
   type Fingerprint,
   type Unsigned,
 } from "../declaration-drafts";
-import { ApiError } from "./api";
+import { api, ApiError } from "./api";
 import { fingerprintFiles, type FingerprintRun } from "./fingerprint";
 import { currentKey, initKeyPanel } from "./key-panel";
 import { $, dropZone, fieldError, h, page } from "./page";
@@ -107,6 +108,22 @@ function showMode(): void {
 for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="declare-for"]')) radio.addEventListener("change", showMode);
 showMode();
 
+/**
+ * Members named by ISNI (the field, or a catalog's member column) become the member a mandate to
+ * this agent names with that `member_isni` and that is in force now; an ISNI no such mandate states
+ * is a problem to show. One listing of the agent's mandates (by its key and its controller).
+ */
+async function membersByIsni(names: string[], agents: string[]): Promise<{ members: Map<string, string>; unknown: string[] }> {
+  const wanted = new Set(names.map((n) => isniOf(n)).filter((x): x is string => x !== null));
+  const members = new Map<string, string>();
+  if (!wanted.size) return { members, unknown: [] };
+  for (const agent of agents) {
+    const page = await api<{ mandates: { in_force: boolean; member: string; mandate: { member_isni?: string } }[] }>(tr, "GET", `/v1/mandates?agent=${encodeURIComponent(agent)}&limit=1000`);
+    for (const m of page.mandates) if (m.in_force && m.mandate.member_isni && wanted.has(m.mandate.member_isni)) members.set(m.mandate.member_isni, m.member);
+  }
+  return { members, unknown: [...wanted].filter((i) => !members.has(i)) };
+}
+
 /** The catalog's rows, read with optout import's own parser (loaded when a catalog is chosen). */
 let catalog: { name: string; rows: CatalogRow[] } | null = null;
 const catalogInput = $<HTMLInputElement>("declare-catalog");
@@ -158,7 +175,20 @@ $("declare-form").addEventListener("submit", async (e) => {
     policy: $<HTMLInputElement>("declare-policy").value,
   };
   const forWhom = mode();
-  const member = $<HTMLInputElement>("declare-member").value;
+  let member = $<HTMLInputElement>("declare-member").value;
+  if (forWhom !== "self") {
+    const named = [member, ...(forWhom === "catalog" ? (catalog?.rows ?? []).map((r) => r.member ?? "") : [])];
+    let byIsni;
+    try {
+      byIsni = await membersByIsni(named, [key.file.pubkey, ...(key.file.controller ? [key.file.controller] : [])]);
+    } catch (err) {
+      return showProblem("form", err instanceof ApiError ? err.message : String(err), false);
+    }
+    if (byIsni.unknown.length) return showProblem("member", tr.t("declare.error.isni", { isni: byIsni.unknown.join(", ") }), true);
+    const resolve = (m: string) => byIsni.members.get(isniOf(m) ?? "") ?? m;
+    member = resolve(member);
+    if (catalog) catalog = { ...catalog, rows: catalog.rows.map((r) => (r.member ? { ...r, member: resolve(r.member) } : r)) };
+  }
   let drafts: Unsigned[];
   let subjects: string[];
   const memberIssue = memberProblem(forWhom, member);
