@@ -4,7 +4,8 @@
  * stranger declares a near copy at registry B with the opposite preference. Both registries must
  * find the same conflict, and A must deliver it to the photographer's receiver: a plain Node HTTP
  * server that verifies each delivery with the Standard Webhooks algorithm written out here with
- * node:crypto, sharing no code with the registry. Its first answer is a 500, so the retry is seen.
+ * node:crypto, sharing no code with the registry (checked first against the Standard Webhooks test
+ * vector). Its first answer is a 500, so the retry is seen.
  */
 import { execFile } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
@@ -29,10 +30,10 @@ interface Received {
 }
 
 /** Standard Webhooks, symmetric: base64 HMAC-SHA256 of `${id}.${timestamp}.${body}` keyed with the base64 after `whsec_`. */
-function verifyStandardWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string): boolean {
+function verifyStandardWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, nowSeconds = Date.now() / 1000): boolean {
   const id = String(headers["webhook-id"] ?? "");
   const ts = String(headers["webhook-timestamp"] ?? "");
-  if (!id || !/^\d+$/.test(ts) || Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false;
+  if (!id || !/^\d+$/.test(ts) || Math.abs(nowSeconds - Number(ts)) > 300) return false;
   const expected = createHmac("sha256", Buffer.from(secret.replace(/^whsec_/, ""), "base64")).update(`${id}.${ts}.${body}`).digest();
   return String(headers["webhook-signature"] ?? "")
     .split(" ")
@@ -83,6 +84,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
   server?.close();
+});
+
+describe("the receiver's own verifier", () => {
+  it("accepts the Standard Webhooks specification's signed example, and nothing altered", () => {
+    // The Standard Webhooks test vector (secret, id, timestamp, payload, signature), the one its libraries are tested against.
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const headers = { "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp": "1614265330", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" };
+    const body = '{"test": 2432232314}';
+    expect(verifyStandardWebhook(secret, headers, body, 1614265330)).toBe(true);
+    expect(verifyStandardWebhook(secret, headers, body.replace("2", "3"), 1614265330)).toBe(false);
+    expect(verifyStandardWebhook(secret, { ...headers, "webhook-id": "msg_other" }, body, 1614265330)).toBe(false);
+    expect(verifyStandardWebhook(secret, headers, body, 1614265330 + 301)).toBe(false); // outside the tolerance
+  });
 });
 
 describe("conflicts across two federated registries", () => {
