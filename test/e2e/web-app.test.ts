@@ -399,7 +399,7 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
       await p.keyboard.press("Enter");
       await poll(() => p.locator("#declare-status").textContent()).toBe("1 declaration registered.");
       const first = p.locator("#declare-receipts table").first();
-      expect(await first.locator("tbody tr").first().textContent()).toContain(`${mandatedKey} (agent, mandated) mandate ${mandate}`);
+      expect(await first.locator("tbody tr").first().textContent()).toContain(`${mandatedKey} ISNI 0000000121032683 (agent, mandated) mandate ${mandate}`);
 
       // A catalog (as optout import reads it): one row for the member without a mandate, one
       // with a code for the mandated member, whose member comes from the field.
@@ -414,7 +414,7 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
       await poll(() => p.locator("#declare-status").textContent()).toBe("2 declarations registered.");
       const rows = await p.locator("#declare-receipts table").first().locator("tbody tr").allTextContents();
       expect(rows[0]).toContain(`Nocturne${unmandatedKey} (agent, no mandate) no mandate on record`);
-      expect(rows[1]).toContain(`Harbour${mandatedKey} (agent, mandated) mandate ${mandate}`);
+      expect(rows[1]).toContain(`Harbour${mandatedKey} ISNI 0000000121032683 (agent, mandated) mandate ${mandate}`);
       const listed = (await apiGet(`/v1/declarations?agent=${encodeURIComponent(society)}`)).declarations as any[];
       expect(listed.map((d) => [d.on_behalf_of, d.agent.label, d.agent.mandate])).toEqual([
         [mandatedKey, "agent-mandated", mandate],

@@ -274,6 +274,7 @@ function agentCell(a: NonNullable<ItemResult["agent"]>): (Node | string)[] {
   return [
     h("span", { class: "mono" }, a.member),
     " ",
+    ...(a.member_isni ? [h("span", { class: "mono" }, `ISNI ${a.member_isni}`), " "] : []),
     h("span", { class: `trust ${a.label}` }, `(${tr.trust(a.label)})`),
     " ",
     a.mandate ? h("a", { class: "mono", href: `/v1/mandates/${encodeURIComponent(a.mandate)}` }, tr.t("declare.agent.mandate", { id: a.mandate })) : h("span", {}, tr.t("declare.agent.nomandate")),

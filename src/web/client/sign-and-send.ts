@@ -21,7 +21,7 @@ export interface ItemResult {
   receipt?: { registered_at?: string; registry?: string };
   problem?: { detail?: string; errors?: { pointer: string; detail: string }[] };
   /** An agent's declaration: the label the registry answered, and which mandate (README, Mandates). */
-  agent?: { label: string; agent: string; member: string; mandate: string | null } | null;
+  agent?: { label: string; agent: string; member: string; member_isni: string | null; mandate: string | null } | null;
 }
 
 export async function signAll(drafts: Unsigned[], keypair: Keypair, onProgress?: (done: number) => void): Promise<Declaration[]> {
