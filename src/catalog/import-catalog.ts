@@ -2,7 +2,7 @@
  * `optout import`: a catalog (catalog-rows.ts, catalog-row.ts) becomes one signed declaration per work, registered through
  * POST /v1/declarations/batch in batches of 1,000, with every receipt written to a receipts file and every step
  * in the journal (import-journal.ts) so that a rerun — after a crash or on the same catalog — registers
- * nothing twice. Files are fingerprinted on every core while the previous batch is being registered.
+ * nothing twice. Files are fingerprinted on every core while the previous batches (two at most) are being registered.
  */
 import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -18,6 +18,8 @@ import { catalogRows, type CatalogRow } from "./catalog-rows";
 import { ImportJournal, type JournalEntry } from "./import-journal";
 
 export const IMPORT_BATCH = 1_000;
+/** Batches being registered at once. */
+export const IN_FLIGHT = 2;
 
 export interface ImportOptions {
   catalog: string;
@@ -144,11 +146,22 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
     await register(again);
   }
 
-  let posting: Promise<void> = Promise.resolve();
-  const waitForRegistry = async () => {
+  // Batches being registered: up to IN_FLIGHT at once, so the registry works on one while it receives the
+  // next, and fingerprinting the batch after them goes on meanwhile. The journal writes their steps in order.
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const post = (ready: Ready[]) => {
+    const p: Promise<void> = register(ready)
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+  /** Waits until at most `room` batches are being registered; how long counts as waiting for the registry. */
+  const waitForRegistry = async (room: number) => {
     const t = performance.now();
-    await posting;
+    while (inFlight.size > room) await Promise.race(inFlight);
     s.registryWaitSeconds += (performance.now() - t) / 1000;
+    if (failure) throw failure.error;
   };
   try {
     let chunk: CatalogRow[] = [];
@@ -170,8 +183,8 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       });
       await journal.record(failed);
       progress.done += failed.length;
-      await waitForRegistry(); // one batch registers while the next is fingerprinted and signed
-      posting = register(ready);
+      await waitForRegistry(IN_FLIGHT - 1);
+      post(ready);
     };
     const thisRun = new Set<string>();
     for await (const row of catalogRows(o.catalog)) {
@@ -188,9 +201,9 @@ export async function runImport(o: ImportOptions): Promise<ImportSummary> {
       if (chunk.length === IMPORT_BATCH) await flushChunk();
     }
     if (chunk.length) await flushChunk();
-    await waitForRegistry();
+    await waitForRegistry(0);
   } finally {
-    await posting.catch(() => {});
+    await Promise.all(inFlight);
     await pool?.close();
     await journal.close();
     await new Promise<void>((r) => receipts.end(r));

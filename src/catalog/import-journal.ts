@@ -39,12 +39,21 @@ export class ImportJournal {
     return new ImportJournal(file, await open(file, "a"), rows);
   }
 
-  /** Appends the entries and waits until they are on disk. */
-  async record(entries: JournalEntry[]): Promise<void> {
-    if (!entries.length) return;
-    await this.handle.appendFile(entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
-    await this.handle.sync();
-    for (const e of entries) this.rows.set(e.row, e);
+  private last: Promise<void> = Promise.resolve();
+
+  /**
+   * Appends the entries and waits until they are on disk. Calls are written one after the other, in the
+   * order they were made (two batches being registered at once never interleave their lines).
+   */
+  record(entries: JournalEntry[]): Promise<void> {
+    if (!entries.length) return Promise.resolve();
+    const done = this.last.then(async () => {
+      await this.handle.appendFile(entries.map((e) => JSON.stringify(e)).join("\n") + "\n");
+      await this.handle.sync();
+      for (const e of entries) this.rows.set(e.row, e);
+    });
+    this.last = done.catch(() => {});
+    return done;
   }
 
   async close(): Promise<void> {
