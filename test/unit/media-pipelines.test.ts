@@ -1,7 +1,7 @@
 // Every medium's Content-Code from a file: images against the ISCC reference's results (Pillow, see
 // test/fixtures/README.md), audio and video through the real fpcalc and ffmpeg, documents from files made here.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync, strToU8 } from "fflate";
@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { compareUnits, genDataCodeV0, genInstanceCodeV0, genTextCodeV0, textClean } from "../../src/iscc/index.js";
 import { isccOfFile } from "../../src/media/file-iscc.js";
 import { readMp7Signature } from "../../src/media/mp7-signature.js";
+import { FingerprintPool } from "../../src/scan/worker-pool.js";
 import { haveTools } from "../support/system-tool.js";
 
 const fixtures = new URL("../fixtures/media/", import.meta.url).pathname;
@@ -169,6 +170,25 @@ describe.skipIf(!media)("audio and video through fpcalc and ffmpeg", () => {
       else process.env.OPTOUT_FPCALC = saved;
     }
   });
+});
+
+describe("the scan's worker threads", () => {
+  // They run the bundled script (src/scan/worker-script.ts), not these sources: the same results, decoders included.
+  it("compute what isccOfFile computes here, for the documents made above and the image fixtures", async () => {
+    // (audio and video through the threads: test/e2e/optout-scan.test.ts; not the cut JPEG, whose libvips message
+    // depends on which thread reads its error buffer)
+    const files = [...readdirSync(dir).map((f) => join(dir, f)), ...Object.keys(expected).map((f) => join(fixtures, f))].filter(
+      (f) => statSync(f).isFile() && !/\.(wav|mp3|ogg|mp4|webm|bin)$|cut\.jpg$/i.test(f),
+    );
+    const pool = new FingerprintPool(2);
+    try {
+      const inPool = await Promise.all(files.map((f) => pool.fingerprint(f)));
+      expect(inPool).toEqual(await Promise.all(files.map((f) => isccOfFile(f))));
+      expect(inPool.map((r) => r.mediatype)).toEqual(expect.arrayContaining(["application/pdf", "application/epub+zip", "text/html"]));
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
 
 /** A valid one-font PDF with one page per line of text (Helvetica, WinAnsi), its xref offsets computed. */
