@@ -68,6 +68,11 @@ const CONFLICT_RECORDS_PER_RUN = 2000;
  * writers, a pass per group (5-10 records) was more than half the write path's CPU.
  */
 const CONFLICT_GATHER_MS = 250;
+/**
+ * A peer wake-up waits this long for the groups committed behind it: each reads the peers table (a D1
+ * round trip), and one per group was a measurable share of every registration's CPU (~5%, 32 writers).
+ */
+const PEER_WAKE_GATHER_MS = 50;
 /** The most declarations committed in one D1 batch (group commit). */
 const MAX_GROUP = 1000;
 /** After a failed similarity index update, the catch-up from D1 is tried again this much later. */
@@ -362,9 +367,10 @@ export class Sequencer extends DurableObject<Env> {
   }
 
   /**
-   * Wakes every peer link to push what lies past its cursor. Wake-ups coalesce: while one is under
-   * way (a read of the peers table and one call per link), groups committed meanwhile are pushed by
-   * one more wake-up after it, not one each; a link pushes everything past its cursor anyway.
+   * Wakes every peer link to push what lies past its cursor. Wake-ups coalesce: each first waits
+   * PEER_WAKE_GATHER_MS, and while one is under way (a read of the peers table and one call per link),
+   * groups committed meanwhile are pushed by one more wake-up after it, not one each; a link pushes
+   * everything past its cursor anyway.
    */
   private wakePeers(): void {
     if (this.poking) {
@@ -376,6 +382,7 @@ export class Sequencer extends DurableObject<Env> {
       (async () => {
         try {
           do {
+            await new Promise((r) => setTimeout(r, PEER_WAKE_GATHER_MS));
             this.pokeAgain = false;
             await pokePeers(this.env);
           } while (this.pokeAgain);
