@@ -529,7 +529,7 @@ async function main(): Promise<void> {
 
   // ---- writes: single POSTs against the seeded registry, in a fresh Miniflare
   ({ mf, url } = await start(script));
-  if (runs("writes")) await safely("single POST /v1/declarations, 32 conn", rows, async () => void rows.push(...(await singleWrites(url, 0x5e1))));
+  if (runs("writes")) await safely("single POST /v1/declarations, 32 conn", rows, async () => void rows.push(...(await singleWrites(mf, url, 0x5e1))));
 
   // ---- a real write through the API, then a lookup: visible at once (the write marks the isolate)
   const key = declarantKeys(1)[0]!;
@@ -556,17 +556,33 @@ async function main(): Promise<void> {
 
 /**
  * Single POST /v1/declarations from 32 connections, each request a new signed declaration, beside
- * the trivial route at the same concurrency in the same Miniflare; counts only 201 answers.
+ * the trivial route at the same concurrency in the same Miniflare; counts only 201 answers. Also
+ * printed: the groups the sequencer formed (a group's receipts share its commit time, registered_at)
+ * and workerd's CPU time per created declaration (Linux: /proc), which the load of other processes
+ * on the machine changes less than the rate.
  */
-async function singleWrites(url: URL, seed: number): Promise<Row[]> {
+async function singleWrites(mf: Miniflare, url: URL, seed: number): Promise<Row[]> {
   const CONN = 32;
   // Enough bodies for 4,000 registrations/s: a faster run exhausts them and shows failures, never repeats.
   const bodies = writeFile("single-posts.ndjson", freshDeclarations(4_000 * (DURATION + 1), seed).join("\n") + "\n");
   const trivialFile = writeFile("trivial-paths.txt", "/.well-known/opt-out-registry\n");
   wrk(url, "requests.lua", [trivialFile], CONN, 2);
   const trivial = wrk(url, "requests.lua", [trivialFile], CONN, DURATION);
+  const db = await mf.getD1Database("DB");
+  const before = (await db.prepare("SELECT coalesce(max(seq), 0) AS seq FROM declarations").first<{ seq: number }>())!.seq;
+  const cpu0 = workerdCpuSeconds();
   const r = wrk(url, "post-each.lua", [bodies], CONN, DURATION, "/v1/declarations");
+  const cpu = workerdCpuSeconds() - cpu0;
   const perSec = (r.created ?? 0) / (r.duration_us / 1e6);
+  const groupsOf = () =>
+    db
+      .prepare("SELECT sum(c) AS n, count(*) AS groups, max(c) AS biggest FROM (SELECT count(*) AS c FROM declarations WHERE seq > ?1 GROUP BY registered_at)")
+      .bind(before)
+      .first<{ n: number; groups: number; biggest: number }>();
+  // The proxy's connection sat idle through the wrk run and may have been closed: one more try on a new one.
+  const g = (await groupsOf().catch(() => groupsOf()))!;
+  const groups = g.groups ? `; ${fmt(g.groups)} groups, ${fmt(g.n / g.groups, 1)} a group on average, at most ${fmt(g.biggest)}` : "";
+  const cpuNote = Number.isFinite(cpu) && r.created ? `; workerd CPU ${fmt((1000 * cpu) / r.created, 2)} ms a declaration` : "";
   return [
     { what: `trivial route GET /.well-known/opt-out-registry, ${CONN} conn (same Miniflare as the row below)`, value: `${fmt(trivial.rps)} req/s`, p50: ms(trivial.p50_us), p99: ms(trivial.p99_us), ratio: "1.00" },
     {
@@ -574,18 +590,27 @@ async function singleWrites(url: URL, seed: number): Promise<Row[]> {
       value: `${fmt(perSec)} created/s`,
       p50: ms(r.p50_us),
       p99: ms(r.p99_us),
-      ratio: `${fmt(perSec / trivial.rps, 2)} of the trivial route`,
+      ratio: `${fmt(perSec / trivial.rps, 2)} of the trivial route${groups}${cpuNote}`,
       target: "≥ 1,000/s",
       met: perSec >= 1000 && r.others === 0,
     },
   ];
 }
 
+/** CPU seconds (user + system) of the workerd process this bench started (NaN where /proc is missing). */
+function workerdCpuSeconds(): number {
+  const r = spawnSync("pgrep", ["-P", String(process.pid), "workerd"], { encoding: "utf8" });
+  const pid = r.stdout?.trim().split("\n")[0];
+  if (!pid || !existsSync(`/proc/${pid}/stat`)) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function writesOnly(script: string): Promise<void> {
   rmSync(STATE, { recursive: true, force: true });
   const { mf, url } = await start(script);
   await migrate(mf);
-  const rows = await singleWrites(url, 0x5e1);
+  const rows = await singleWrites(mf, url, 0x5e1);
   const cp = await (await fetch(new URL("/log/checkpoint", url))).text();
   await mf.dispose();
   for (const f of failures) rows.push({ what: `FAILED REQUESTS: ${f}`, value: "" });
