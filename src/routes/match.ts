@@ -79,7 +79,7 @@ export function match(app: App) {
     // similarity backend only prepares and batches statements, which a session offers too.
     const session = readSession(c);
     const db = session.db as D1Database;
-    const index = similarityIndex({ ...c.env, DB: db });
+    const index = similarityIndex({ ...c.env, DB: db }, (work) => c.executionCtx.waitUntil(work));
     // Read before matching, in the same session: the answers then reflect at least this version.
     const version = index.backend === "d1" ? await registryVersion(db) : undefined;
     const results = await matchIscc(db, index, body.iscc, body.max_distance);

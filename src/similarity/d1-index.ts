@@ -14,15 +14,16 @@ export class D1SimilarityIndex implements SimilarityIndex {
   /**
    * `memory` (the default) answers from the isolate's in-memory copy of the bands (memory-index.ts),
    * refreshed from D1 on every search, so a committed unit is always found; false: SQL only.
+   * `background` (the request's waitUntil) takes work the answer need not wait for.
    */
   constructor(
     private readonly db: Reader,
-    private readonly options: { memory?: boolean } = {},
+    private readonly options: { memory?: boolean; background?: (work: Promise<unknown>) => void } = {},
   ) {}
 
   async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
     if (this.options.memory ?? true) {
-      if (await memoryUnitIndex.refresh(this.db)) return memoryUnitIndex.search(this.db, queries, maxDistance);
+      if (await memoryUnitIndex.refresh(this.db, this.options.background)) return memoryUnitIndex.search(this.db, queries, maxDistance);
       const hits = await memoryUnitIndex.searchWithTail(this.db, queries, maxDistance);
       if (hits) return hits;
     }

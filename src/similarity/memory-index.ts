@@ -1,7 +1,7 @@
 import { bandMasks, bandRadii, BANDS, BAND_BITS } from "./bands";
 import { verify } from "./d1-index";
 import type { Reader } from "../store/db";
-import { unitBandsAfter, unitsAfter, unitsByRowid, unitView, type UnitMark } from "../store/iscc-units";
+import { PACKED_UNIT_CHARS, unitPageAfter, unitsAfter, unitsByRowid, unitView, type UnitMark } from "../store/iscc-units";
 import type { UnitHit, UnitQuery } from "./similarity-index";
 import { compareView, rowMark, type RowMark, type TableMark, type TableView } from "../domain/table-mark";
 import { publishSnapshot } from "../store/index-snapshots";
@@ -20,7 +20,7 @@ import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./uni
  * `verify`, exactly as the SQL path checks its rows, so both paths return the same hits.
  *
  * Memory: 4 bytes per unit per band plus 16 bytes of body, rowid and seq, about 32 MB per million
- * units, within a Worker's 128 MB. Loading streams pages of 50,000 rows.
+ * units, within a Worker's 128 MB. Loading reads pages of 50,000 units, packed as text.
  */
 
 const PAGE = 50_000;
@@ -187,13 +187,14 @@ export class MemoryUnitIndex {
    * Loads what D1 has that this index has not; a table that changed under it is reloaded whole, from
    * the newest snapshot and the rows after it. A read replica behind this copy changes nothing.
    * Returns false when another request is loading: a request never waits on another's I/O (Workers
-   * forbid it), so the caller covers the gap itself (searchWithTail).
+   * forbid it), so the caller covers the gap itself (searchWithTail). With `background` (the request's
+   * waitUntil), publishing a snapshot (index-snapshots.ts) does not hold up the request's answer.
    */
-  async refresh(db: Reader): Promise<boolean> {
+  async refresh(db: Reader, background?: (work: Promise<unknown>) => void): Promise<boolean> {
     if (this.loading) return false;
     this.loading = true;
     try {
-      await this.load(db);
+      await this.load(db, background);
       return true;
     } finally {
       this.loading = false;
@@ -232,7 +233,7 @@ export class MemoryUnitIndex {
     };
   }
 
-  private async load(db: Reader): Promise<void> {
+  private async load(db: Reader, background?: (work: Promise<unknown>) => void): Promise<void> {
     let read = await this.readView(db, this.mark === null);
     const verdict = compareView(this.mark, read.view);
     if (verdict === "current") return;
@@ -254,7 +255,11 @@ export class MemoryUnitIndex {
     await this.loadRows(db, touched);
     // Rebuild a type's band index when its unindexed tail grows past 1/8 of it; scan the tail until then.
     for (const t of touched) if (t.n - t.built > Math.max(2048, t.built / 8)) t.build();
-    if (this.unpublished >= Math.max(this.publishMinUnits, PUBLISH_SHARE * this.units)) await this.publish(db);
+    if (this.unpublished >= Math.max(this.publishMinUnits, PUBLISH_SHARE * this.units)) {
+      const published = this.publish(db);
+      if (background) background(published);
+      else await published;
+    }
   }
 
   /** Starts the copy from a snapshot, if it is one of this table (its last row is there, as it was). */
@@ -278,25 +283,25 @@ export class MemoryUnitIndex {
     return true;
   }
 
-  /** Appends the rows after the mark, page by page. */
+  /** Appends the rows after the mark, page by page (packed: store/iscc-units.ts unitPageAfter). */
   private async loadRows(db: Reader, touched: Set<TypeIndex>): Promise<void> {
     for (;;) {
-      const rows = await unitBandsAfter(db, this.loadedRowid, PAGE);
-      for (const [rowid, , type, , b0, b1, b2, b3] of rows) {
+      const page = await unitPageAfter(db, this.loadedRowid, PAGE);
+      for (const { type, packed } of page.types) {
         let t = this.types.get(type);
         if (!t) this.types.set(type, (t = new TypeIndex()));
-        t.push((b0 << 16) | b1, (b2 << 16) | b3, rowid);
+        for (let k = 0; k < packed.length; k += PACKED_UNIT_CHARS) {
+          const rowid = parseInt(packed.slice(k, k + 12), 16);
+          t.push(parseInt(packed.slice(k + 12, k + 20), 16) | 0, parseInt(packed.slice(k + 20, k + 28), 16) | 0, rowid);
+        }
         touched.add(t);
-        this.units++;
       }
-      const head = rows[0];
-      const end = rows[rows.length - 1];
-      if (head && end) {
-        const last = rowMark(end[0], end[1], end[3]);
-        this.mark = { first: this.mark?.first ?? rowMark(head[0], head[1], head[3]), last };
-        this.unpublished += rows.length;
+      this.units += page.count;
+      if (page.first && page.last && page.count) {
+        this.mark = { first: this.mark?.first ?? markOf(page.first)!, last: markOf(page.last)! };
+        this.unpublished += page.count;
       }
-      if (rows.length < PAGE) break;
+      if (page.count < PAGE) break;
     }
   }
 
@@ -305,13 +310,13 @@ export class MemoryUnitIndex {
     const mark = this.mark;
     if (!mark || mark.last.rowid >= 2 ** 32) return;
     const types = [...this.types].map(([unitType, t]) => ({ unitType, ...t.columns() }));
+    this.unpublished = 0;
     try {
       await publishSnapshot(db, "units", mark.last.rowid, encodeUnitSnapshot({ mark, types }));
       this.stats.published++;
     } catch (e) {
       console.error("publishing the unit index snapshot failed; the next load tries again", e);
     }
-    this.unpublished = 0;
   }
 
   /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */
