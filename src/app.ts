@@ -2,6 +2,7 @@ import { HTTPException } from "hono/http-exception";
 import { ValidationError } from "./domain/field-error";
 import { Problem, problemResponse } from "./http/problem";
 import { readYourWrites } from "./http/read-your-writes";
+import { warmStart } from "./http/warm-start";
 import { createOpenApiApp } from "./http/route";
 import { declarationsBatch } from "./routes/declarations-batch";
 import { declarationsCreate } from "./routes/declarations-create";
@@ -38,6 +39,8 @@ export function createApp() {
   const app = createOpenApiApp();
   // Lookup speed (issue 6): writes invalidate the isolate's lookup state and return a D1 bookmark.
   app.use(readYourWrites);
+  // Cold starts (issue 13): an isolate's first request, of any kind, starts loading the URL filter.
+  app.use(warmStart);
   for (const register of [
     declarationsCreate,
     declarationsBatch,
