@@ -27,6 +27,7 @@ import { compareView, rowMark, type RowMark, type TableMark, type TableView } fr
 import type { Reader } from "../store/db";
 import { publishSnapshot } from "../store/index-snapshots";
 import { ruleView, rulesAfter, rulesWithStatusAfter, type RuleMark } from "../store/url-rules";
+import { pollWhile } from "../runtime/poll-while";
 import { BinaryFuse16 } from "./binary-fuse";
 import { decodeFilterSnapshot, encodeFilterSnapshot, type FilterSnapshot } from "./filter-snapshot";
 import { hashKeyPair, probeUrl, ruleFilterKeys } from "./url-keys";
@@ -41,6 +42,8 @@ export const versionTag = (v: RegistryVersion) => `${v.seq}-${v.id.replace(/^ISC
 
 /** Rows per page when the whole rule set is (re)loaded, to keep each D1 result small. */
 const PAGE = 50_000;
+/** How long a request that must not answer from D1 URL by URL waits for another request's first load. */
+const WAIT_FOR_LOAD_MS = 5_000;
 /** Rebuild the filter when the rules added since the last build exceed this share of it. */
 const DELTA_SHARE = 0.1;
 
@@ -92,8 +95,11 @@ export class DeclaredUrls {
    * does not wait for the load either: it starts it in the background and answers with the filter as
    * it is, or from D1 when there is none (so an isolate's first lookup costs one query, not a load).
    * After a write through this isolate the load is always awaited: that client must see its write.
+   * Without `background` and without a filter yet (a batch lookup in a fresh isolate), a request
+   * that finds another's load in flight waits for it (pollWhile) rather than query D1 URL by URL.
    */
   async refresh(db: Reader, freshnessMs: number, background?: (load: Promise<unknown>) => void): Promise<boolean> {
+    if (this.loading && this.filter === null && !background) await pollWhile(() => this.loading, WAIT_FOR_LOAD_MS);
     if (this.loading) return this.filter !== null && !this.changed && !this.catchingUp;
     if (!this.changed && this.filter && Date.now() - this.checkedAt < freshnessMs) return true;
     if (background && !this.changed) {

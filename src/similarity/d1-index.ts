@@ -2,9 +2,12 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { bandNeighbours, bandRadii, bandsOf, distance64, type Bands } from "./bands";
 import type { Reader } from "../store/db";
 import { unitsWithBandsStatement, unitsWithPrefixStatement, type UnitRow } from "../store/iscc-units";
+import { pollWhile } from "../runtime/poll-while";
 import { memoryUnitIndex } from "./memory-index";
 import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
 
+/** How long a match waits for another request's load of the in-memory index before searching SQL. */
+const WAIT_FOR_LOAD_MS = 60_000;
 /** Read statements per D1 batch: one round trip carries many unit searches. */
 const STATEMENTS_PER_BATCH = 50;
 
@@ -26,6 +29,10 @@ export class D1SimilarityIndex implements SimilarityIndex {
       if (await memoryUnitIndex.refresh(this.db, this.options.background)) return memoryUnitIndex.search(this.db, queries, maxDistance);
       const hits = await memoryUnitIndex.searchWithTail(this.db, queries, maxDistance);
       if (hits) return hits;
+      // Another request is loading an index too far behind to cover from here (a cold isolate): wait
+      // for it, since the SQL search costs minutes at a million units; SQL only if it does not finish.
+      await pollWhile(() => memoryUnitIndex.isLoading, WAIT_FOR_LOAD_MS);
+      if (await memoryUnitIndex.refresh(this.db, this.options.background)) return memoryUnitIndex.search(this.db, queries, maxDistance);
     }
     const radius = bandRadii(maxDistance);
     const statements = queries.map((q) => this.statement(q, radius));

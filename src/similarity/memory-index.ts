@@ -201,6 +201,11 @@ export class MemoryUnitIndex {
     }
   }
 
+  /** Whether a request is loading rows into this index now. */
+  get isLoading(): boolean {
+    return this.loading;
+  }
+
   /** The last rowid the index holds (−1: none). */
   get loadedRowid(): number {
     return this.mark?.last.rowid ?? -1;
