@@ -51,12 +51,18 @@ export interface Citation {
  * which mandate) and its label as `verification` (a rule on the agent's own verified domain stays
  * `domain-verified`, the stronger word), every other citation `agent: null`; each answer gets the
  * conflicts involving what it cites (`conflicts`), so a crawler sees that it is disputed. Two reads
- * at most, and none for answers that cite nothing.
+ * at most, and none for answers that cite nothing; `known`: those conflicts, already read with the
+ * citations (store/url-rules-lookup.ts), so only agents' declarations are read.
  */
-export async function annotateCitations(d1: Reader, answers: { declarations: Citation[]; conflicts: ConflictCitation[] }[], agentIds: readonly string[]): Promise<void> {
+export async function annotateCitations(
+  d1: Reader,
+  answers: { declarations: Citation[]; conflicts: ConflictCitation[] }[],
+  agentIds: readonly string[],
+  known?: Map<string, ConflictCitation[]>,
+): Promise<void> {
   const ids = answers.flatMap((a) => a.declarations.map((d) => d.id));
   if (!ids.length) return;
-  const [agents, disputes] = await Promise.all([agentCitations(d1, agentIds), conflictsOf(d1, ids)]);
+  const [agents, disputes] = await Promise.all([agentCitations(d1, agentIds), known ?? conflictsOf(d1, ids)]);
   for (const a of answers) {
     const seen = new Set<string>();
     for (const d of a.declarations) {

@@ -7,7 +7,7 @@ import type { AgencyLabel, AgentCitation } from "../domain/agency";
 import { declaredUrls } from "../filter/declared-urls";
 import type { ConflictCitation } from "../store/conflicts-read";
 import type { Reader } from "../store/db";
-import { queryRules, URLS_PER_STATEMENT, type RuleRow } from "../store/url-rules-lookup";
+import { queryCoveringRules, URLS_PER_STATEMENT, type RuleRow } from "../store/url-rules-lookup";
 import type { IdentifierLookup } from "./lookup-identifiers";
 import { annotateCitations } from "./agency-labels";
 
@@ -77,21 +77,21 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs, background));
   const toQuery: ParsedUrl[] = [];
   for (const p of parsed) if ("normalized" in p && (!filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
-  const rules = await queryRules(db, toQuery);
+  const { rules, conflicts } = await queryCoveringRules(db, toQuery, true);
   let next = 0;
   const results = parsed.map((p) => {
     if ("error" in p) return p;
     const mine = toQuery[next] === p ? rules[next++]! : [];
     return answer(p.url, p.normalized, mine);
   });
-  await annotateLookups(db, results, rules.flat());
+  await annotateLookups(db, results, rules.flat(), conflicts);
   return results;
 }
 
-/** Agents and conflicts of the answers that cite declarations (flows/agency-labels.ts). */
-export async function annotateLookups(db: Reader, results: UrlLookup[], rules: readonly RuleRow[]): Promise<void> {
+/** Agents and conflicts of the answers that cite declarations (flows/agency-labels.ts); `conflicts` as queryCoveringRules read them. */
+export async function annotateLookups(db: Reader, results: UrlLookup[], rules: readonly RuleRow[], conflicts: Map<string, ConflictCitation[]>): Promise<void> {
   const cited = results.filter((r): r is Extract<UrlLookup, { declarations: unknown }> & { conflicts: ConflictCitation[] } => "declarations" in r && r.declarations.length > 0 && r.conflicts !== undefined);
-  await annotateCitations(db, cited, rules.flatMap((r) => (r.alsoBy !== null ? [r.id] : [])));
+  await annotateCitations(db, cited, rules.flatMap((r) => (r.alsoBy !== null ? [r.id] : [])), conflicts);
 }
 
 /** The preferences of a subject nothing covers: one shared value, since most answers are this one. */

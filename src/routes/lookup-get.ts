@@ -5,7 +5,7 @@ import { declaredUrls, versionTag } from "../filter/declared-urls";
 import { annotateLookups, answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
 import { lookupIdentifiers, parseIdentifierParam } from "../flows/lookup-identifiers";
 import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "../domain/work-identifier";
-import { queryRules } from "../store/url-rules-lookup";
+import { queryCoveringRules } from "../store/url-rules-lookup";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { readSession, speedConfig } from "../http/read-path";
@@ -148,9 +148,9 @@ export function lookupGet(app: App) {
       result = answer(parsed.url, parsed.normalized, []);
     } else {
       result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
-        const [rules] = await queryRules(session.db, [parsed]);
+        const { rules: [rules], conflicts } = await queryCoveringRules(session.db, [parsed], true);
         const found = answer(parsed.url, parsed.normalized, rules!);
-        await annotateLookups(session.db, [found], rules!);
+        await annotateLookups(session.db, [found], rules!, conflicts);
         return found;
       });
       session.finish(c);

@@ -15,18 +15,23 @@ export interface ConflictCitation {
  * superseded claim disputes nothing any more), by declaration id. One statement.
  */
 export async function conflictsOf(db: Reader, ids: readonly string[]): Promise<Map<string, ConflictCitation[]>> {
-  const out = new Map<string, ConflictCitation[]>();
-  if (!ids.length) return out;
-  const { results } = await db
-    .prepare(
-      `SELECT c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart FROM conflicts c
+  if (!ids.length) return new Map();
+  const { results } = await db.prepare(conflictsAmongSql(inJson("?1"))).bind(jsonList([...new Set(ids)])).all<ConflictCitation>();
+  return conflictsById(results);
+}
+
+/** SQL for the conflicts involving the declarations whose ids `inCited` ("IN (…)") names, both sides active, in order. */
+export function conflictsAmongSql(inCited: string): string {
+  return `SELECT c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart FROM conflicts c
        JOIN declarations a ON a.id = c.claim JOIN declarations b ON b.id = c.counterpart
-       WHERE (c.claim ${inJson("?1")} OR c.counterpart ${inJson("?1")}) AND a.status = 'active' AND b.status = 'active'
-       ORDER BY c.n`,
-    )
-    .bind(jsonList([...new Set(ids)]))
-    .all<ConflictCitation>();
-  for (const c of results)
+       WHERE (c.claim ${inCited} OR c.counterpart ${inCited}) AND a.status = 'active' AND b.status = 'active'
+       ORDER BY c.n`;
+}
+
+/** Rows of conflictsAmongSql by declaration id, each conflict once per id. */
+export function conflictsById(rows: readonly ConflictCitation[]): Map<string, ConflictCitation[]> {
+  const out = new Map<string, ConflictCitation[]>();
+  for (const c of rows)
     for (const id of [c.claim, c.counterpart]) {
       const list = out.get(id) ?? [];
       if (!list.some((x) => x.id === c.id)) list.push(c);

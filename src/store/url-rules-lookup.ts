@@ -1,4 +1,5 @@
 import { hostLookupKeys, type UrlPattern } from "../domain/url-pattern";
+import { conflictsAmongSql, conflictsById, type ConflictCitation } from "./conflicts-read";
 import type { Reader } from "./db";
 
 /** An active URL rule covering a looked-up URL, tagged with the URL's index; preferences still JSON text. */
@@ -32,37 +33,53 @@ export const URLS_PER_STATEMENT = 100;
  * rule for its match key, prefix rules on its host whose prefix it starts with, and host rules on
  * its host or a parent domain. Each arm is answered from an index (url_rules_key, url_rules_host).
  */
-const RULES_SQL = `
-WITH q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))
-SELECT q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
-       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences,
-       d.body ->> '$.policy' AS policy, d.also_by AS alsoBy
+const QUERIED = "q AS (SELECT key AS i, value->>0 AS k, value->>1 AS h, value->2 AS hs FROM json_each(?1))";
+/** The three arms, selecting `columns` of q (the URL), r (the rule) and d (its active declaration). */
+const arms = (columns: string) => `
+SELECT ${columns}
 FROM q JOIN url_rules r ON r.key = q.k AND r.kind = 'exact' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy', d.also_by
+SELECT ${columns}
 FROM q JOIN url_rules r ON r.host = q.h AND r.kind = 'prefix' AND substr(q.k, 1, length(r.key)) = r.key
 JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'
 UNION ALL
-SELECT q.i, d.seq, d.id, r.pattern, r.kind, r.verification, d.declarant, d.controller, d.vocabulary, d.preferences, d.body ->> '$.policy', d.also_by
+SELECT ${columns}
 FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
-WHERE d.status = 'active'
+WHERE d.status = 'active'`;
+
+const RULES_SQL = `WITH ${QUERIED} ${arms(`q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
+       d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences,
+       d.body ->> '$.policy' AS policy, d.also_by AS alsoBy`)}
 ORDER BY 1, 2`;
+
+/** The conflicts of the declarations RULES_SQL cites for the same chunk (conflicts-read.ts). */
+const CONFLICTS_SQL = `WITH ${QUERIED}, cited AS (${arms("d.id AS id")}) ${conflictsAmongSql("IN (SELECT id FROM cited)")}`;
 
 /** The rules covering each URL, in order, with one statement per chunk and one round trip. */
 export async function queryRules(db: Reader, urls: { key: string; host: string }[]): Promise<RuleRow[][]> {
-  const out: RuleRow[][] = urls.map(() => []);
-  if (!urls.length) return out;
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < urls.length; i += URLS_PER_STATEMENT) {
-    const chunk = urls.slice(i, i + URLS_PER_STATEMENT).map((u) => [u.key, u.host, hostLookupKeys(u.host)]);
-    statements.push(db.prepare(RULES_SQL).bind(JSON.stringify(chunk)));
-  }
-  const results = await db.batch<RuleRow>(statements);
-  results.forEach((r, c) => {
-    for (const row of r.results) out[c * URLS_PER_STATEMENT + row.i]!.push(row);
-  });
-  return out;
+  return (await queryCoveringRules(db, urls, false)).rules;
 }
 
+/**
+ * queryRules, and with `withConflicts` the conflicts involving the declarations cited (as
+ * conflictsOf gives them), in the same round trip: a lookup that cites declarations needs both.
+ */
+export async function queryCoveringRules(db: Reader, urls: { key: string; host: string }[], withConflicts: boolean): Promise<{ rules: RuleRow[][]; conflicts: Map<string, ConflictCitation[]> }> {
+  const out: RuleRow[][] = urls.map(() => []);
+  if (!urls.length) return { rules: out, conflicts: new Map() };
+  const rules: D1PreparedStatement[] = [];
+  const conflicts: D1PreparedStatement[] = [];
+  for (let i = 0; i < urls.length; i += URLS_PER_STATEMENT) {
+    const chunk = JSON.stringify(urls.slice(i, i + URLS_PER_STATEMENT).map((u) => [u.key, u.host, hostLookupKeys(u.host)]));
+    rules.push(db.prepare(RULES_SQL).bind(chunk));
+    if (withConflicts) conflicts.push(db.prepare(CONFLICTS_SQL).bind(chunk));
+  }
+  const results = await db.batch<RuleRow | ConflictCitation>([...rules, ...conflicts]);
+  results.slice(0, rules.length).forEach((r, c) => {
+    for (const row of r.results as RuleRow[]) out[c * URLS_PER_STATEMENT + row.i]!.push(row);
+  });
+  // A conflict between declarations cited in two chunks comes once per chunk: conflictsById keeps one.
+  return { rules: out, conflicts: conflictsById(results.slice(rules.length).flatMap((r) => r.results as ConflictCitation[])) };
+}

@@ -176,6 +176,11 @@ describe("conflicts", () => {
     expect(look.body.conflicts.map((c: any) => c.id).sort()).toEqual(
       [...new Map([...listed, ...forOwner].map((c: any) => [c.id, c])).values()].filter((c: any) => cited.has(c.claim) || cited.has(c.counterpart)).map((c: any) => c.id).sort(),
     );
+    // A batch answers the same, in whichever of its chunks (one round trip, rules and conflicts) the URL falls.
+    const urls = [look.body.url, ...Array.from({ length: 120 }, (_, i) => `https://photos.example/p${i}.jpg`), look.body.url];
+    const batch = (await post("/v1/lookup", { urls })).body.results;
+    expect(batch[0]).toEqual(look.body);
+    expect(batch[urls.length - 1]).toEqual(look.body);
     const matched = await post("/v1/match", { iscc: [code] });
     expect(matched.body.results[0].conflicts.length).toBeGreaterThanOrEqual(3);
     // Revoking the stranger's claim ends the dispute in answers; the record stays listed.
