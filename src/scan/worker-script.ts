@@ -76,7 +76,11 @@ async function bundled(): Promise<URL> {
   // earlier builds, once an hour old (a run that started on one has long loaded it)
   for (const old of readdirSync(CACHE)) {
     const path = join(CACHE, old);
-    if (old !== dir && old !== "current.json" && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    try {
+      if (old !== dir && !old.startsWith("current.json") && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another process pruned it first
+    }
   }
   return pathToFileURL(join(CACHE, dir, "fingerprint-worker.mjs"));
 }
