@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/domain/field-error";
+import { fieldPointers as pointers } from "../support/field-pointers";
 import { generateKeypair, signJson } from "../../src/domain/iscc-sig";
 import { AuthorityError, checkMandateNotExpired, mandateScope, parseMandate, prepareMandate } from "../../src/domain/mandate";
 import { patternWithin, scopeCovers } from "../../src/domain/mandate-scope";
@@ -26,16 +26,6 @@ async function mandate(fields: Record<string, unknown>, key = member) {
   };
   for (const [k, v] of Object.entries(m)) if (v === undefined) delete m[k];
   return signJson(m, key);
-}
-
-function pointers(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e.errors.map((x) => x.pointer);
-    throw e;
-  }
-  return [];
 }
 
 describe("mandates", () => {

@@ -4,7 +4,7 @@ import type { ClaimFacts, Conflict } from "../../src/domain/conflicts";
 import { conflictNotifications, nearDuplicateNotifications, partiesOfClaim } from "../../src/domain/notifications";
 import { checkSubscriber, NotTheSubscriberError, parseSubscriptionRequest } from "../../src/domain/subscription";
 import { newWebhookSecret, signWebhookHmac } from "../../src/domain/webhook-hmac";
-import { ValidationError } from "../../src/domain/field-error";
+import { fieldPointers as pointers } from "../support/field-pointers";
 import { unknownPreferences } from "../../src/domain/preferences";
 import { MainType } from "../../src/iscc/index";
 
@@ -74,15 +74,6 @@ describe("subscription requests (src/domain/subscription.ts)", () => {
     timestamp: "2026-12-06T12:00:00.000Z",
     nonce: "0123456789abcdef0123456789abcdef",
     signature: { version: "ISCC-SIG v1.0", pubkey: "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", proof: "z1" },
-  };
-  const pointers = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof ValidationError) return e.errors.map((x) => x.pointer);
-      throw e;
-    }
-    return [];
   };
 
   it("takes https URLs on public hosts only (loopback when allowed, for development)", () => {
