@@ -136,7 +136,7 @@ export function tdmrepFileSource(d: FetchedDocument, url: URL): Source | null {
   const failed = fileStatus(d);
   if (failed?.status === "absent") return null;
   if (failed) return source("tdmrep-file", where, failed.status, null, unknownPreferences(), failed.detail);
-  // Many sites answer any path with an HTML page: that is no tdmrep.json (the protocol is not implemented).
+  // Many sites answer any path with an HTML page: that is no tdmrep.json (the site does not publish one).
   if (isHtml(d)) return null;
   if (d.truncated) return source("tdmrep-file", where, "malformed", null, unknownPreferences(), "larger than the limit: not read");
   try {
