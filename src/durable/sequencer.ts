@@ -17,6 +17,7 @@ import { changeFromCommit, SimilarityIndexer } from "./similarity-indexer";
 import { detectConflicts } from "../store/conflict-detection";
 import { notifier } from "./notifier";
 import { openDb, type Db } from "../store/db";
+import { sleep } from "../runtime/sleep";
 import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
 import { lastSeq, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
 import { logEntriesInRange } from "../store/log-entries";
@@ -141,7 +142,7 @@ export class Sequencer extends DurableObject<Env> {
     try {
       while (this.queue.length) {
         // Under concurrent writers (the last group had several), the next group waits a moment for more.
-        if (this.lastGroupSize > 1 && this.queue.length < MAX_GROUP) await new Promise((r) => setTimeout(r, GROUP_GATHER_MS));
+        if (this.lastGroupSize > 1 && this.queue.length < MAX_GROUP) await sleep(GROUP_GATHER_MS);
         const group = this.queue.splice(0, MAX_GROUP);
         this.lastGroupSize = group.length;
         await this.inTurn(() => this.commitGroup(group));
@@ -395,7 +396,7 @@ export class Sequencer extends DurableObject<Env> {
       (async () => {
         try {
           do {
-            await new Promise((r) => setTimeout(r, PEER_WAKE_GATHER_MS));
+            await sleep(PEER_WAKE_GATHER_MS);
             this.pokeAgain = false;
             await pokePeers(this.env);
           } while (this.pokeAgain);
@@ -424,7 +425,7 @@ export class Sequencer extends DurableObject<Env> {
           // Caught up to what it last took: the next pass would be only the newest groups, so gather first.
           let caughtUp = true;
           for (;;) {
-            if (caughtUp) await new Promise((r) => setTimeout(r, CONFLICT_GATHER_MS));
+            if (caughtUp) await sleep(CONFLICT_GATHER_MS);
             const upTo = this.detectUpTo;
             const { told, done } = await detectConflicts(openDb(this.env.DB), this.env.DB, upTo, CONFLICT_RECORDS_PER_RUN);
             // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).

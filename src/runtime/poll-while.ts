@@ -1,3 +1,5 @@
+import { sleep } from "./sleep";
+
 /**
  * Waits until `busy()` is false or `maxMs` have passed, looking again every `stepMs` with this
  * request's own timer. For a request that needs what another request is loading into the isolate
@@ -7,5 +9,5 @@
  */
 export async function pollWhile(busy: () => boolean, maxMs: number, stepMs = 2): Promise<void> {
   const until = Date.now() + maxMs;
-  while (busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, stepMs));
+  while (busy() && Date.now() < until) await sleep(stepMs);
 }

@@ -3,6 +3,8 @@
  * network errors are retried with exponential backoff and full jitter, honouring Retry-After (seconds or an
  * HTTP date) when the registry sends it. Any other answer is final.
  */
+import { sleep } from "../runtime/sleep";
+
 export interface RetryPolicy {
   retries: number;
   baseMs: number;
@@ -29,8 +31,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function requestJson<T>(url: URL, init: RequestInit, policy: RetryPolicy = DEFAULT_RETRY, timeoutMs = 120_000): Promise<T> {
   for (let attempt = 0; ; attempt++) {

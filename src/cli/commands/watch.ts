@@ -5,6 +5,7 @@ import { CONTROLLER_FLAG } from "../declaration-flags";
 import { wholeNumber } from "../flags";
 import { loadKey } from "../submit";
 import { readNotifications, type Notification } from "../../notifications/read-notifications";
+import { sleep } from "../../runtime/sleep";
 
 function describe(m: Notification): string {
   if (m.type === "conflict.found") {
@@ -70,7 +71,7 @@ export default defineCommand({
       for (const m of read.notifications) ctx.out(ctx.json ? JSON.stringify(m) : describe(m));
       after = read.nextAfter;
       if (!ctx.flags.follow) return 0;
-      await new Promise((r) => setTimeout(r, interval * 1000));
+      await sleep(interval * 1000);
     }
   },
 });
