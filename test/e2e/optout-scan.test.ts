@@ -6,6 +6,8 @@
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -243,8 +245,22 @@ describe.skipIf(!media)("optout import against a local registry", () => {
     await writeFile(join(dir, "catalog", "catalog.csv"), rows.join("\n") + "\n");
     const journal = join(dir, "catalog", "catalog.journal.jsonl");
 
-    // killed as soon as the first batch is registered: the journal shows it, the rest is not yet done
-    const child = spawn(process.execPath, [BIN, "import", "catalog/catalog.csv", "--quiet"], { cwd: dir, env, stdio: "ignore" });
+    // killed as soon as the first batch is registered: the journal shows it, the rest is not yet done. The
+    // import reaches the registry through a gate that passes the first batch and holds every later one
+    // unanswered, so the kill cannot come after both batches were registered (two may be in flight at once).
+    const target = new URL(cluster.registries[0]!.url);
+    let batchesSeen = 0;
+    const gate = createServer((req, res) => {
+      if (req.method === "POST" && req.url?.startsWith("/v1/declarations/batch") && batchesSeen++ > 0) return; // held until the kill
+      const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((ok) => gate.listen(0, "127.0.0.1", ok));
+    const gated = { ...env, OPTOUT_REGISTRY: `http://127.0.0.1:${(gate.address() as AddressInfo).port}` };
+    const child = spawn(process.execPath, [BIN, "import", "catalog/catalog.csv", "--quiet"], { cwd: dir, env: gated, stdio: "ignore" });
     const exited = new Promise((ok) => child.once("exit", ok));
     let registeredAtKill = 0;
     for (;;) {
@@ -255,6 +271,8 @@ describe.skipIf(!media)("optout import against a local registry", () => {
     }
     child.kill("SIGKILL");
     await exited;
+    gate.closeAllConnections();
+    await new Promise((ok) => gate.close(ok));
     expect(registeredAtKill).toBeGreaterThan(0);
     expect(registeredAtKill).toBeLessThan(1500);
 
