@@ -44,6 +44,16 @@ function ftypBrands(b: Uint8Array): string[] | null {
 }
 
 const AUDIO_EXT = new Set(["m4a", "m4b", "aac", "oga", "opus", "mka", "weba", "mp3", "flac", "wav", "aif", "aiff", "wv", "ogg"]);
+const VIDEO_EXT = new Set(["mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ogv", "wmv", "flv", "3gp"]);
+
+/**
+ * Whether the file's name says its Content-Code comes from a tool (fpcalc, ffmpeg). A scheduling hint only
+ * (worker-pool.ts starts such files early): the bytes decide the medium, as sniff does.
+ */
+export function namedForTool(name: string): boolean {
+  const e = ext(name);
+  return AUDIO_EXT.has(e) || VIDEO_EXT.has(e);
+}
 
 /** Markup that says a text file is HTML (checked case-insensitively near the start). */
 const HTML_START = /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]/i;

@@ -31,9 +31,14 @@ function csvField(column: (typeof CSV_COLUMNS)[number], v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Lines are handed to the file streams this many characters at a time, not one write (a libuv request) per item. */
+const CHUNK = 64 * 1024;
+
 export class ReportWriter {
   private out: WriteStream;
   private excludes: WriteStream | null;
+  private outLines = "";
+  private excludeLines = "";
   counts: Record<Verdict, number> = { excluded: 0, allowed: 0, unknown: 0, error: 0 };
 
   constructor(file: string, readonly format: ReportFormat, excludeList: string | null) {
@@ -45,12 +50,25 @@ export class ReportWriter {
   write(r: ScanRecord): void {
     this.counts[r.verdict]++;
     const line = this.format === "jsonl" ? JSON.stringify(r) : CSV_COLUMNS.map((c) => csvField(c, r[c])).join(",");
-    this.out.write(line + "\n");
+    this.outLines += line + "\n";
+    if (this.outLines.length >= CHUNK) {
+      this.out.write(this.outLines);
+      this.outLines = "";
+    }
     // what names the item to the next step of a pipeline: its path, else its URL, else its identifiers
-    if (r.verdict === "excluded" && this.excludes) this.excludes.write(`${r.path ?? r.url ?? r.identifiers?.join(" ")}\n`);
+    if (r.verdict === "excluded" && this.excludes) {
+      this.excludeLines += `${r.path ?? r.url ?? r.identifiers?.join(" ")}\n`;
+      if (this.excludeLines.length >= CHUNK) {
+        this.excludes.write(this.excludeLines);
+        this.excludeLines = "";
+      }
+    }
   }
 
   async close(): Promise<void> {
+    if (this.outLines) this.out.write(this.outLines);
+    if (this.excludeLines) this.excludes?.write(this.excludeLines);
+    this.outLines = this.excludeLines = "";
     const end = (s: WriteStream) => new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
     await Promise.all([end(this.out), ...(this.excludes ? [end(this.excludes)] : [])]);
   }

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { encodeUnit, genIsccCodeV0, MainType } from "../../src/iscc/index";
 import { AnswerCache } from "../../src/scan/answer-cache";
 import { BatchQueue } from "../../src/scan/batch-queue";
+import { Fifo } from "../../src/scan/fifo";
 import { FingerprintCache } from "../../src/scan/fingerprint-cache";
 import { postJson, retryAfterMs } from "../../src/scan/retrying-fetch";
 import { identifiersByKind } from "../../src/scan/identifier-columns";
@@ -54,6 +55,22 @@ describe("verdicts", () => {
     expect(merged).toHaveLength(2);
     expect(merged[0]).toMatchObject({ declaration: "a", trust: "domain-verified" });
     expect(merged[0]!.matched).toHaveLength(2);
+  });
+});
+
+describe("the worker pool's queue", () => {
+  it("gives items back in the order they came, across the compactions of its array", () => {
+    const q = new Fifo<number>();
+    const out: number[] = [];
+    let next = 0;
+    // more in than out, then drained: the taken prefix is dropped several times on the way
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 3000; i++) q.push(next++);
+      for (let i = 0; i < 2000; i++) out.push(q.take());
+    }
+    while (q.length) out.push(q.take());
+    expect(out).toEqual(Array.from({ length: next }, (_, i) => i));
+    expect(q.length).toBe(0);
   });
 });
 
