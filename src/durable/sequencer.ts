@@ -8,7 +8,7 @@ import type { Env } from "../env";
 import { LIMITS } from "../http/limits";
 import { registryIdentity, type RegistryIdentity } from "../registry-identity";
 import { encodeBase64 } from "../encoding/base64";
-import { logEntry } from "../log/entry";
+import { logEntry, logEntryOfCanonical } from "../log/entry";
 import { similarityIndex } from "../similarity/select-index";
 import { pokePeers } from "./peer-link";
 import { signedCheckpoint } from "./log-checkpoint";
@@ -450,7 +450,7 @@ export class Sequencer extends DurableObject<Env> {
     // Federation: the rows are in D1, so every peer's outbox (its cursor over seq) already holds
     // them; wake each PeerLink to push now. Fire-and-forget: a peer never slows a registration.
     this.wakePeers();
-    await this.appendToLog(rows.map((r) => logEntry(signedRecord(r.prepared), r.receipt)));
+    await this.appendToLog(rows.map((r) => logEntryOfCanonical(signedRecord(r.prepared), r.prepared.canonical, r.receipt)));
     this.detectConflictsUpTo(rows[rows.length - 1]!.seq);
     const index = similarityIndex(this.env);
     if (index.backend === "d1") return;
