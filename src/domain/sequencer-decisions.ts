@@ -268,13 +268,11 @@ export function planGroup(subs: readonly Submission[], known: Known, ctx: GroupC
       if (bad) return bad;
       if (micros < ctx.nowMicros) micros = ctx.nowMicros;
       // Skip ids already held: by rows a peer wrote in our hub, or by this group.
-      const taken = (m: bigint) => {
-        const candidate = genIsccIdV1({ timestampMicros: m, hubId: ctx.me.hubId });
-        return ctx.avoid.has(candidate) || entry(candidate) !== undefined;
-      };
-      while (micros <= MAX_MICROS && taken(micros)) micros += 1n;
-      if (micros > MAX_MICROS) return refusal(409, "ids-exhausted", "No id left", `hub ${ctx.me.hubId} has no ISCC-ID timestamp left`);
-      id = genIsccIdV1({ timestampMicros: micros, hubId: ctx.me.hubId });
+      const idAt = (m: bigint) => (m <= MAX_MICROS ? genIsccIdV1({ timestampMicros: m, hubId: ctx.me.hubId }) : null);
+      let candidate = idAt(micros);
+      while (candidate !== null && (ctx.avoid.has(candidate) || entry(candidate) !== undefined)) candidate = idAt((micros += 1n));
+      if (candidate === null) return refusal(409, "ids-exhausted", "No id left", `hub ${ctx.me.hubId} has no ISCC-ID timestamp left`);
+      id = candidate;
       micros += 1n;
     }
 

@@ -136,6 +136,16 @@ describe("planGroup", () => {
     expect(fromClock.decisions[0]).toMatchObject({ kind: "created", id: idAt(NOW, ME.hubId) });
   });
 
+  it("refuses a local item when the hub's last id timestamp is taken, and hands out the last one", () => {
+    const last = (1n << 52n) - 1n;
+    const p = planGroup([local("a"), local("b")], empty, ctx({ next: { seq: 9, micros: last }, nowMicros: last - 1n }));
+    expect(p.decisions[0]).toMatchObject({ kind: "created", id: idAt(last, ME.hubId), seq: 9 });
+    expect(p.decisions[1]).toMatchObject({ kind: "refused", refusal: { status: 409, type: "ids-exhausted" } });
+    expect(p.next.seq).toBe(10);
+    const none = planGroup([local("a")], empty, ctx({ next: { seq: 9, micros: last }, nowMicros: last - 1n, avoid: new Set([idAt(last, ME.hubId)]) }));
+    expect(none.decisions[0]).toMatchObject({ kind: "refused", refusal: { type: "ids-exhausted" } });
+  });
+
   it("names the ids it will hand out beforehand, and skips those that stored rows hold", () => {
     const next = { seq: 7, micros: NOW + 100n };
     expect(candidateIds(next, NOW, ME.hubId, 3)).toEqual([100n, 101n, 102n].map((d) => idAt(NOW + d, ME.hubId)));
