@@ -1,10 +1,12 @@
 /**
  * Per-isolate knowledge of the registry, so that most lookups touch no storage:
  *
- *   - the registry version: the highest declaration seq and its id. Every registration, update and
- *     revocation (local or from a peer) is a new declaration row, so any change to any answer
- *     changes the version. The id is part of it so that a database rebuilt to the same length
- *     (tests, restores) is still seen as different.
+ *   - the registry version: the highest declaration seq and its id, and the highest conflict n.
+ *     Every registration, update and revocation (local or from a peer) is a new declaration row,
+ *     and every conflict found (after its declarations are written) a new conflict row, so any
+ *     change to any answer changes the version. The id is part of it so that a database rebuilt to
+ *     the same length (tests, restores) is still seen as different. The rules of URLs looked up
+ *     before are kept for the version (covering-rules-cache.ts).
  *   - a binary fuse filter (16-bit fingerprints) of the keys of every active URL rule (url-keys.ts), plus the keys of rules
  *     added since it was built. A lookup whose probes all miss is not declared, without a query.
  *
@@ -36,9 +38,11 @@ import { hashKeyPair, probeUrl, ruleFilterKeys } from "./url-keys";
 export interface RegistryVersion {
   seq: number;
   id: string;
+  /** The highest conflict n: a conflict is found after the declarations it concerns are written. */
+  conflicts: number;
 }
 
-export const versionTag = (v: RegistryVersion) => `${v.seq}-${v.id.replace(/^ISCC:/, "")}`;
+export const versionTag = (v: RegistryVersion) => `${v.seq}-${v.id.replace(/^ISCC:/, "")}-${v.conflicts}`;
 
 /** Rows per page when the whole rule set is (re)loaded, to keep each D1 result small. */
 const PAGE = 50_000;
@@ -147,7 +151,7 @@ export class DeclaredUrls {
   private async readView(db: Reader, withSnapshot: boolean) {
     const v = await ruleView(db, this.mark?.last.rowid ?? -1, withSnapshot);
     return {
-      version: v.version ?? { seq: 0, id: "" },
+      version: v.version ?? { seq: 0, id: "", conflicts: 0 },
       view: { first: markOf(v.first), last: markOf(v.last), atMark: markOf(v.at) },
       snapshot: v.snapshot,
       atSnapshot: markOf(v.atSnapshot),
@@ -179,7 +183,8 @@ export class DeclaredUrls {
       }
     }
     // The version only moves forward on the same table: a lagging replica's is older.
-    const older = verdict !== "other" && this.version !== null && read.version.seq < this.version.seq;
+    const v = this.version;
+    const older = verdict !== "other" && v !== null && (read.version.seq < v.seq || (read.version.seq === v.seq && read.version.conflicts < v.conflicts));
     if (!older) this.version = read.version;
     this.checkedAt = Date.now();
   }

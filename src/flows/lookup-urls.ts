@@ -5,6 +5,7 @@ import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPrefer
 import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import type { AgencyLabel, AgentCitation } from "../domain/agency";
 import { declaredUrls } from "../filter/declared-urls";
+import { coveringRulesCache } from "../filter/covering-rules-cache";
 import type { ConflictCitation } from "../store/conflicts-read";
 import type { Reader } from "../store/db";
 import { queryCoveringRules, URLS_PER_STATEMENT, type RuleRow } from "../store/url-rules-lookup";
@@ -77,7 +78,7 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   const filter = opts.filter && !opts.forceFresh && (await declaredUrls.refresh(db, opts.freshnessMs, background));
   const toQuery: ParsedUrl[] = [];
   for (const p of parsed) if ("normalized" in p && (!filter || declaredUrls.mayCover(p.key, p.host))) toQuery.push(p);
-  const { rules, conflicts } = await queryCoveringRules(db, toQuery, true);
+  const { rules, conflicts } = await coveringRulesOf(db, toQuery, filter);
   let next = 0;
   const results = parsed.map((p) => {
     if ("error" in p) return p;
@@ -86,6 +87,43 @@ export async function lookupUrls(db: Reader, urls: string[], pointer: (i: number
   });
   await annotateLookups(db, results, rules.flat(), conflicts);
   return results;
+}
+
+/**
+ * The rules covering each URL and the conflicts of their declarations. On the filter's path
+ * (`kept`: the isolate's registry version is current within the freshness bound) URLs whose rules
+ * the isolate kept for that version (filter/covering-rules-cache.ts) cost no D1 round trip; the
+ * others are read in one, and what they cite is kept. Without it (a bookmark, URL_FILTER=off), D1.
+ */
+export async function coveringRulesOf(db: Reader, urls: { key: string; host: string }[], kept: boolean): Promise<{ rules: RuleRow[][]; conflicts: Map<string, ConflictCitation[]> }> {
+  const version = declaredUrls.version;
+  if (!kept || !version) return queryCoveringRules(db, urls, true);
+  const rules: RuleRow[][] = new Array(urls.length);
+  const conflicts = new Map<string, ConflictCitation[]>();
+  const missing: number[] = [];
+  for (let i = 0; i < urls.length; i++) {
+    const hit = coveringRulesCache.get(version, urls[i]!.key);
+    if (!hit) {
+      missing.push(i);
+      continue;
+    }
+    rules[i] = hit.rules;
+    for (const [id, list] of hit.conflicts) conflicts.set(id, list);
+  }
+  if (!missing.length) return { rules, conflicts };
+  const read = await queryCoveringRules(db, missing.map((i) => urls[i]!), true);
+  // Only the cited declarations' lists are whole (read.conflicts also lists their counterparts'
+  // conflicts with them alone, which must not replace a kept whole list).
+  for (const found of read.rules) for (const r of found) conflicts.set(r.id, read.conflicts.get(r.id) ?? []);
+  // Kept under the version the isolate holds now (it may have moved during the read): put() refuses
+  // an answer from a replica older than that version.
+  const now = declaredUrls.version ?? version;
+  missing.forEach((i, j) => {
+    const found = read.rules[j]!;
+    rules[i] = found;
+    if (found.length) coveringRulesCache.put(now, urls[i]!.key, { rules: found, conflicts: new Map(found.map((r) => [r.id, read.conflicts.get(r.id) ?? []])) }, read.readAt);
+  });
+  return { rules, conflicts };
 }
 
 /** Agents and conflicts of the answers that cite declarations (flows/agency-labels.ts); `conflicts` as queryCoveringRules read them. */

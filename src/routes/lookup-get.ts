@@ -2,10 +2,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { AgentCitationSchema, ConflictCitationSchema, VerificationSchema } from "./citation-schemas";
 import { declaredUrls, versionTag } from "../filter/declared-urls";
-import { annotateLookups, answer, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
+import { annotateLookups, answer, coveringRulesOf, parseLookupUrl, type UrlLookup } from "../flows/lookup-urls";
 import { lookupIdentifiers, parseIdentifierParam } from "../flows/lookup-identifiers";
 import { IDENTIFIER_KINDS, IDENTIFIER_MAX_LENGTH, type IdentifierKind } from "../domain/work-identifier";
-import { queryCoveringRules } from "../store/url-rules-lookup";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
 import { readSession, speedConfig } from "../http/read-path";
@@ -148,7 +147,7 @@ export function lookupGet(app: App) {
       result = answer(parsed.url, parsed.normalized, []);
     } else {
       result = await cachedLookup(c, cfg.lookupCache && filter, parsed, async () => {
-        const { rules: [rules], conflicts } = await queryCoveringRules(session.db, [parsed], true);
+        const { rules: [rules], conflicts } = await coveringRulesOf(session.db, [parsed], filter);
         const found = answer(parsed.url, parsed.normalized, rules!);
         await annotateLookups(session.db, [found], rules!, conflicts);
         return found;

@@ -1,6 +1,12 @@
 import { hostLookupKeys, type UrlPattern } from "../domain/url-pattern";
-import { conflictsAmongSql, conflictsById, type ConflictCitation } from "./conflicts-read";
+import { conflictsById, type ConflictCitation } from "./conflicts-read";
 import type { Reader } from "./db";
+
+/** How fresh a D1 answer is: the highest declaration seq and conflict n of the database that gave it. */
+export interface ReadAt {
+  seq: number;
+  conflicts: number;
+}
 
 /** An active URL rule covering a looked-up URL, tagged with the URL's index; preferences still JSON text. */
 export interface RuleRow {
@@ -49,13 +55,26 @@ SELECT ${columns}
 FROM q JOIN json_each(q.hs) AS p JOIN url_rules r ON r.host = p.value AND r.kind = 'host' JOIN declarations d ON d.seq = r.seq
 WHERE d.status = 'active'`;
 
-const RULES_SQL = `WITH ${QUERIED} ${arms(`q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
+const RULE_COLUMNS = `q.i AS i, d.seq AS seq, d.id AS id, r.pattern AS pattern, r.kind AS kind, r.verification AS verification,
        d.declarant AS declarant, d.controller AS controller, d.vocabulary AS vocabulary, d.preferences AS preferences,
-       d.body ->> '$.policy' AS policy, d.also_by AS alsoBy`)}
+       d.body ->> '$.policy' AS policy, d.also_by AS alsoBy`;
+
+const RULES_SQL = `WITH ${QUERIED} ${arms(RULE_COLUMNS)}
 ORDER BY 1, 2`;
 
-/** The conflicts of the declarations RULES_SQL cites for the same chunk (conflicts-read.ts). */
-const CONFLICTS_SQL = `WITH ${QUERIED}, cited AS (${arms("d.id AS id")}) ${conflictsAmongSql("IN (SELECT id FROM cited)")}`;
+/**
+ * RULES_SQL with each rule's conflicts (conflictsAmongSql's rows for its declaration, as a JSON array
+ * of [n, id, kind, claim, counterpart]; nearly always "[]") in one more column: a lookup that cites
+ * declarations needs both, and one statement instead of two saves a statement's cost in D1 beyond the
+ * query. `readAt`, `conflictsAt`: the highest declaration seq and conflict n the answering database
+ * had applied, which say how fresh the answer is (filter/covering-rules-cache.ts).
+ */
+const RULES_WITH_CONFLICTS_SQL = `WITH ${QUERIED} ${arms(`${RULE_COLUMNS},
+       (SELECT json_group_array(json_array(c.n, c.id, c.kind, c.claim, c.counterpart)) FROM conflicts c
+        JOIN declarations a ON a.id = c.claim JOIN declarations b ON b.id = c.counterpart
+        WHERE (c.claim = d.id OR c.counterpart = d.id) AND a.status = 'active' AND b.status = 'active') AS conflicts,
+       (SELECT max(seq) FROM declarations) AS readAt, (SELECT coalesce(max(n), 0) FROM conflicts) AS conflictsAt`)}
+ORDER BY 1, 2`;
 
 /** The rules covering each URL, in order, with one statement per chunk and one round trip. */
 export async function queryRules(db: Reader, urls: { key: string; host: string }[]): Promise<RuleRow[][]> {
@@ -65,21 +84,40 @@ export async function queryRules(db: Reader, urls: { key: string; host: string }
 /**
  * queryRules, and with `withConflicts` the conflicts involving the declarations cited (as
  * conflictsOf gives them), in the same round trip: a lookup that cites declarations needs both.
+ * `readAt`: how fresh the answer is (RULES_WITH_CONFLICTS_SQL; -Infinity when no rule was found or
+ * without conflicts).
  */
-export async function queryCoveringRules(db: Reader, urls: { key: string; host: string }[], withConflicts: boolean): Promise<{ rules: RuleRow[][]; conflicts: Map<string, ConflictCitation[]> }> {
+export async function queryCoveringRules(
+  db: Reader,
+  urls: { key: string; host: string }[],
+  withConflicts: boolean,
+): Promise<{ rules: RuleRow[][]; conflicts: Map<string, ConflictCitation[]>; readAt: ReadAt }> {
   const out: RuleRow[][] = urls.map(() => []);
-  if (!urls.length) return { rules: out, conflicts: new Map() };
-  const rules: D1PreparedStatement[] = [];
-  const conflicts: D1PreparedStatement[] = [];
+  const readAt = { seq: Infinity, conflicts: Infinity };
+  if (!urls.length) return { rules: out, conflicts: new Map(), readAt: { seq: -Infinity, conflicts: -Infinity } };
+  const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < urls.length; i += URLS_PER_STATEMENT) {
     const chunk = JSON.stringify(urls.slice(i, i + URLS_PER_STATEMENT).map((u) => [u.key, u.host, hostLookupKeys(u.host)]));
-    rules.push(db.prepare(RULES_SQL).bind(chunk));
-    if (withConflicts) conflicts.push(db.prepare(CONFLICTS_SQL).bind(chunk));
+    statements.push(db.prepare(withConflicts ? RULES_WITH_CONFLICTS_SQL : RULES_SQL).bind(chunk));
   }
-  const results = await db.batch<RuleRow | ConflictCitation>([...rules, ...conflicts]);
-  results.slice(0, rules.length).forEach((r, c) => {
-    for (const row of r.results as RuleRow[]) out[c * URLS_PER_STATEMENT + row.i]!.push(row);
+  const results = await db.batch<RuleRow & { conflicts?: string; readAt?: number; conflictsAt?: number }>(statements);
+  const found: [n: number, conflict: ConflictCitation][] = [];
+  results.forEach((r, c) => {
+    for (const row of r.results) {
+      if (row.conflicts !== undefined) {
+        for (const [n, id, kind, claim, counterpart] of JSON.parse(row.conflicts) as [number, string, ConflictCitation["kind"], string, string][])
+          found.push([n, { id, kind, claim, counterpart }]);
+        readAt.seq = Math.min(readAt.seq, row.readAt!);
+        readAt.conflicts = Math.min(readAt.conflicts, row.conflictsAt!);
+        delete row.conflicts;
+        delete row.readAt;
+        delete row.conflictsAt;
+      }
+      out[c * URLS_PER_STATEMENT + row.i]!.push(row);
+    }
   });
-  // A conflict between declarations cited in two chunks comes once per chunk: conflictsById keeps one.
-  return { rules: out, conflicts: conflictsById(results.slice(rules.length).flatMap((r) => r.results as ConflictCitation[])) };
+  // In conflictsAmongSql's order (c.n); a conflict of two cited rules comes once per rule: conflictsById keeps one.
+  const conflicts = conflictsById(found.sort((a, b) => a[0] - b[0]).map(([, c]) => c));
+  if (readAt.seq === Infinity) readAt.seq = readAt.conflicts = -Infinity;
+  return { rules: out, conflicts, readAt };
 }

@@ -19,12 +19,13 @@ export interface RuleRow extends RuleMark {
 
 /**
  * What a reader of url_rules checks its copy against, in one round trip (one consistent view): the
- * registry version (highest declaration seq and its id), the first and last rule rows, the row at
+ * registry version (highest declaration seq and its id, and the highest conflict n: conflicts are
+ * detected after their declarations are written), the first and last rule rows, the row at
  * `rowid`; with `withSnapshot`, also the newest URL filter snapshot and the rule row it ends at.
  */
 export async function ruleView(db: Reader, rowid: number, withSnapshot: boolean) {
   const statements = [
-    db.prepare("SELECT seq, id FROM declarations ORDER BY seq DESC LIMIT 1"),
+    db.prepare("SELECT seq, id, (SELECT coalesce(max(n), 0) FROM conflicts) AS conflicts FROM declarations ORDER BY seq DESC LIMIT 1"),
     db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid LIMIT 1"),
     db.prepare("SELECT rowid, seq, key FROM url_rules ORDER BY rowid DESC LIMIT 1"),
     db.prepare("SELECT rowid, seq, key FROM url_rules WHERE rowid = ?1").bind(rowid),
@@ -32,7 +33,7 @@ export async function ruleView(db: Reader, rowid: number, withSnapshot: boolean)
   if (withSnapshot) statements.push(newestSnapshotStatement(db, "urls"), db.prepare(`SELECT rowid, seq, key FROM url_rules WHERE rowid = ${NEWEST_SNAPSHOT_VERSION}`).bind("urls"));
   const [top, first, last, at, snapshot, atSnapshot] = await db.batch(statements);
   return {
-    version: top!.results[0] as { seq: number; id: string } | undefined,
+    version: top!.results[0] as { seq: number; id: string; conflicts: number } | undefined,
     first: first!.results[0] as RuleMark | undefined,
     last: last!.results[0] as RuleMark | undefined,
     at: at!.results[0] as RuleMark | undefined,

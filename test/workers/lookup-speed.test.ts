@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { decodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
 import { declaredUrls, versionTag } from "../../src/filter/declared-urls";
+import { coveringRulesCache } from "../../src/filter/covering-rules-cache";
 import { decodeSnapshot, SnapshotError } from "../../src/filter/snapshot-format";
 import { probeUrl } from "../../src/filter/url-keys";
 import { lookupUrls } from "../../src/flows/lookup-urls";
@@ -17,7 +18,7 @@ import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";
 import { memoryUnitIndex } from "../../src/similarity/memory-index";
 import type { UnitQuery } from "../../src/similarity/similarity-index";
-import { BASE, declaration, flipBits, get, newKey, post, randomBody } from "./helpers";
+import { BASE, conflictsDetected, contentUnit, declaration, flipBits, get, newKey, post, randomBody } from "./helpers";
 
 const key = newKey();
 
@@ -95,6 +96,38 @@ describe("URL key filter and batch chunking", () => {
     expect((await get(url)).body).toMatchObject({ opted_out: false, declarations: [] });
     await declaredUrls.refresh(env.DB, 0);
     expect(versionTag(declaredUrls.version!)).not.toBe(before);
+  });
+
+  it("keeps the rules of looked-up URLs for the registry version: a new rule, a revocation and a conflict found later are seen once it is re-read", async () => {
+    const url = "https://kept.example/art/1.jpg";
+    const ptr = (i: number) => ["urls", i];
+    const kept = () => lookupUrls(env.DB, [url], ptr, { filter: true, freshnessMs: 60_000 });
+    // The freshness bound has passed: the version is re-read first.
+    const fresh = () => lookupUrls(env.DB, [url], ptr, { filter: true, freshnessMs: 0 });
+    const fromD1 = () => lookupUrls(env.DB, [url], ptr, { filter: false, freshnessMs: 0 });
+    const cited = (r: Awaited<ReturnType<typeof kept>>) => ("declarations" in r[0]! ? r[0].declarations.map((d) => d.id) : []);
+    const body = randomBody();
+    const first = await register({ urls: ["https://kept.example/art/*"], iscc: contentUnit(body), preferences: { "train-ai": "n" } });
+    const answer = await fresh();
+    const hits = coveringRulesCache.stats.hits;
+    expect(await kept()).toEqual(answer);
+    expect(coveringRulesCache.stats.hits).toBe(hits + 1); // the second lookup did not ask D1
+    expect(answer).toEqual(await fromD1());
+
+    const second = await register({ urls: ["https://kept.example/*"], preferences: { "train-genai": "n" } });
+    expect(cited(await fresh())).toEqual([first.id, second.id]);
+    await post("/v1/declarations", await declaration(key, { intent: "revoke", supersedes: second.id, preferences: undefined }));
+    expect(cited(await fresh())).toEqual([first.id]);
+
+    // Another key declares a near-duplicate of the work with the opposite preference: the conflict is
+    // found after both declarations are written, and changes no declaration row.
+    await post("/v1/declarations", await declaration(newKey(), { iscc: contentUnit(flipBits(body, [2, 11])), preferences: { "train-ai": "y" } }));
+    await fresh();
+    await conflictsDetected();
+    const disputed = await fresh();
+    expect("conflicts" in disputed[0]! && disputed[0].conflicts!.map((c) => c.kind)).toContain("opposite-preferences");
+    expect(disputed).toEqual(await fromD1());
+    expect(await kept()).toEqual(disputed);
   });
 
   it("returns a D1 bookmark on writes, takes it back on reads, and refuses a malformed one", async () => {
