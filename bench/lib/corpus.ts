@@ -16,6 +16,7 @@ import { ISCC_SIG_VERSION, keypairFromSecret, type Keypair } from "../../src/dom
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
 import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType } from "../../src/iscc/index";
 import type { Receipt } from "../../src/store/receipt";
+import { normalizeUrl } from "../../src/domain/url-normalize";
 import type { NewDeclaration } from "../../src/store/registrations";
 
 import { prng, type Rng } from "../../test/support/seeded-random";
@@ -184,14 +185,9 @@ export function lookupUrls(n: number, seed: number): { urls: string[]; declared:
     let host: string;
     let path: string;
     if (j % 100 === 37) {
-      // A prefix-declared URL: declaration i = k·HOSTS + h + 1 with k < 10. Every 100th declaration is
-      // an exact or whole-host rule, and i ≡ h + 1 (mod 100) whatever k is: a host h with
-      // (h + 1) % 100 = 0 has no prefix rule at all, so another host is drawn.
-      while ((h + 1) % 100 === 0) h = rng.int(HOSTS);
-      const k = rng.int(10);
-      host = hostName(h);
-      path = `${prefixPath(k)}img${rng.int(1e6)}.jpg`;
+      urls.push(declaredUrl(rng, h));
       declared++;
+      continue;
     } else if (j % 2 === 0) {
       host = hostName(h);
       path = `/other/${rng.int(1e6)}.html`;
@@ -202,6 +198,34 @@ export function lookupUrls(n: number, seed: number): { urls: string[]; declared:
     urls.push(shapeUrl(host, path, rng));
   }
   return { urls, declared };
+}
+
+/** A crawl-shaped URL under a declared prefix. */
+function declaredUrl(rng: Rng, h = rng.int(HOSTS)): string {
+  // Declaration i = k·HOSTS + h + 1 with k < 10. Every 100th declaration is an exact or whole-host
+  // rule, and i ≡ h + 1 (mod 100) whatever k is: a host h with (h + 1) % 100 = 0 has no prefix rule
+  // at all, so another host is drawn.
+  while ((h + 1) % 100 === 0) h = rng.int(HOSTS);
+  const k = rng.int(10);
+  return shapeUrl(hostName(h), `${prefixPath(k)}img${rng.int(1e6)}.jpg`, rng);
+}
+
+/**
+ * `n` crawl-shaped URLs under declared prefixes, as lookupUrls draws its 1%, each with its own match
+ * key: for batches whose declared URLs were never looked up before (bench/wrk/lookup-fresh.lua).
+ */
+export function declaredLookupUrls(n: number, seed: number): string[] {
+  const rng = prng(seed);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  while (out.length < n) {
+    const u = declaredUrl(rng);
+    const key = normalizeUrl(u);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(u);
+  }
+  return out;
 }
 
 /**
