@@ -17,14 +17,17 @@
  *       still waiting for it (registration must not be the bottleneck: that wait should be near 0).
  *
  * Times are wall clock and, beside them, CPU seconds of this process (worker threads included, the fpcalc and
- * ffmpeg processes not): on a machine shared with other work, CPU time is the code's own cost. Before S1, two copies
+ * ffmpeg processes not): on a machine shared with other work, CPU time is the code's own cost. For S1 and Sp the
+ * tools' CPU is printed too (the children's, from /proc/self/stat on Linux), and from it how many cores S1 kept
+ * busy: one worker is more than one core (sharp decodes on libuv's and libvips' threads, the main thread matches
+ * and writes, the tools are processes), so on C cores S1/Sp cannot exceed C divided by that. Before S1, two copies
  * of a CPU loop are run against one: the throughput two cores give a perfectly parallel program at that moment,
  * the ceiling of the speedup on a shared machine.
  *
  *   N=5000 npm run bench:scan        # a smaller corpus
  */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import sharp from "sharp";
@@ -87,6 +90,17 @@ function files(dir: string): string[] {
   return out.sort();
 }
 
+/** CPU seconds of this process's waited-for children (the tools), Linux only: 0 elsewhere. */
+function childrenCpu(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[13]) + Number(f[14])) / 100; // cutime + cstime, in USER_HZ (100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
 const fmt = (n: number, d = 0) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 async function main() {
@@ -143,13 +157,18 @@ async function main() {
     const spinScale = (2 * spinOne) / (performance.now() - t0);
     console.log(`two CPU loops at once: ${spinScale.toFixed(2)}× the throughput of one (load ${loadavg()[0]!.toFixed(1)})`);
     let c = process.cpuUsage();
+    let k = childrenCpu();
     const s1 = await scan(1, null, "one-worker");
     const s1cpu = cpuOf(process.cpuUsage(c));
-    console.log(`S1: ${s1.seconds.toFixed(1)} s, CPU ${s1cpu.toFixed(1)} s, ${s1.requests} requests`);
+    const s1tools = childrenCpu() - k;
+    const s1cores = (s1cpu + s1tools) / s1.seconds;
+    console.log(`S1: ${s1.seconds.toFixed(1)} s, CPU ${s1cpu.toFixed(1)} s + tools ${s1tools.toFixed(1)} s, ${s1.requests} requests`);
     const cache = join(out, "cache.jsonl");
     c = process.cpuUsage();
+    k = childrenCpu();
     const sp = await scan(availableParallelism(), cache, "parallel");
     const spcpu = cpuOf(process.cpuUsage(c));
+    const sptools = childrenCpu() - k;
     console.log(`Sp: ${sp.seconds.toFixed(1)} s, CPU ${spcpu.toFixed(1)} s`);
     const sc = await scan(availableParallelism(), cache, "rescan");
     console.log(`Sc: ${sc.seconds.toFixed(1)} s, ${sc.cached} cached`);
@@ -190,8 +209,8 @@ async function main() {
 
     const rows = [
       ["per-file work G (isccOfFile, 1 thread)", `${fmt(G, 1)} s (CPU ${fmt(Gcpu, 1)} s)`, `${fmt(all.length / G)} files/s`, "—"],
-      ["scan, 1 worker (S1)", `${fmt(s1.seconds, 1)} s (CPU ${fmt(s1cpu, 1)} s)`, `${fmt(s1.items / s1.seconds)} files/s`, `overhead S1/G − 1 = ${fmt((s1.seconds / G - 1) * 100)}% wall, ${fmt((s1cpu / Gcpu - 1) * 100)}% CPU (target ≤ 25%)`],
-      [`scan, ${availableParallelism()} workers (Sp)`, `${fmt(sp.seconds, 1)} s (CPU ${fmt(spcpu, 1)} s)`, `${fmt(sp.items / sp.seconds)} files/s`, `speedup S1/Sp = ${fmt(s1.seconds / sp.seconds, 2)}× (target ≥ 1.7×); two CPU loops got ${fmt(spinScale, 2)}× one's throughput just before`],
+      ["scan, 1 worker (S1)", `${fmt(s1.seconds, 1)} s (CPU ${fmt(s1cpu, 1)} s + tools ${fmt(s1tools, 1)} s: ${fmt(s1cores, 2)} cores)`, `${fmt(s1.items / s1.seconds)} files/s`, `overhead S1/G − 1 = ${fmt((s1.seconds / G - 1) * 100)}% wall, ${fmt((s1cpu / Gcpu - 1) * 100)}% CPU (target ≤ 25%)`],
+      [`scan, ${availableParallelism()} workers (Sp)`, `${fmt(sp.seconds, 1)} s (CPU ${fmt(spcpu, 1)} s + tools ${fmt(sptools, 1)} s: ${fmt((spcpu + sptools) / sp.seconds, 2)} cores)`, `${fmt(sp.items / sp.seconds)} files/s`, `speedup S1/Sp = ${fmt(s1.seconds / sp.seconds, 2)}× (target ≥ 1.7×); two CPU loops got ${fmt(spinScale, 2)}× one's throughput just before; S1 kept ${fmt(s1cores, 2)} cores busy, so ${availableParallelism()} cores allow at most ${fmt(availableParallelism() / s1cores, 2)}×`],
       ["re-scan, unchanged (Sc)", `${fmt(sc.seconds, 1)} s`, `${fmt(sc.items / sc.seconds)} files/s`, `${sc.cached} from the cache, ${sc.answersReused} answers reused, ${sc.requests} requests (target ≤ 10 s for 100,000)`],
       [`import ${fmt(IMPORT_ROWS)} rows`, `${fmt(I, 1)} s (CPU ${fmt(Icpu, 1)} s)`, `${fmt(IMPORT_ROWS / I)} rows/s`, `registry POSTs ${fmt(postMs / 1000, 1)} s (overlapping); waited on the registry ${fmt(imp.registryWaitSeconds, 1)} s of ${fmt(I, 1)} s (${fmt((imp.registryWaitSeconds / I) * 100)}%)`],
     ];

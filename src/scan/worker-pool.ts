@@ -18,9 +18,12 @@ import { fingerprintWorkerScript } from "./worker-script.js";
 /**
  * Files sent to one worker and not yet answered, at most (audio and video apart). An image waits twice for
  * sharp's threads (header, then pixels); with 2 a worker idled between them (10,000 small files, load ~5: one
- * worker 13.1 s with 2, 11.9 s with 4; two workers 16.5 s and 10.0 s).
+ * worker 13.1 s with 2, 11.9 s with 4; two workers 16.5 s and 10.0 s). Twice ANSWER_BATCH, so that a worker
+ * still has files while its last answers travel and the next paths come back.
  */
-export const PER_WORKER = 4;
+export const PER_WORKER = 8;
+/** Answers a worker gathers into one message (fingerprint-worker.ts). */
+export const ANSWER_BATCH = 4;
 /** Audio and video files sent to one worker and not yet answered, at most. */
 export const TOOL_PER_WORKER = 2;
 
@@ -32,6 +35,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
+  /** Jobs given to this worker and not yet posted: posted together once the current task is over. */
+  outbox: [id: number, path: string][];
   /** Files sent and not yet answered (PER_WORKER until the worker says it is ready). */
   pending: number;
   /** Audio and video files sent and not yet answered. */
@@ -52,12 +57,12 @@ export class FingerprintPool {
   }
 
   private start(entry: URL): Promise<void> {
-    const worker = new Worker(entry);
-    const slot: Slot = { worker, pending: PER_WORKER, toolPending: TOOL_PER_WORKER };
+    const worker = new Worker(entry, { workerData: { batch: ANSWER_BATCH } });
+    const slot: Slot = { worker, outbox: [], pending: PER_WORKER, toolPending: TOOL_PER_WORKER };
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.once("error", reject);
-      worker.on("message", (m: { ready?: true; id?: number; result?: FileIscc; error?: string }) => {
+      worker.on("message", (m: { ready?: true; answers?: ({ id: number; result: FileIscc } | { id: number; error: string })[] }) => {
         if (m.ready) {
           slot.pending = 0;
           slot.toolPending = 0;
@@ -65,12 +70,14 @@ export class FingerprintPool {
           this.pump();
           return;
         }
-        const cb = this.callbacks.get(m.id!)!;
-        this.callbacks.delete(m.id!);
-        if (cb.tool) slot.toolPending--;
-        else slot.pending--;
-        if (m.error !== undefined) cb.job.reject(new Error(m.error));
-        else cb.job.resolve(m.result!);
+        for (const a of m.answers!) {
+          const cb = this.callbacks.get(a.id)!;
+          this.callbacks.delete(a.id);
+          if (cb.tool) slot.toolPending--;
+          else slot.pending--;
+          if ("error" in a) cb.job.reject(new Error(a.error));
+          else cb.job.resolve(a.result);
+        }
         this.pump();
       });
     });
@@ -97,10 +104,22 @@ export class FingerprintPool {
     });
   }
 
+  private posting = false;
+
   private send(slot: Slot, job: Job, tool: boolean): void {
     const id = this.nextId++;
     this.callbacks.set(id, { job, slot, tool });
-    slot.worker.postMessage({ id, path: job.path });
+    slot.outbox.push([id, job.path]);
+    if (this.posting) return;
+    this.posting = true;
+    // every job given out by the end of this task (a walk queues many at once) in one message per worker
+    queueMicrotask(() => {
+      this.posting = false;
+      for (const s of this.slots) {
+        if (s.outbox.length) s.worker.postMessage({ jobs: s.outbox });
+        s.outbox = [];
+      }
+    });
   }
 
   private pump(): void {
