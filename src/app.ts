@@ -3,6 +3,7 @@ import { ValidationError } from "./domain/field-error";
 import { Problem, problemResponse } from "./http/problem";
 import { readYourWrites } from "./http/read-your-writes";
 import { warmStart } from "./http/warm-start";
+import { warmLookupCode } from "./http/warm-code";
 import { createOpenApiApp } from "./http/route";
 import { declarationsBatch } from "./routes/declarations-batch";
 import { declarationsCreate } from "./routes/declarations-create";
@@ -18,8 +19,8 @@ import { webPages } from "./web/web-pages";
 import { logCheckpoint } from "./routes/log-checkpoint";
 import { logConsistency } from "./routes/log-consistency";
 import { logTiles } from "./routes/log-tiles";
-import { lookupGet } from "./routes/lookup-get";
-import { lookupPost } from "./routes/lookup-post";
+import { lookupGet, LookupQuerySchema } from "./routes/lookup-get";
+import { lookupPost, LookupBatchSchema } from "./routes/lookup-post";
 import { match } from "./routes/match";
 import { observations } from "./routes/observations";
 import { mandatesRoutes } from "./routes/mandates";
@@ -75,6 +76,8 @@ export function createApp() {
     webPages,
   ])
     register(app);
+  // Cold starts (issue 13): the lookup path's code compiled while the isolate starts, not in its first lookup.
+  warmLookupCode(app, LookupQuerySchema, LookupBatchSchema);
 
   app.notFound((c) => problemResponse(c, new Problem("no-route", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((err, c) => {

@@ -20,7 +20,7 @@ const EXAMPLES: Record<IdentifierKind, string> = {
 };
 
 /** Exactly one subject per request: a URL or one work identifier (POST /v1/lookup takes many). */
-const LookupQuerySchema = z.strictObject({
+export const LookupQuerySchema = z.strictObject({
   url: z.string().min(1).max(LIMITS.urlLength).optional().describe("A URL"),
   ...(Object.fromEntries(
     IDENTIFIER_KINDS.map((k) => [

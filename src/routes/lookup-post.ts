@@ -9,7 +9,7 @@ import { json, jsonBody, jsonText, problemResponses, type App } from "../http/ro
 import { rateLimited } from "../http/rate-limits";
 import { IdentifierLookupSchema, UrlLookupSchema } from "./lookup-get";
 
-const LookupBatchSchema = z
+export const LookupBatchSchema = z
   .strictObject({
     urls: z.array(z.string().max(LIMITS.urlLength)).max(LIMITS.lookupUrls).optional(),
     identifiers: z

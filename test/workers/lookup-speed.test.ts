@@ -12,6 +12,7 @@ import { coveringRulesCache } from "../../src/filter/covering-rules-cache";
 import { decodeSnapshot, SnapshotError } from "../../src/filter/snapshot-format";
 import { probeUrl } from "../../src/filter/url-keys";
 import { lookupUrls } from "../../src/flows/lookup-urls";
+import { createApp } from "../../src/app";
 import { queryRules, URLS_PER_STATEMENT } from "../../src/store/url-rules-lookup";
 import { encodeUnit, MainType } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
@@ -128,6 +129,15 @@ describe("URL key filter and batch chunking", () => {
     expect("conflicts" in disputed[0]! && disputed[0].conflicts!.map((c) => c.kind)).toContain("opposite-preferences");
     expect(disputed).toEqual(await fromD1());
     expect(await kept()).toEqual(disputed);
+  });
+
+  it("building the app runs the lookup code once without storage and keeps nothing (http/warm-code.ts)", async () => {
+    const checks = declaredUrls.stats.versionChecks;
+    const kept = coveringRulesCache.stats.kept;
+    const app = createApp();
+    expect([declaredUrls.stats.versionChecks, coveringRulesCache.stats.kept]).toEqual([checks, kept]);
+    const res = await app.request(`/v1/lookup?url=${encodeURIComponent("https://www.bücher.example/fötó.jpg")}`, {}, env);
+    expect(await res.json()).toMatchObject({ normalized: "https://www.xn--bcher-kva.example/f%C3%B6t%C3%B3.jpg", declarations: [] });
   });
 
   it("returns a D1 bookmark on writes, takes it back on reads, and refuses a malformed one", async () => {
