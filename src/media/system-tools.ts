@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { ToolHost, type ToolRun } from "./tool-host.js";
 
 export interface ToolSpec {
   command: string;
@@ -61,15 +62,44 @@ export function locateTool(tool: ToolSpec): string | null {
  * codes that still mean a result (fpcalc's 3: "non-critical error, fingerprint computed" — Chromaprint 1.5.1 on
  * FFmpeg 5, as Debian bookworm ships it, exits 3 at the end of every file, acoustid/chromaprint#122, #137).
  */
-export function runTool(tool: ToolSpec, args: string[], acceptExit: number[] = [], timeoutMs = 10 * 60_000): Promise<Buffer> {
+export async function runTool(tool: ToolSpec, args: string[], acceptExit: number[] = [], timeoutMs = 10 * 60_000): Promise<Buffer> {
   const path = locateTool(tool);
-  if (!path) return Promise.reject(new MissingToolError(tool));
-  return new Promise((resolve, reject) => {
-    execFile(path, args, { encoding: "buffer", maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (!err || (typeof err.code === "number" && acceptExit.includes(err.code))) return resolve(stdout);
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return reject(new MissingToolError(tool));
-      const last = stderr.toString("utf8").trim().split("\n").pop() ?? "";
-      reject(new ToolFailedError(`${tool.command} failed: ${last || err.message}`));
-    });
-  });
+  if (!path) throw new MissingToolError(tool);
+  const options = { maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs };
+  const { error, stdout, stderr } = await (useHost ? helper().run(path, args, options) : execFileRun(path, args, options));
+  if (!error || (typeof error.code === "number" && acceptExit.includes(error.code))) return stdout;
+  if (error.code === "ENOENT") throw new MissingToolError(tool);
+  const last = stderr.toString("utf8").trim().split("\n").pop() ?? "";
+  throw new ToolFailedError(`${tool.command} failed: ${last || error.message}`);
+}
+
+function execFileRun(path: string, args: string[], options: { maxBuffer: number; timeout: number }): Promise<ToolRun> {
+  return new Promise((resolve) =>
+    execFile(path, args, { ...options, encoding: "buffer" }, (err, stdout, stderr) =>
+      resolve({ error: err ? { code: err.code as number | string | undefined, message: err.message } : null, stdout, stderr }),
+    ),
+  );
+}
+
+let useHost = false;
+let host: ToolHost | undefined;
+
+/** The thread's helper, started on first use and again if it died. */
+function helper(): ToolHost {
+  if (!host || host.dead) host = new ToolHost();
+  return host;
+}
+
+/**
+ * From now on this thread starts its tools from a helper process (tool-host.ts): for a scan's fingerprinting
+ * threads, where a fork() of the whole process is costly. A single `npx iscc` starts its one tool directly.
+ */
+export function startToolsFromHelper(): void {
+  useHost = true;
+}
+
+/** Ends this thread's helper, if it started one. */
+export async function closeToolHelper(): Promise<void> {
+  await host?.close();
+  host = undefined;
 }

@@ -6,11 +6,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { enableFastBlake3 } from "../iscc/index.js";
 import { isccOfFile, type FileIscc } from "../media/file-iscc.js";
+import { closeToolHelper, startToolsFromHelper } from "../media/system-tools.js";
 
 type Answer = { id: number; result: FileIscc } | { id: number; error: string };
 
 const batch = (workerData as { batch: number }).batch;
 await enableFastBlake3();
+startToolsFromHelper();
 let answers: Answer[] = [];
 let running = 0;
 const answer = (a: Answer) => {
@@ -20,7 +22,12 @@ const answer = (a: Answer) => {
   parentPort!.postMessage({ answers });
   answers = [];
 };
-parentPort!.on("message", ({ jobs }: { jobs: [id: number, path: string][] }) => {
+parentPort!.on("message", ({ jobs, close }: { jobs?: [id: number, path: string][]; close?: true }) => {
+  if (close) {
+    void closeToolHelper().then(() => parentPort!.postMessage({ closed: true }));
+    return;
+  }
+  if (!jobs) return;
   running += jobs.length;
   for (const [id, path] of jobs) {
     isccOfFile(path).then(

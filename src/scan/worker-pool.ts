@@ -1,6 +1,7 @@
 /**
  * Fingerprints files on every core: one worker thread per core (or `size`), each computing isccOfFile; the
- * tools they start (fpcalc, ffmpeg) run as their own processes. Each worker holds PER_WORKER files at
+ * tools they start (fpcalc, ffmpeg) run as their own processes, started from one small helper process per
+ * worker (media/tool-host.ts), which close() ends. Each worker holds PER_WORKER files at
  * once, so it never idles waiting for the main thread to hand it the next path, and its CPU work goes on
  * while a file of its waits for sharp's threads. Audio and video files (by name: sniff.ts's namedForTool) are
  * held apart, TOOL_PER_WORKER more per worker and sent before any other file: their time is mostly the tool's
@@ -41,6 +42,8 @@ interface Slot {
   pending: number;
   /** Audio and video files sent and not yet answered. */
   toolPending: number;
+  /** Called when the worker has closed its tool helper (close()). */
+  closed?: () => void;
 }
 
 export class FingerprintPool {
@@ -62,7 +65,8 @@ export class FingerprintPool {
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.once("error", reject);
-      worker.on("message", (m: { ready?: true; answers?: ({ id: number; result: FileIscc } | { id: number; error: string })[] }) => {
+      worker.on("message", (m: { ready?: true; closed?: true; answers?: ({ id: number; result: FileIscc } | { id: number; error: string })[] }) => {
+        if (m.closed) return slot.closed?.();
         if (m.ready) {
           slot.pending = 0;
           slot.toolPending = 0;
@@ -131,6 +135,19 @@ export class FingerprintPool {
 
   async close(): Promise<void> {
     await this.ready.catch(() => {});
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    // each worker first ends its tool helper (tool-host.ts): a thread ended under it could not reap it
+    await Promise.all(
+      this.slots.map(async (s) => {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((done) => {
+          s.closed = done;
+          timer = setTimeout(done, 5_000);
+          s.worker.once("exit", done); // a worker that already ended has nothing to close
+          s.worker.postMessage({ close: true });
+        });
+        clearTimeout(timer);
+        await s.worker.terminate();
+      }),
+    );
   }
 }
