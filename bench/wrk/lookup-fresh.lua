@@ -6,6 +6,7 @@
 -- out the script sends an empty body (answered 400), so a run that outruns it shows as errors.
 --   wrk ... -s bench/wrk/lookup-fresh.lua -- UNDECLARED_FILE DECLARED_FILE D
 -- Both files hold one JSON string a line.
+local report = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
 local parts = {}
 local pool = {}
 local n = 0
@@ -44,18 +45,10 @@ function request()
   return wrk.format("POST", nil, { ["content-type"] = "application/json" }, body)
 end
 
-local reported = false
 function response(status, headers, body)
-  if status >= 400 and not reported then
-    reported = true
-    io.stderr:write(string.format("non-2xx %d: %s\n", status, string.sub(body or "", 1, 500)))
-  end
+  if status >= 400 then report.first_failure(status, body) end
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"status_errors":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
+  report.results(summary, latency)
 end

@@ -1,6 +1,7 @@
 -- wrk script: GET requests cycling through a file of paths (one per line), then one JSON line of
 -- results on stdout, so bench/run.ts can parse what wrk measured.
 --   wrk ... -s bench/wrk/requests.lua -- PATHS_FILE
+local report = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
 local paths = {}
 local n = 0
 local i = 0
@@ -20,9 +21,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"errors":%d,"status_errors":%d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout, e.status))
+  report.results(summary, latency)
 end
