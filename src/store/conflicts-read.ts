@@ -20,11 +20,20 @@ export async function conflictsOf(db: Reader, ids: readonly string[]): Promise<M
   return conflictsById(results);
 }
 
-/** SQL for the conflicts involving the declarations whose ids `inCited` ("IN (…)") names, both sides active, in order. */
-export function conflictsAmongSql(inCited: string): string {
-  return `SELECT c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart FROM conflicts c
+/**
+ * FROM … WHERE of the conflicts involving the declarations `involves` names (`IN (…)`, or `= d.id`
+ * in a subquery per declaration), both sides active: the one definition conflictsOf and the lookup's
+ * rules-with-conflicts statement (url-rules-lookup.ts) both read.
+ */
+export function activeConflictsInvolving(involves: string): string {
+  return `FROM conflicts c
        JOIN declarations a ON a.id = c.claim JOIN declarations b ON b.id = c.counterpart
-       WHERE (c.claim ${inCited} OR c.counterpart ${inCited}) AND a.status = 'active' AND b.status = 'active'
+       WHERE (c.claim ${involves} OR c.counterpart ${involves}) AND a.status = 'active' AND b.status = 'active'`;
+}
+
+/** SQL for the conflicts involving the declarations whose ids `inCited` ("IN (…)") names, both sides active, in order. */
+function conflictsAmongSql(inCited: string): string {
+  return `SELECT c.id AS id, c.kind AS kind, c.claim AS claim, c.counterpart AS counterpart ${activeConflictsInvolving(inCited)}
        ORDER BY c.n`;
 }
 

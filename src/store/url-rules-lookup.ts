@@ -1,5 +1,5 @@
 import { hostLookupKeys, type UrlPattern } from "../domain/url-pattern";
-import { conflictsById, type ConflictCitation } from "./conflicts-read";
+import { activeConflictsInvolving, conflictsById, type ConflictCitation } from "./conflicts-read";
 import type { Reader } from "./db";
 
 /** How fresh a D1 answer is: the highest declaration seq and conflict n of the database that gave it. */
@@ -63,16 +63,14 @@ const RULES_SQL = `WITH ${QUERIED} ${arms(RULE_COLUMNS)}
 ORDER BY 1, 2`;
 
 /**
- * RULES_SQL with each rule's conflicts (conflictsAmongSql's rows for its declaration, as a JSON array
+ * RULES_SQL with each rule's conflicts (conflictsOf's rows for its declaration, as a JSON array
  * of [n, id, kind, claim, counterpart]; nearly always "[]") in one more column: a lookup that cites
  * declarations needs both, and one statement instead of two saves a statement's cost in D1 beyond the
  * query. `readAt`, `conflictsAt`: the highest declaration seq and conflict n the answering database
  * had applied, which say how fresh the answer is (filter/covering-rules-cache.ts).
  */
 const RULES_WITH_CONFLICTS_SQL = `WITH ${QUERIED} ${arms(`${RULE_COLUMNS},
-       (SELECT json_group_array(json_array(c.n, c.id, c.kind, c.claim, c.counterpart)) FROM conflicts c
-        JOIN declarations a ON a.id = c.claim JOIN declarations b ON b.id = c.counterpart
-        WHERE (c.claim = d.id OR c.counterpart = d.id) AND a.status = 'active' AND b.status = 'active') AS conflicts,
+       (SELECT json_group_array(json_array(c.n, c.id, c.kind, c.claim, c.counterpart)) ${activeConflictsInvolving("= d.id")}) AS conflicts,
        (SELECT max(seq) FROM declarations) AS readAt, (SELECT coalesce(max(n), 0) FROM conflicts) AS conflictsAt`)}
 ORDER BY 1, 2`;
 
@@ -116,7 +114,7 @@ export async function queryCoveringRules(
       out[c * URLS_PER_STATEMENT + row.i]!.push(row);
     }
   });
-  // In conflictsAmongSql's order (c.n); a conflict of two cited rules comes once per rule: conflictsById keeps one.
+  // In conflictsOf's order (c.n); a conflict of two cited rules comes once per rule: conflictsById keeps one.
   const conflicts = conflictsById(found.sort((a, b) => a[0] - b[0]).map(([, c]) => c));
   if (readAt.seq === Infinity) readAt.seq = readAt.conflicts = -Infinity;
   return { rules: out, conflicts, readAt };
