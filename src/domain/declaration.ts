@@ -62,7 +62,14 @@ export interface PreparedDeclaration extends PreparedRecord {
 export function parseDeclaration(input: unknown): Declaration {
   const parsed = DeclarationSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(issuesToFieldErrors(parsed.error.issues));
-  const d = parsed.data;
+  return checkDeclarationRules(parsed.data);
+}
+
+/**
+ * The subject rules of parseDeclaration, for a value DeclarationSchema already returned (a route's
+ * validated body): the schema is not run twice on the single POST's path.
+ */
+export function checkDeclarationRules(d: Declaration): Declaration {
   const errors: FieldError[] = [];
   const hasSubject = d.iscc !== undefined || d.datahash !== undefined || d.urls !== undefined || d.identifiers !== undefined;
   if (d.intent === "activate") {
@@ -136,10 +143,13 @@ export function declaredIdentifiers(d: Pick<Declaration, "identifiers">): WorkId
   return out;
 }
 
-/** Verifies the ISCC-SIG signature; a failure names the signature field at fault. */
-export async function verifyDeclarationSignature(d: Pick<Declaration, "signature">): Promise<void> {
+/**
+ * Verifies the ISCC-SIG signature; a failure names the signature field at fault. Resolves to the
+ * signed document's canonical text (what its digest covers), made while verifying.
+ */
+export async function verifyDeclarationSignature(d: Pick<Declaration, "signature">): Promise<string> {
   try {
-    await verifyJson(d);
+    return (await verifyJson(d)).canonical;
   } catch (e) {
     if (e instanceof SignatureError) throw new ValidationError([{ pointer: e.pointer, detail: e.message }]);
     throw e;
@@ -159,12 +169,12 @@ export function checkTimestamp(d: Pick<Declaration, "timestamp">, nowMs: number,
 }
 
 /**
- * Subjects, digest and canonical text. `verification` is the signed verification result (made by
+ * Subjects, digest and canonical text (`canonical`, when the caller has it: canonicalize(d), e.g.
+ * from the signature check). `verification` is the signed verification result (made by
  * this registry at first registration, or read from the origin's receipt): it alone decides the
  * controller's standing and which URL subjects are domain-verified.
  */
-export function prepareDeclaration(d: Declaration, verification: ControllerVerification | null): PreparedDeclaration {
-  const canonical = canonicalize(d);
+export function prepareDeclaration(d: Declaration, verification: ControllerVerification | null, canonical = canonicalize(d)): PreparedDeclaration {
   const verifiedHost = verification?.verified ? verification.domain : null;
   const seen = new Set<string>();
   const urls: UrlSubject[] = [];

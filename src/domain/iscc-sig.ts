@@ -27,7 +27,9 @@
  */
 import * as ed from "@noble/ed25519";
 import { base58btcDecode, base58btcEncode } from "../encoding/base58.js";
-import { canonicalBytes, CanonicalJsonError } from "../encoding/canonical-json.js";
+import { canonicalBytes, canonicalize, canonicalMembers, CanonicalJsonError } from "../encoding/canonical-json.js";
+
+const encoder = new TextEncoder();
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import {
   decodeEd25519PublicMultikey,
@@ -72,6 +74,8 @@ export type Signed<T> = T & { signature: SignatureObject };
 export interface VerifiedSignature {
   pubkey: Uint8Array;
   pubkeyMultikey: string;
+  /** The RFC 8785 text of the whole signed document, proof included: what a digest of it covers. */
+  canonical: string;
   controller?: string;
   keyid?: string;
 }
@@ -221,18 +225,25 @@ export async function verifyJson(obj: unknown, opts?: { publicKey?: Uint8Array }
     throw new SignatureError("/signature/pubkey", "missing pubkey and no public key supplied: cannot verify");
   }
 
-  const { proof: _omitted, ...sigWithoutProof } = sig;
-  let payload: Uint8Array;
+  // The payload is the document without `proof`; the whole document's text (what digests cover)
+  // differs only in the signature member, so the other members are serialized once for both.
+  let members: { keys: string[]; parts: string[] };
   try {
-    payload = canonicalBytes({ ...obj, signature: sigWithoutProof });
+    members = canonicalMembers(obj);
   } catch (e) {
     if (e instanceof CanonicalJsonError) throw new SignatureError(e.pointer, `cannot canonicalize: ${e.message}`);
     throw e;
   }
+  const canonical = `{${members.parts.join(",")}}`;
+  const { proof: _omitted, ...sigWithoutProof } = sig;
+  const payloadParts = [...members.parts];
+  // Every value of sigWithoutProof is one of sig's, which canonicalMembers accepted.
+  payloadParts[members.keys.indexOf("signature")] = `"signature":${canonicalize(sigWithoutProof)}`;
+  const payload = encoder.encode(`{${payloadParts.join(",")}}`);
 
   if (!(await ed25519Verify(proof, payload, key))) throw new SignatureError("/signature/proof", "signature does not verify");
 
-  const result: VerifiedSignature = { pubkey: key, pubkeyMultikey: encodeEd25519PublicMultikey(key) };
+  const result: VerifiedSignature = { pubkey: key, pubkeyMultikey: key === embeddedKey ? embedded! : encodeEd25519PublicMultikey(key), canonical };
   if (controller !== undefined) result.controller = controller;
   if (keyid !== undefined) result.keyid = keyid;
   return result;

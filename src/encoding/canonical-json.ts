@@ -108,21 +108,42 @@ function serialize(value: unknown, path: Path, ancestors: Set<object>): string {
       const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? "object";
       throw new CanonicalJsonError(pointerOf(path), `${name} is not a plain JSON object`);
     }
-    // Properties whose value is undefined are skipped, as JSON.stringify does: in TypeScript an
-    // absent optional field is routinely written as `field: undefined`, and both mean "absent".
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-    // Default sort compares UTF-16 code units, which is exactly RFC 8785 §3.2.3's order.
-    keys.sort();
-    const parts: string[] = [];
-    for (const k of keys) {
-      path.push(k);
-      parts.push(`${serializeString(k, path)}:${serialize(obj[k], path, ancestors)}`);
-      path.pop();
-    }
-    return `{${parts.join(",")}}`;
+    return `{${serializeMembers(obj, path, ancestors).parts.join(",")}}`;
   } finally {
     ancestors.delete(obj);
   }
+}
+
+/** An object's members in RFC 8785's order: their keys, and each member's text (`"key":value`). */
+interface Members {
+  keys: string[];
+  parts: string[];
+}
+
+function serializeMembers(obj: Record<string, unknown>, path: Path, ancestors: Set<object>): Members {
+  // Properties whose value is undefined are skipped, as JSON.stringify does: in TypeScript an
+  // absent optional field is routinely written as `field: undefined`, and both mean "absent".
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  // Default sort compares UTF-16 code units, which is exactly RFC 8785 §3.2.3's order.
+  keys.sort();
+  const parts: string[] = [];
+  for (const k of keys) {
+    path.push(k);
+    parts.push(`${serializeString(k, path)}:${serialize(obj[k], path, ancestors)}`);
+    path.pop();
+  }
+  return { keys, parts };
+}
+
+/**
+ * The members of a JSON object as canonicalize writes them (same checks, pointers and nesting
+ * limit): `{${parts.join(",")}}` is canonicalize(obj). For a caller that needs the texts of two
+ * variants of one object, such as a signed object with and without its proof (the signature
+ * payload and the digest), so that the members they share are serialized once.
+ */
+export function canonicalMembers(obj: Record<string, unknown>): Members {
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj) || !isPlainObject(obj)) throw new CanonicalJsonError("", "not a plain JSON object");
+  return serializeMembers(obj, [], new Set([obj]));
 }
 
 /** The RFC 8785 canonical JSON text of `value`. Throws CanonicalJsonError for non-JSON input. */

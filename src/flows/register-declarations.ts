@@ -1,5 +1,6 @@
 import { verificationAtOrigin, type ControllerVerification } from "../domain/controller-verification";
 import {
+  checkDeclarationRules,
   checkTimestamp,
   parseDeclaration,
   prepareDeclaration,
@@ -25,10 +26,17 @@ export type ItemResult = RegisterOutcome | { outcome: "invalid"; problem: Proble
  * receipt will carry for every other registry.
  */
 export function checkSubmitted(env: Env, input: unknown, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
+  return checkDeclaration(() => parseDeclaration(input), at, nowMs, atOrigin(env));
+}
+
+/** checkSubmitted for a value DeclarationSchema already returned (the single POST route's validated body). */
+export function checkSubmittedShaped(env: Env, d: Declaration, at: (string | number)[], nowMs: number): Promise<PreparedDeclaration> {
+  return checkDeclaration(() => checkDeclarationRules(d), at, nowMs, atOrigin(env));
+}
+
+function atOrigin(env: Env): (d: Declaration) => Promise<ControllerVerification | null> {
   const opts = didWebOptions(env);
-  return checkDeclaration(input, at, nowMs, async (d) =>
-    verificationAtOrigin(d, d.signature.controller !== undefined && (await controllerListsKey(d.signature.controller, d.signature.pubkey, opts))),
-  );
+  return async (d) => verificationAtOrigin(d, d.signature.controller !== undefined && (await controllerListsKey(d.signature.controller, d.signature.pubkey, opts)));
 }
 
 /**
@@ -37,20 +45,20 @@ export function checkSubmitted(env: Env, input: unknown, at: (string | number)[]
  * controller, which is not resolved again: `verification` is what the origin's receipt says.
  */
 export function checkDelivered(input: unknown, at: (string | number)[], verification: (d: Declaration) => ControllerVerification | null): Promise<PreparedDeclaration> {
-  return checkDeclaration(input, at, null, async (d) => verification(d));
+  return checkDeclaration(() => parseDeclaration(input), at, null, async (d) => verification(d));
 }
 
 async function checkDeclaration(
-  input: unknown,
+  parse: () => Declaration,
   at: (string | number)[],
   nowMs: number | null,
   verification: (d: Declaration) => Promise<ControllerVerification | null>,
 ): Promise<PreparedDeclaration> {
   try {
-    const d = parseDeclaration(input);
-    await verifyDeclarationSignature(d);
+    const d = parse();
+    const canonical = await verifyDeclarationSignature(d);
     if (nowMs !== null) checkTimestamp(d, nowMs, LIMITS.timestampSkewMs);
-    const prepared = prepareDeclaration(d, await verification(d));
+    const prepared = prepareDeclaration(d, await verification(d), canonical);
     checkRecordSize(prepared);
     return prepared;
   } catch (e) {
@@ -73,11 +81,11 @@ export function asProblem(e: unknown, at: (string | number)[]): unknown {
 }
 
 /** Registers local submissions: every item is checked in parallel, then sequenced in one call. */
-export async function registerSubmitted(
+export async function registerSubmitted<I = unknown>(
   env: Env,
-  inputs: unknown[],
+  inputs: I[],
   at: (i: number) => (string | number)[],
-  check: (env: Env, input: unknown, at: (string | number)[], nowMs: number) => Promise<PreparedRecord> = checkSubmitted,
+  check: (env: Env, input: I, at: (string | number)[], nowMs: number) => Promise<PreparedRecord> = checkSubmitted,
 ): Promise<ItemResult[]> {
   const now = Date.now();
   const checked = await Promise.all(

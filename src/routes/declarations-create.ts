@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { DeclarationSchema } from "../domain/declaration-schema";
 import { agentCitations } from "../flows/agency-labels";
-import { registerSubmitted, rejectionProblem } from "../flows/register-declarations";
+import { checkSubmittedShaped, registerSubmitted, rejectionProblem } from "../flows/register-declarations";
 import { LIMITS } from "../http/limits";
 import { BOOKMARK_HEADER } from "../http/read-path";
 import { json, jsonBody, problemDoc, problemResponses, type App } from "../http/route";
@@ -40,7 +40,7 @@ export function declarationsCreate(app: App) {
   app.openapi(route, async (c) => {
     // The schema checked the shape; registration checks it again with the semantic rules
     // (subjects, URL patterns, signature, time), which need the codec and the clock.
-    const [result] = await registerSubmitted(c.env, [c.req.valid("json")], () => []);
+    const [result] = await registerSubmitted(c.env, [c.req.valid("json")], () => [], checkSubmittedShaped);
     if (result!.outcome === "invalid") throw result!.problem;
     if (result!.outcome === "rejected") throw rejectionProblem(result!);
     const { id, seq, digest, status, receipt, bookmark } = result!;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { canonicalBytes, canonicalize, CanonicalJsonError, checkJsonDepth, MAX_JSON_DEPTH } from "../../src/encoding/canonical-json";
+import { canonicalBytes, canonicalize, CanonicalJsonError, canonicalMembers, checkJsonDepth, MAX_JSON_DEPTH } from "../../src/encoding/canonical-json";
 
 function f64(hex: string): number {
   const view = new DataView(new ArrayBuffer(8));
@@ -111,6 +111,24 @@ describe("canonicalize: strictness", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => canonicalize(cyclic)).toThrow(/cycle/);
+  });
+
+  it("canonicalMembers: the members canonicalize writes, with its keys, errors and nesting limit", () => {
+    const obj = JSON.parse('{"b":[1,{"y":2,"x":"é"}],"a":null,"c":{"z":true},"u":1e30}');
+    const m = canonicalMembers(obj);
+    expect(m.keys).toEqual(["a", "b", "c", "u"]);
+    expect(`{${m.parts.join(",")}}`).toBe(canonicalize(obj));
+    expect(canonicalMembers({ a: undefined, b: 1 })).toEqual({ keys: ["b"], parts: ['"b":1'] });
+    expect(() => canonicalMembers({ a: { "b/c": 10n } })).toThrow(/bigint .* at \/a\/b~1c/);
+    expect(() => canonicalMembers([] as never)).toThrow(CanonicalJsonError);
+    const nested = (levels: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < levels; i++) v = [v];
+      return { a: v };
+    };
+    expect(canonicalMembers(nested(MAX_JSON_DEPTH - 1)).parts.join()).toBe(canonicalize(nested(MAX_JSON_DEPTH - 1)).slice(1, -1));
+    expect(() => canonicalize(nested(MAX_JSON_DEPTH))).toThrow(/nested deeper/);
+    expect(() => canonicalMembers(nested(MAX_JSON_DEPTH))).toThrow(/nested deeper/);
   });
 
   it("allows the same object twice when it is not a cycle", () => {

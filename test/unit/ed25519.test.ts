@@ -52,4 +52,19 @@ describe("ed25519 (native WebCrypto where available)", () => {
     expect(await ed25519Verify(sig.subarray(0, 63), msg, pub)).toBe(false);
     expect(await ed25519Verify(sig, msg, new Uint8Array(32).fill(0xff))).toBe(false);
   });
+
+  it("keys kept between verifications answer for their own bytes only", async () => {
+    const seeds = [1, 2, 3].map((n) => new Uint8Array(32).fill(n));
+    const msg = new TextEncoder().encode("opt out");
+    const sigs = await Promise.all(seeds.map((s) => ed25519Sign(msg, s)));
+    for (let round = 0; round < 3; round++)
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) expect(await ed25519Verify(sigs[i]!, msg, ed.getPublicKey(seeds[j]!))).toBe(i === j);
+    // A buffer reused for another key (the cache keys by the bytes, not the buffer).
+    const buf = Uint8Array.from(ed.getPublicKey(seeds[0]!));
+    expect(await ed25519Verify(sigs[0]!, msg, buf)).toBe(true);
+    buf.set(ed.getPublicKey(seeds[1]!));
+    expect(await ed25519Verify(sigs[0]!, msg, buf)).toBe(false);
+    expect(await ed25519Verify(sigs[1]!, msg, buf)).toBe(true);
+  });
 });

@@ -102,6 +102,8 @@ describe("signJson / verifyJson round trip with an independent verifier", () => 
       pubkeyMultikey: signed.signature.pubkey,
       controller: "did:web:example.com",
       keyid: "key-1",
+      // The whole document's text, proof included (the digest's input), made while verifying.
+      canonical: new TextDecoder().decode(canonicalBytes(signed)),
     });
   });
 
