@@ -20,11 +20,12 @@
  * Times are wall clock and, beside them, CPU seconds of this process (worker threads included, the fpcalc and
  * ffmpeg processes not): on a machine shared with other work, CPU time is the code's own cost. For S1 and Sp the
  * tools' CPU is printed too (the children's, from /proc/self/stat on Linux), and from it how many cores S1 kept
- * busy: one worker is more than one core (sharp decodes on libuv's and libvips' threads, the main thread matches
- * and writes, the tools are processes), so on C cores S1/Sp cannot exceed C divided by that. Before S1, two copies
- * of a CPU loop are run against one: the throughput two cores give a perfectly parallel program at that moment,
- * the ceiling of the speedup on a shared machine; and beside S1 and Sp, how many cores the rest of the machine
- * (the bench's own registry, and any other work) kept busy meanwhile (from /proc/stat).
+ * busy: one worker is more than one core (the main thread matches and writes, V8 collects garbage on its own
+ * threads, the tools are processes, the images sharp decodes go through libuv's and libvips' threads), so on C
+ * cores S1/Sp cannot exceed C divided by that. Before S1, two copies of a CPU loop are run against one: the
+ * throughput two cores give a perfectly parallel program at that moment, the ceiling of the speedup on a shared
+ * machine; and beside S1 and Sp, how many cores the rest of the machine (the bench's own registry, and any other
+ * work) kept busy meanwhile (from /proc/stat).
  *
  *   N=5000 npm run bench:scan        # a smaller corpus
  */

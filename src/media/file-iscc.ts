@@ -128,7 +128,8 @@ async function contentCode(path: string, mode: MediaMode, mediatype: string, who
  * The file is read synchronously: a scan calls this for thousands of small files a second on worker threads,
  * and each asynchronous step (open, stat, read, close) is a round trip through libuv's thread pool that
  * profiles showed costing a worker 0.1–0.2 ms of waiting per call on a busy machine, more than reading a small
- * file. A worker still overlaps its files where it waits for real: sharp's decoding and the tools' processes.
+ * file. A worker still overlaps its files where it waits for real: sharp's decoding (of the images not decoded
+ * on this thread, image-decode.ts) and the tools' processes.
  */
 export async function isccOfFile(path: string): Promise<FileIscc> {
   let fd: number;

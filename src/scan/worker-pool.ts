@@ -3,7 +3,8 @@
  * tools they start (fpcalc, ffmpeg) run as their own processes, started from one small helper process per
  * worker (media/tool-host.ts), which close() ends. Each worker holds PER_WORKER files at
  * once, so it never idles waiting for the main thread to hand it the next path, and its CPU work goes on
- * while a file of its waits for sharp's threads. Audio and video files (by name: sniff.ts's namedForTool) are
+ * while a file of its waits for sharp's threads (images sharp decodes: image-decode.ts keeps small PNGs and
+ * JPEGs on the worker's own thread). Audio and video files (by name: sniff.ts's namedForTool) are
  * held apart, TOOL_PER_WORKER more per worker and sent before any other file: their time is mostly the tool's
  * process, which then runs beside the other files instead of forming a tail at the end of the scan (a corpus
  * walked in order reaches its audio and video last, or all at once). `size` 0 computes on the calling thread
@@ -17,10 +18,10 @@ import { Fifo } from "./fifo.js";
 import { fingerprintWorkerScript } from "./worker-script.js";
 
 /**
- * Files sent to one worker and not yet answered, at most (audio and video apart). An image waits twice for
- * sharp's threads (header, then pixels); with 2 a worker idled between them (10,000 small files, load ~5: one
- * worker 13.1 s with 2, 11.9 s with 4; two workers 16.5 s and 10.0 s). Twice ANSWER_BATCH, so that a worker
- * still has files while its last answers travel and the next paths come back.
+ * Files sent to one worker and not yet answered, at most (audio and video apart). An image sharp decodes waits
+ * twice for its threads (header, then pixels); when sharp decoded every image, a worker holding 2 idled between
+ * them (10,000 small files, load ~5: one worker 13.1 s with 2, 11.9 s with 4; two workers 16.5 s and 10.0 s).
+ * Twice ANSWER_BATCH, so that a worker still has files while its last answers travel and the next paths come back.
  */
 export const PER_WORKER = 8;
 /** Answers a worker gathers into one message (fingerprint-worker.ts). */
