@@ -4,6 +4,7 @@ import { Problem, problemResponse } from "./http/problem";
 import { readYourWrites } from "./http/read-your-writes";
 import { warmStart } from "./http/warm-start";
 import { warmLookupCode } from "./http/warm-code";
+import { warmIndexCode } from "./similarity/memory-index";
 import { createOpenApiApp } from "./http/route";
 import { declarationsBatch } from "./routes/declarations-batch";
 import { declarationsCreate } from "./routes/declarations-create";
@@ -78,6 +79,7 @@ export function createApp() {
     register(app);
   // Cold starts (issue 13): the lookup path's code compiled while the isolate starts, not in its first lookup.
   warmLookupCode(app, LookupQuerySchema, LookupBatchSchema);
+  warmIndexCode();
 
   app.notFound((c) => problemResponse(c, new Problem("no-route", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((err, c) => {

@@ -27,7 +27,10 @@ export function decodeBase64(text: string): Uint8Array | null {
 }
 
 /** The runtime's native base64 of typed arrays (workerd has it; Node 22 does not). */
-const native = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: () => string } };
+const native = Uint8Array as unknown as {
+  fromBase64?: (text: string) => Uint8Array;
+  prototype: { toBase64?: () => string; setFromBase64?: (text: string) => { read: number; written: number } };
+};
 
 /**
  * Base64 of bulk data no signature covers (the index snapshots isolates share, megabytes each):
@@ -49,4 +52,24 @@ export function decodeBase64Bulk(text: string): Uint8Array | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Decodes base64 from encodeBase64Bulk into `into` (from its start), natively where the runtime can
+ * write in place: a snapshot of many parts is decoded into one buffer, with no copy per part. The
+ * number of bytes written, or null when `text` is not base64 or does not fit.
+ */
+export function decodeBase64BulkInto(text: string, into: Uint8Array): number | null {
+  if (native.prototype.setFromBase64) {
+    try {
+      const { read, written } = (into as unknown as { setFromBase64(text: string): { read: number; written: number } }).setFromBase64(text);
+      return read === text.length ? written : null;
+    } catch {
+      return null;
+    }
+  }
+  const bytes = decodeBase64Bulk(text);
+  if (!bytes || bytes.length > into.length) return null;
+  into.set(bytes);
+  return bytes.length;
 }

@@ -12,14 +12,15 @@
 
 export class SectionsError extends Error {}
 
-type Section = Int32Array | Uint32Array | Uint16Array;
-const KINDS = { i32: Int32Array, u32: Uint32Array, u16: Uint16Array } as const;
+type Section = Int32Array | Uint32Array | Uint16Array | Uint8Array;
+const KINDS = { i32: Int32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
 type Kind = keyof typeof KINDS;
 
 function kindOf(a: Section): Kind {
   if (a instanceof Int32Array) return "i32";
   if (a instanceof Uint32Array) return "u32";
-  return "u16";
+  if (a instanceof Uint16Array) return "u16";
+  return "u8";
 }
 
 const align4 = (n: number) => (n + 3) & ~3;
@@ -64,8 +65,10 @@ export function decodeSections(magic: string, bytes: Uint8Array): { header: Reco
     if (!Type || !Number.isSafeInteger(length) || length < 0) throw new SectionsError(`bad section ${JSON.stringify(entry)}`);
     const byteLength = length * Type.BYTES_PER_ELEMENT;
     if (at + byteLength > bytes.length) throw new SectionsError("a section runs past the end");
-    // slice copies into a fresh, aligned buffer: the input may sit at any offset.
-    sections.push(new Type(bytes.slice(at, at + byteLength).buffer));
+    // A view where the input is aligned (a snapshot's megabytes are not copied again); a copy into a
+    // fresh, aligned buffer where it is not (the input may sit at any offset).
+    const offset = bytes.byteOffset + at;
+    sections.push(offset % Type.BYTES_PER_ELEMENT === 0 ? new Type(bytes.buffer as ArrayBuffer, offset, length) : new Type(bytes.slice(at, at + byteLength).buffer));
     at += align4(byteLength);
   }
   if (at !== bytes.length) throw new SectionsError("bytes after the last section");

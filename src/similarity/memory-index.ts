@@ -1,4 +1,4 @@
-import { bandMasks, bandRadii, BANDS, BAND_BITS } from "./bands";
+import { bandMasks, bandRadii, BANDS, BAND_BITS, DEFAULT_MAX_DISTANCE } from "./bands";
 import { verify } from "./d1-index";
 import type { Reader } from "../store/db";
 import { PACKED_UNIT_CHARS, unitPageAfter, unitsAfter, unitsByRowid, unitView, type UnitMark } from "../store/iscc-units";
@@ -19,77 +19,119 @@ import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./uni
  * the 64-bit distance are then read back from D1 (code and whole body, by rowid) and checked by
  * `verify`, exactly as the SQL path checks its rows, so both paths return the same hits.
  *
- * Memory: 4 bytes per unit per band plus 16 bytes of body, rowid and seq, about 32 MB per million
- * units, within a Worker's 128 MB. Loading reads pages of 50,000 units, packed as text.
+ * Memory: 16 bytes a unit (its two halves and rowid), 4 more per band built (every band of a type
+ * searched by distance, band 0 of an exact type) and 4 of stamp, about 34 MB per million units,
+ * within a Worker's 128 MB. Loading reads the newest snapshot (unit-snapshot.ts) in one statement,
+ * its columns used as decoded, then the rows after it in pages of 50,000 units, packed as text; the
+ * bands are sorted when a search first needs them. A cold isolate's first match pays that load
+ * (BENCHMARKS.md, "The first match of a fresh isolate").
  */
 
 const PAGE = 50_000;
 const POP = new Uint8Array(1 << 16);
 for (let i = 1; i < POP.length; i++) POP[i] = (i & 1) + POP[i >> 1]!;
 
-/** Units of one type, columnar, with a counting-sort index per band: ids of value v are ids[off[v]..off[v+1]). */
-class TypeIndex {
-  n = 0;
-  hi: Int32Array = new Int32Array(1024);
-  lo: Int32Array = new Int32Array(1024);
-  rowid: Float64Array = new Float64Array(1024);
-  /** Units appended since the band index was built; searched by a linear scan until the next build. */
-  built = 0;
-  offsets: Uint32Array[] = [];
-  ids: Uint32Array[] = [];
+const SIZE = 1 << BAND_BITS;
+/** Where each band value's next unit goes while a band is sorted: one array for every sort. */
+const scratch = { next: new Uint32Array(SIZE) };
+
+/**
+ * Units of one type, columnar: the units the band index covers (a counting sort per band: ids of
+ * value v are ids[off[v]..off[v+1])), and the tail appended since it was built, searched by a scan
+ * until the next build. The tail is kept apart so that appending a few rows to an index started from
+ * a snapshot never copies its million-unit columns.
+ */
+export class TypeIndex {
+  hi: Int32Array = new Int32Array(0);
+  lo: Int32Array = new Int32Array(0);
+  rowid: Float64Array = new Float64Array(0);
+  /** Per band, built by band() on first use. */
+  private offsets: (Uint32Array | undefined)[] = [];
+  private ids: (Uint32Array | undefined)[] = [];
+  tail = 0;
+  private tailHi = new Int32Array(1024);
+  private tailLo = new Int32Array(1024);
+  private tailRowid = new Float64Array(1024);
+
+  /** Units the band index covers. */
+  get built(): number {
+    return this.hi.length;
+  }
+
+  get n(): number {
+    return this.hi.length + this.tail;
+  }
 
   push(hi: number, lo: number, rowid: number): void {
-    if (this.n >= this.hi.length) {
+    if (this.tail >= this.tailHi.length) {
       const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(Math.max(1024, a.length * 2));
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
         b.set(a);
         return b;
       };
-      this.hi = grow(this.hi);
-      this.lo = grow(this.lo);
-      this.rowid = grow(this.rowid);
+      this.tailHi = grow(this.tailHi);
+      this.tailLo = grow(this.tailLo);
+      this.tailRowid = grow(this.tailRowid);
     }
-    this.hi[this.n] = hi;
-    this.lo[this.n] = lo;
-    this.rowid[this.n] = rowid;
-    this.n++;
+    this.tailHi[this.tail] = hi;
+    this.tailLo[this.tail] = lo;
+    this.tailRowid[this.tail] = rowid;
+    this.tail++;
   }
 
-  /** A type index holding these units (a snapshot's columns), its band index built. */
-  static fromColumns(hi: Int32Array, lo: Int32Array, rowid: Uint32Array): TypeIndex {
+  /** A type index holding these units (a snapshot's columns, kept as they are). */
+  static fromColumns(hi: Int32Array, lo: Int32Array, rowid: Float64Array): TypeIndex {
     const t = new TypeIndex();
-    t.n = hi.length;
     t.hi = hi;
     t.lo = lo;
-    t.rowid = Float64Array.from(rowid);
+    t.rowid = rowid;
     t.build();
     return t;
   }
 
-  /** The units as a snapshot stores them. */
-  columns(): { hi: Int32Array; lo: Int32Array; rowid: Uint32Array } {
-    return { hi: this.hi.slice(0, this.n), lo: this.lo.slice(0, this.n), rowid: Uint32Array.from(this.rowid.subarray(0, this.n)) };
+  /** All the units, tail included, as a snapshot stores them (never changed in place: build replaces them). */
+  columns(): { hi: Int32Array; lo: Int32Array; rowid: Float64Array } {
+    if (!this.tail) return { hi: this.hi, lo: this.lo, rowid: this.rowid };
+    const join = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+      const c = new (a.constructor as new (n: number) => T)(a.length + this.tail);
+      c.set(a);
+      c.set(b.subarray(0, this.tail), a.length);
+      return c;
+    };
+    return { hi: join(this.hi, this.tailHi), lo: join(this.lo, this.tailLo), rowid: join(this.rowid, this.tailRowid) };
   }
 
-  band(i: number, b: number): number {
-    return b === 0 ? this.hi[i]! >>> 16 : b === 1 ? this.hi[i]! & 0xffff : b === 2 ? this.lo[i]! >>> 16 : this.lo[i]! & 0xffff;
-  }
-
+  /**
+   * Takes the tail into the columns and drops the band index; each band is sorted again when a search
+   * first needs it (band): an exact type (instance units) is only ever probed in band 0.
+   */
   build(): void {
-    const size = 1 << BAND_BITS;
-    this.offsets = [];
-    this.ids = [];
-    for (let b = 0; b < BANDS; b++) {
-      const off = new Uint32Array(size + 1);
-      for (let i = 0; i < this.n; i++) off[this.band(i, b) + 1]!++;
-      for (let v = 0; v < size; v++) off[v + 1]! += off[v]!;
-      const fill = off.slice(0, size);
-      const ids = new Uint32Array(this.n);
-      for (let i = 0; i < this.n; i++) ids[fill[this.band(i, b)]!++] = i;
-      this.offsets.push(off);
-      this.ids.push(ids);
+    if (this.tail) {
+      ({ hi: this.hi, lo: this.lo, rowid: this.rowid } = this.columns());
+      this.tail = 0;
+      this.tailHi = new Int32Array(1024);
+      this.tailLo = new Int32Array(1024);
+      this.tailRowid = new Float64Array(1024);
     }
-    this.built = this.n;
+    this.offsets = new Array(BANDS).fill(undefined);
+    this.ids = new Array(BANDS).fill(undefined);
+  }
+
+  /** Band b's counting sort (built on first use): a count of each value, then a scatter of the units. */
+  private band(b: number): void {
+    if (this.ids[b]) return;
+    const n = this.hi.length;
+    const half = b < 2 ? this.hi : this.lo;
+    const shift = b % 2 === 0 ? 16 : 0;
+    const off = new Uint32Array(SIZE + 1);
+    for (let i = 0; i < n; i++) off[((half[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let v = 0; v < SIZE; v++) off[v + 1]! += off[v]!;
+    const next = scratch.next;
+    next.set(off.subarray(0, SIZE));
+    const ids = new Uint32Array(n);
+    for (let i = 0; i < n; i++) ids[next[(half[i]! >>> shift) & 0xffff]!++] = i;
+    this.offsets[b] = off;
+    this.ids[b] = ids;
   }
 
   /** Generation stamps: a unit is checked once per query even when several bands list it. */
@@ -97,15 +139,16 @@ class TypeIndex {
   private generation = 0;
 
   /**
-   * Indexes of units within maxDistance over 64 bits, probing band b within radii[b] bits
+   * Rowids of the units within maxDistance over 64 bits, probing band b within radii[b] bits
    * (bandRadii: full recall); exact units: equal first 32 bits (the shortest unit), one band probe.
    */
   search(qhi: number, qlo: number, maxDistance: number, exact: boolean, masks: Int32Array[]): number[] {
     const out: number[] = [];
     const hi = this.hi;
     const lo = this.lo;
-    if (this.stamp.length < this.n) {
-      this.stamp = new Uint32Array(this.hi.length);
+    const rowid = this.rowid;
+    if (this.stamp.length < hi.length) {
+      this.stamp = new Uint32Array(hi.length);
       this.generation = 0;
     }
     const stamp = this.stamp;
@@ -114,47 +157,51 @@ class TypeIndex {
       stamp.fill(0);
       gen = this.generation = 1;
     }
-    if (this.built) {
-      if (exact) {
-        const off = this.offsets[0]!;
-        const ids = this.ids[0]!;
-        const v = qhi >>> 16;
-        for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
-          const i = ids[k]!;
-          if (hi[i] === qhi) out.push(i);
-        }
-      } else {
-        for (let b = 0; b < BANDS; b++) {
-          const off = this.offsets[b]!;
-          const ids = this.ids[b]!;
-          const mb = masks[b]!;
-          const qv = b === 0 ? qhi >>> 16 : b === 1 ? qhi & 0xffff : b === 2 ? qlo >>> 16 : qlo & 0xffff;
-          for (let m = 0; m < mb.length; m++) {
-            const v = qv ^ mb[m]!;
-            for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
-              const i = ids[k]!;
-              if (stamp[i] === gen) continue;
-              stamp[i] = gen;
-              const x = hi[i]! ^ qhi;
-              let d = POP[x & 0xffff]! + POP[x >>> 16]!;
-              if (d > maxDistance) continue;
-              const y = lo[i]! ^ qlo;
-              d += POP[y & 0xffff]! + POP[y >>> 16]!;
-              if (d <= maxDistance) out.push(i);
-            }
+    if (!hi.length) {
+      // Nothing built yet: every unit is in the tail.
+    } else if (exact) {
+      this.band(0);
+      const off = this.offsets[0]!;
+      const ids = this.ids[0]!;
+      const v = qhi >>> 16;
+      for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
+        const i = ids[k]!;
+        if (hi[i] === qhi) out.push(rowid[i]!);
+      }
+    } else {
+      for (let b = 0; b < BANDS; b++) {
+        this.band(b);
+        const off = this.offsets[b]!;
+        const ids = this.ids[b]!;
+        const mb = masks[b]!;
+        const qv = b === 0 ? qhi >>> 16 : b === 1 ? qhi & 0xffff : b === 2 ? qlo >>> 16 : qlo & 0xffff;
+        for (let m = 0; m < mb.length; m++) {
+          const v = qv ^ mb[m]!;
+          for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
+            const i = ids[k]!;
+            if (stamp[i] === gen) continue;
+            stamp[i] = gen;
+            const x = hi[i]! ^ qhi;
+            let d = POP[x & 0xffff]! + POP[x >>> 16]!;
+            if (d > maxDistance) continue;
+            const y = lo[i]! ^ qlo;
+            d += POP[y & 0xffff]! + POP[y >>> 16]!;
+            if (d <= maxDistance) out.push(rowid[i]!);
           }
         }
       }
     }
     // The tail appended since the last build, by a scan.
-    for (let i = this.built; i < this.n; i++) {
+    const tailHi = this.tailHi;
+    const tailLo = this.tailLo;
+    for (let i = 0; i < this.tail; i++) {
       if (exact) {
-        if (hi[i] === qhi) out.push(i);
+        if (tailHi[i] === qhi) out.push(this.tailRowid[i]!);
         continue;
       }
-      const x = hi[i]! ^ qhi;
-      const y = lo[i]! ^ qlo;
-      if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(i);
+      const x = tailHi[i]! ^ qhi;
+      const y = tailLo[i]! ^ qlo;
+      if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(this.tailRowid[i]!);
     }
     return out;
   }
@@ -259,7 +306,7 @@ export class MemoryUnitIndex {
     for (const t of this.types.values()) touched.add(t);
     await this.loadRows(db, touched);
     // Rebuild a type's band index when its unindexed tail grows past 1/8 of it; scan the tail until then.
-    for (const t of touched) if (t.n - t.built > Math.max(2048, t.built / 8)) t.build();
+    for (const t of touched) if (t.tail > Math.max(2048, t.built / 8)) t.build();
     if (this.unpublished >= Math.max(this.publishMinUnits, PUBLISH_SHARE * this.units)) {
       const published = this.publish(db);
       if (background) background(published);
@@ -313,7 +360,7 @@ export class MemoryUnitIndex {
   /** Shares this copy as the newest snapshot, so the next cold isolate reads it in one statement. */
   private async publish(db: Reader): Promise<void> {
     const mark = this.mark;
-    if (!mark || mark.last.rowid >= 2 ** 32) return;
+    if (!mark) return;
     const types = [...this.types].map(([unitType, t]) => ({ unitType, ...t.columns() }));
     this.unpublished = 0;
     try {
@@ -339,7 +386,7 @@ export class MemoryUnitIndex {
       const qhi = ((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0);
       const qlo = ((b[4] ?? 0) << 24) | ((b[5] ?? 0) << 16) | ((b[6] ?? 0) << 8) | (b[7] ?? 0);
       const found = t.search(qhi | 0, qlo | 0, maxDistance, q.exact, masks);
-      const ids = found.map((i) => t.rowid[i]!).filter((r) => r <= upToRowid);
+      const ids = upToRowid === Infinity ? found : found.filter((r) => r <= upToRowid);
       candidates.push(ids);
       rowids.push(...ids);
     }
@@ -349,3 +396,25 @@ export class MemoryUnitIndex {
 }
 
 export const memoryUnitIndex = new MemoryUnitIndex();
+
+/**
+ * The index's code run once on made-up units while the isolate starts (module evaluation, before its
+ * first request), as warm-code.ts does for lookups: V8 compiles a function on its first calls and
+ * optimizes it after many, and without this an isolate's first match built its million-unit band
+ * index in code not yet optimized. No I/O, nothing kept but the masks of the default distance.
+ */
+export function warmIndexCode(): void {
+  const n = 4096;
+  const hi = new Int32Array(n);
+  const lo = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    hi[i] = Math.imul(i, 0x9e3779b1);
+    lo[i] = Math.imul(i ^ 0x5bd1e995, 0x85ebca6b);
+  }
+  const masks = bandRadii(DEFAULT_MAX_DISTANCE).map(bandMasks);
+  for (let round = 0; round < 2; round++) {
+    const t = TypeIndex.fromColumns(hi, lo, Float64Array.from({ length: n }, (_, i) => i + 1));
+    t.push(1, 2, n + 1);
+    for (let q = 0; q < 16; q++) t.search(hi[q]!, lo[q]!, DEFAULT_MAX_DISTANCE, q % 4 === 0, masks);
+  }
+}

@@ -1,4 +1,4 @@
-import { decodeBase64Bulk, encodeBase64Bulk } from "../encoding/base64";
+import { decodeBase64BulkInto, encodeBase64Bulk } from "../encoding/base64";
 import type { Reader } from "./db";
 
 /**
@@ -47,20 +47,21 @@ export function assembleSnapshot(rows: SnapshotPart[]): { version: number; bytes
   if (!manifest || manifest.part !== 0) return null;
   const parts = Number(manifest.data);
   if (!Number.isInteger(parts) || rows.length !== parts + 1) return null;
-  const chunks: Uint8Array[] = [];
+  // Every part decoded straight into one buffer: megabytes are not copied a second time to join them.
+  let size = 0;
   for (let i = 1; i <= parts; i++) {
-    if (rows[i]!.part !== i) return null;
-    const chunk = decodeBase64Bulk(rows[i]!.data);
-    if (!chunk) return null;
-    chunks.push(chunk);
+    const { part, data } = rows[i]!;
+    if (part !== i || data.length % 4) return null;
+    size += (data.length / 4) * 3 - (data.endsWith("==") ? 2 : data.endsWith("=") ? 1 : 0);
   }
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  const bytes = new Uint8Array(size);
   let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
+  for (let i = 1; i <= parts; i++) {
+    const written = decodeBase64BulkInto(rows[i]!.data, bytes.subarray(at));
+    if (written === null) return null;
+    at += written;
   }
-  return { version: manifest.version, bytes };
+  return at === size ? { version: manifest.version, bytes } : null;
 }
 
 /**
