@@ -54,7 +54,10 @@ export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxR
   const affected = uniqueClaims([...newClaims, ...memberClaims]).filter((c) => c.intent !== "revoke");
 
   const near = await workCandidates(db, d1, affected);
-  const candidates = await loadClaims(db, [...new Set(near.flat())]);
+  // A claim's own units find it: claims loaded above are not read again.
+  const loaded = new Map(affected.map((c) => [c.seq, c]));
+  const nearSeqs = [...new Set(near.flat())];
+  const candidates = [...(await loadClaims(db, nearSeqs.filter((seq) => !loaded.has(seq)))), ...nearSeqs.flatMap((seq) => loaded.get(seq) ?? [])];
   const bySeq = new Map(candidates.map((c) => [c.seq, c]));
   const domains = [...new Set([...affected.flatMap(claimDomains), ...newClaims.flatMap((c) => (c.domain ? [c.domain] : []))])];
   const owners = await domainOwners(db, domains);
@@ -208,11 +211,18 @@ async function workCandidates(db: Db, d1: D1Database, claims: readonly ClaimFact
       .all<{ seq: number; kind: IdentifierKind; value: string }>();
     for (const { k, key } of named) for (const r of results) if (identifierKey(r) === key) out[k]!.add(r.seq);
   }
-  // An Instance-Code body is the start of the datahash of the same bytes.
+  // An Instance-Code body is the start of the datahash of the same bytes. One statement for all the
+  // prefixes (a range of datahashes_datahash each): a statement per Instance-Code was most of a
+  // detection pass's statements, and D1 pays per statement.
   const instances = claims.flatMap((c, k) => c.units.filter((u) => u.maintype === MainType.INSTANCE).map((u) => ({ k, p: "1e20" + u.bodyHex })));
   if (instances.length) {
-    const batch = await d1.batch<{ seq: number }>(instances.map(({ p }) => d1.prepare("SELECT seq FROM datahashes WHERE datahash >= ?1 AND datahash < ?2").bind(p, p + "g")));
-    batch.forEach((r, j) => r.results.forEach((row) => out[instances[j]!.k]!.add(row.seq)));
+    const { results } = await d1
+      .prepare("SELECT q.value AS prefix, d.seq AS seq FROM json_each(?1) q JOIN datahashes d ON d.datahash >= q.value AND d.datahash < q.value || 'g'")
+      .bind(jsonList([...new Set(instances.map((x) => x.p))]))
+      .all<{ prefix: string; seq: number }>();
+    const byPrefix = new Map<string, number[]>();
+    for (const r of results) byPrefix.set(r.prefix, [...(byPrefix.get(r.prefix) ?? []), r.seq]);
+    for (const { k, p } of instances) for (const seq of byPrefix.get(p) ?? []) out[k]!.add(seq);
   }
   return out.map((s) => [...s]);
 }

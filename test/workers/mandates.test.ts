@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { keypairFromSecret, signJson, type Keypair } from "../../src/domain/iscc-sig";
+import { encodeUnit, MainType } from "../../src/iscc/index";
 import { conflictsDetected, contentUnit, declaration, get, newKey, nonce, post, randomBody, flipBits, tableCounts } from "./helpers";
 
 /** The society: the key the fake did:web host rights.example lists, so its controller is verified for rights.example. */
@@ -209,3 +210,19 @@ describe("conflicts on a work identifier", () => {
   });
 });
 
+describe("conflicts on the same bytes", () => {
+  it("an Instance-Code arriving after the datahash of the bytes it starts is one work with it, for each of several such pairs in one pass", async () => {
+    const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    const parties = [0, 1, 2].map(() => ({ hash: crypto.getRandomValues(new Uint8Array(32)), owner: newKey(), stranger: newKey() }));
+    const mine = await Promise.all(parties.map(async (p) => post("/v1/declarations", await declaration(p.owner, { datahash: "1e20" + hex(p.hash), preferences: { "train-ai": "n" } }))));
+    await conflictsDetected();
+    // The Instance-Codes arrive later: only their search for datahashes they start can find the first ones.
+    const theirs = await Promise.all(parties.map(async (p) => post("/v1/declarations", await declaration(p.stranger, { iscc: encodeUnit(MainType.INSTANCE, 0, 0, 64, p.hash), preferences: { "train-ai": "y" } }))));
+    expect([...mine, ...theirs].map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    await conflictsDetected();
+    for (const [i, p] of parties.entries()) {
+      const listed = (await get(`/v1/conflicts?declarant=${await pub(p.owner)}`)).body.conflicts;
+      expect(listed.map((c: any) => [c.kind, c.claim, c.counterpart])).toEqual([["opposite-preferences", theirs[i]!.body.id, mine[i]!.body.id]]);
+    }
+  });
+});
