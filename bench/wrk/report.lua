@@ -20,4 +20,16 @@ function report.results(summary, latency, extra)
     e.connect + e.read + e.write + e.timeout, e.status, extra or ""))
 end
 
+-- The latency histogram as a JSON member (',"histogram":[[us,count],...]'), so that bench/run.ts can
+-- pool the requests of several runs and read percentiles of them all. latency(i) is wrk's i-th
+-- distinct value and its count.
+function report.histogram(latency)
+  local parts = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    parts[i] = string.format("[%d,%d]", value, count)
+  end
+  return ',"histogram":[' .. table.concat(parts, ",") .. "]"
+end
+
 return report

@@ -1,5 +1,5 @@
 -- wrk script: GET requests cycling through a file of paths (one per line), then one JSON line of
--- results on stdout, so bench/run.ts can parse what wrk measured.
+-- results on stdout (with the latency histogram), so bench/run.ts can parse what wrk measured.
 --   wrk ... -s bench/wrk/requests.lua -- PATHS_FILE
 local report = dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")
 local paths = {}
@@ -21,5 +21,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  report.results(summary, latency)
+  report.results(summary, latency, report.histogram(latency))
 end
