@@ -38,7 +38,7 @@ function escapePointerToken(token: string): string {
 /**
  * The path from the root to the value being serialized, as tokens. Its JSON pointer is only
  * written out when a value is refused: building one string per member cost the write path, which
- * canonicalizes every declaration three times, more than the serialization itself.
+ * canonicalizes every declaration and its receipt, more than the serialization itself.
  */
 type Path = (string | number)[];
 const pointerOf = (path: Path) => path.map((t) => `/${escapePointerToken(String(t))}`).join("");
