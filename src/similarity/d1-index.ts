@@ -1,7 +1,7 @@
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { bandNeighbours, bandRadii, bandsOf, distance64, type Bands } from "./bands";
+import { bandNeighbours, bandRadii, bandsOf, distance64 } from "./bands";
 import type { Reader } from "../store/db";
-import { unitsWithBandsStatement, unitsWithPrefixStatement, type UnitRow } from "../store/iscc-units";
+import { unitsWithBandsStatement, unitsWithPrefixes, type UnitRow } from "../store/iscc-units";
 import { pollWhile } from "../runtime/poll-while";
 import { memoryUnitIndex } from "./memory-index";
 import type { SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
@@ -24,7 +24,36 @@ export class D1SimilarityIndex implements SimilarityIndex {
     private readonly options: { memory?: boolean; background?: (work: Promise<unknown>) => void } = {},
   ) {}
 
+  /**
+   * Exact units (instance) are always searched in D1, by their 32-bit prefix: one seek each, all in one
+   * round trip, run beside the distance search; the in-memory index holds only the units searched
+   * by distance, so a cold isolate does not read the instance units (a quarter of an ISCC-CODE's).
+   */
   async search(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    const exact = queries.flatMap((q, k) => (q.exact ? [k] : []));
+    const near = queries.flatMap((q, k) => (q.exact ? [] : [k]));
+    const [exactHits, nearHits] = await Promise.all([this.exactSearch(exact.map((k) => queries[k]!)), this.distanceSearch(near.map((k) => queries[k]!), maxDistance)]);
+    const out: UnitHit[][] = new Array(queries.length);
+    exact.forEach((k, j) => (out[k] = exactHits[j]!));
+    near.forEach((k, j) => (out[k] = nearHits[j]!));
+    return out;
+  }
+
+  private async exactSearch(queries: UnitQuery[]): Promise<UnitHit[][]> {
+    // Exact units match on their common prefix, and the shortest unit has 32 bits: only b0 and b1
+    // are always real bits of both sides (bands past a short body are zero padding). verify() checks the rest.
+    const rows = await unitsWithPrefixes(
+      this.db,
+      queries.map((q) => {
+        const [b0, b1] = bandsOf(q.body);
+        return { unitType: q.unitType, b0, b1 };
+      }),
+    );
+    return queries.map((q, k) => verify(q, rows[k]!, 0));
+  }
+
+  private async distanceSearch(queries: UnitQuery[], maxDistance: number): Promise<UnitHit[][]> {
+    if (!queries.length) return [];
     if (this.options.memory ?? true) {
       if (await memoryUnitIndex.refresh(this.db, this.options.background)) return memoryUnitIndex.search(this.db, queries, maxDistance);
       const hits = await memoryUnitIndex.searchWithTail(this.db, queries, maxDistance);
@@ -35,7 +64,7 @@ export class D1SimilarityIndex implements SimilarityIndex {
       if (await memoryUnitIndex.refresh(this.db, this.options.background)) return memoryUnitIndex.search(this.db, queries, maxDistance);
     }
     const radius = bandRadii(maxDistance);
-    const statements = queries.map((q) => this.statement(q, radius));
+    const statements = queries.map((q) => unitsWithBandsStatement(this.db, q.unitType, bandsOf(q.body).map((b, i) => bandNeighbours(b, radius[i]!))));
     const results: UnitHit[][] = [];
     for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
       const batch = await this.db.batch<UnitRow>(statements.slice(i, i + STATEMENTS_PER_BATCH));
@@ -47,14 +76,6 @@ export class D1SimilarityIndex implements SimilarityIndex {
   async update(): Promise<void> {
     // iscc_units is written by the sequencer in the registration's own atomic batch, and searched with
     // the declarations' statuses: nothing else to keep.
-  }
-
-  private statement(q: UnitQuery, radius: Bands): D1PreparedStatement {
-    const bands = bandsOf(q.body);
-    // Exact units match on their common prefix, and the shortest unit has 32 bits: only b0 and b1
-    // are always real bits of both sides (bands past a short body are zero padding). verify() checks the rest.
-    if (q.exact) return unitsWithPrefixStatement(this.db, q.unitType, bands[0], bands[1]);
-    return unitsWithBandsStatement(this.db, q.unitType, bands.map((b, i) => bandNeighbours(b, radius[i]!)));
   }
 }
 

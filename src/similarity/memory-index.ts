@@ -2,7 +2,7 @@ import { bandMasks, bandRadii, BANDS, BAND_BITS, DEFAULT_MAX_DISTANCE } from "./
 import { verify } from "./d1-index";
 import type { Reader } from "../store/db";
 import { PACKED_UNIT_CHARS, unitPageAfter, unitsAfter, unitsByRowid, unitView, type UnitMark } from "../store/iscc-units";
-import type { UnitHit, UnitQuery } from "./similarity-index";
+import { exactUnitType, type UnitHit, type UnitQuery } from "./similarity-index";
 import { compareView, rowMark, type RowMark, type TableMark, type TableView } from "../domain/table-mark";
 import { publishSnapshot } from "../store/index-snapshots";
 import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./unit-snapshot";
@@ -19,12 +19,14 @@ import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./uni
  * the 64-bit distance are then read back from D1 (code and whole body, by rowid) and checked by
  * `verify`, exactly as the SQL path checks its rows, so both paths return the same hits.
  *
- * Memory: 16 bytes a unit (its two halves and rowid), 4 more per band built (every band of a type
- * searched by distance, band 0 of an exact type) and 4 of stamp, about 34 MB per million units,
- * within a Worker's 128 MB. Loading reads the newest snapshot (unit-snapshot.ts) in one statement,
- * its columns used as decoded, then the rows after it in pages of 50,000 units, packed as text; the
- * bands are sorted when a search first needs them. A cold isolate's first match pays that load
- * (BENCHMARKS.md, "The first match of a fresh isolate").
+ * It holds the units searched by distance only: exact units (instance) are searched in D1 by their
+ * prefix, one index seek each (d1-index.ts), so a cold isolate neither reads nor sorts them.
+ *
+ * Memory: 16 bytes a unit (its two halves and rowid), 16 of bands and 4 of stamp, about 36 MB per
+ * million units held, within a Worker's 128 MB. Loading reads the newest snapshot (unit-snapshot.ts)
+ * in one statement, its columns used as decoded, then the rows after it in pages of 50,000 units,
+ * packed as text; the bands are sorted when a search first needs them. A cold isolate's first match
+ * pays that load (BENCHMARKS.md, "The first match of a fresh isolate").
  */
 
 const PAGE = 50_000;
@@ -101,10 +103,7 @@ export class TypeIndex {
     return { hi: join(this.hi, this.tailHi), lo: join(this.lo, this.tailLo), rowid: join(this.rowid, this.tailRowid) };
   }
 
-  /**
-   * Takes the tail into the columns and drops the band index; each band is sorted again when a search
-   * first needs it (band): an exact type (instance units) is only ever probed in band 0.
-   */
+  /** Takes the tail into the columns and drops the band index; each band is sorted again when a search first needs it (band). */
   build(): void {
     if (this.tail) {
       ({ hi: this.hi, lo: this.lo, rowid: this.rowid } = this.columns());
@@ -140,9 +139,9 @@ export class TypeIndex {
 
   /**
    * Rowids of the units within maxDistance over 64 bits, probing band b within radii[b] bits
-   * (bandRadii: full recall); exact units: equal first 32 bits (the shortest unit), one band probe.
+   * (bandRadii: full recall).
    */
-  search(qhi: number, qlo: number, maxDistance: number, exact: boolean, masks: Int32Array[]): number[] {
+  search(qhi: number, qlo: number, maxDistance: number, masks: Int32Array[]): number[] {
     const out: number[] = [];
     const hi = this.hi;
     const lo = this.lo;
@@ -157,37 +156,25 @@ export class TypeIndex {
       stamp.fill(0);
       gen = this.generation = 1;
     }
-    if (!hi.length) {
-      // Nothing built yet: every unit is in the tail.
-    } else if (exact) {
-      this.band(0);
-      const off = this.offsets[0]!;
-      const ids = this.ids[0]!;
-      const v = qhi >>> 16;
-      for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
-        const i = ids[k]!;
-        if (hi[i] === qhi) out.push(rowid[i]!);
-      }
-    } else {
-      for (let b = 0; b < BANDS; b++) {
-        this.band(b);
-        const off = this.offsets[b]!;
-        const ids = this.ids[b]!;
-        const mb = masks[b]!;
-        const qv = b === 0 ? qhi >>> 16 : b === 1 ? qhi & 0xffff : b === 2 ? qlo >>> 16 : qlo & 0xffff;
-        for (let m = 0; m < mb.length; m++) {
-          const v = qv ^ mb[m]!;
-          for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
-            const i = ids[k]!;
-            if (stamp[i] === gen) continue;
-            stamp[i] = gen;
-            const x = hi[i]! ^ qhi;
-            let d = POP[x & 0xffff]! + POP[x >>> 16]!;
-            if (d > maxDistance) continue;
-            const y = lo[i]! ^ qlo;
-            d += POP[y & 0xffff]! + POP[y >>> 16]!;
-            if (d <= maxDistance) out.push(rowid[i]!);
-          }
+    // Nothing built yet (hi empty): every unit is in the tail.
+    for (let b = 0; b < BANDS && hi.length; b++) {
+      this.band(b);
+      const off = this.offsets[b]!;
+      const ids = this.ids[b]!;
+      const mb = masks[b]!;
+      const qv = b === 0 ? qhi >>> 16 : b === 1 ? qhi & 0xffff : b === 2 ? qlo >>> 16 : qlo & 0xffff;
+      for (let m = 0; m < mb.length; m++) {
+        const v = qv ^ mb[m]!;
+        for (let k = off[v]!, end = off[v + 1]!; k < end; k++) {
+          const i = ids[k]!;
+          if (stamp[i] === gen) continue;
+          stamp[i] = gen;
+          const x = hi[i]! ^ qhi;
+          let d = POP[x & 0xffff]! + POP[x >>> 16]!;
+          if (d > maxDistance) continue;
+          const y = lo[i]! ^ qlo;
+          d += POP[y & 0xffff]! + POP[y >>> 16]!;
+          if (d <= maxDistance) out.push(rowid[i]!);
         }
       }
     }
@@ -195,10 +182,6 @@ export class TypeIndex {
     const tailHi = this.tailHi;
     const tailLo = this.tailLo;
     for (let i = 0; i < this.tail; i++) {
-      if (exact) {
-        if (tailHi[i] === qhi) out.push(this.tailRowid[i]!);
-        continue;
-      }
       const x = tailHi[i]! ^ qhi;
       const y = tailLo[i]! ^ qlo;
       if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(this.tailRowid[i]!);
@@ -326,12 +309,20 @@ export class MemoryUnitIndex {
     }
     const verdict = compareView(s.mark, view);
     if (verdict !== "current" && verdict !== "grown") return false;
+    let exact = 0;
     for (const c of s.types) {
+      if (exactUnitType(c.unitType)) {
+        exact += c.hi.length;
+        continue;
+      }
       const t = TypeIndex.fromColumns(c.hi, c.lo, c.rowid);
       this.types.set(c.unitType, t);
       this.units += t.n;
     }
     this.mark = s.mark;
+    // A snapshot published while exact units were still held: publish this copy without them, so that
+    // the next cold isolate reads less.
+    if (exact) this.unpublished = this.units;
     return true;
   }
 
@@ -339,7 +330,10 @@ export class MemoryUnitIndex {
   private async loadRows(db: Reader, touched: Set<TypeIndex>): Promise<void> {
     for (;;) {
       const page = await unitPageAfter(db, this.loadedRowid, PAGE);
-      for (const { type, packed } of page.types) {
+      let held = 0;
+      for (const { type, n, packed } of page.types) {
+        if (exactUnitType(type)) continue;
+        held += n;
         let t = this.types.get(type);
         if (!t) this.types.set(type, (t = new TypeIndex()));
         for (let k = 0; k < packed.length; k += PACKED_UNIT_CHARS) {
@@ -348,10 +342,10 @@ export class MemoryUnitIndex {
         }
         touched.add(t);
       }
-      this.units += page.count;
+      this.units += held;
       if (page.first && page.last && page.count) {
         this.mark = { first: this.mark?.first ?? markOf(page.first)!, last: markOf(page.last)! };
-        this.unpublished += page.count;
+        this.unpublished += held;
       }
       if (page.count < PAGE) break;
     }
@@ -373,6 +367,7 @@ export class MemoryUnitIndex {
 
   /** Hits per query; rows are read back from D1 for code and whole body, and verified as the SQL path does. */
   async search(db: Reader, queries: UnitQuery[], maxDistance: number, upToRowid = Infinity): Promise<UnitHit[][]> {
+    if (queries.some((q) => q.exact)) throw new Error("exact units are searched in D1 (d1-index.ts), not in the memory index");
     const masks = bandRadii(maxDistance).map(bandMasks);
     const candidates: number[][] = [];
     const rowids: number[] = [];
@@ -385,7 +380,7 @@ export class MemoryUnitIndex {
       const b = q.body;
       const qhi = ((b[0] ?? 0) << 24) | ((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0);
       const qlo = ((b[4] ?? 0) << 24) | ((b[5] ?? 0) << 16) | ((b[6] ?? 0) << 8) | (b[7] ?? 0);
-      const found = t.search(qhi | 0, qlo | 0, maxDistance, q.exact, masks);
+      const found = t.search(qhi | 0, qlo | 0, maxDistance, masks);
       const ids = upToRowid === Infinity ? found : found.filter((r) => r <= upToRowid);
       candidates.push(ids);
       rowids.push(...ids);
@@ -415,6 +410,6 @@ export function warmIndexCode(): void {
   for (let round = 0; round < 2; round++) {
     const t = TypeIndex.fromColumns(hi, lo, Float64Array.from({ length: n }, (_, i) => i + 1));
     t.push(1, 2, n + 1);
-    for (let q = 0; q < 16; q++) t.search(hi[q]!, lo[q]!, DEFAULT_MAX_DISTANCE, q % 4 === 0, masks);
+    for (let q = 0; q < 16; q++) t.search(hi[q]!, lo[q]!, DEFAULT_MAX_DISTANCE, masks);
   }
 }

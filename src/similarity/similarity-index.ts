@@ -1,3 +1,11 @@
+import { MainType } from "../iscc/index";
+
+/** Instance units match exactly (on their common prefix); every other unit by Hamming distance. */
+export function exactUnitType(unitType: string): boolean {
+  return unitType.startsWith(INSTANCE);
+}
+const INSTANCE = `${MainType[MainType.INSTANCE]}-`;
+
 /** A unit to search for: its type (main type, subtype, version) and body. */
 export interface UnitQuery {
   unitType: string;

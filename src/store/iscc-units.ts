@@ -1,6 +1,6 @@
 import { and, asc, gt, lte, sql } from "drizzle-orm";
 import type { IndexedUnit } from "../similarity/similarity-index";
-import { inJson, inList, jsonList } from "./bound-parameters";
+import { inJson, inList, jsonList, jsonTuples } from "./bound-parameters";
 import type { Db, Reader } from "./db";
 import { assembleSnapshot, NEWEST_SNAPSHOT_VERSION, newestSnapshotStatement, type SnapshotPart } from "./index-snapshots";
 import { isccUnits } from "./schema";
@@ -31,9 +31,29 @@ export interface UnitRow {
   body_hex: string;
 }
 
-/** Units of a type whose first two bands equal b0, b1 (an exact unit's 32-bit prefix), for a batch. */
-export function unitsWithPrefixStatement(db: Reader, unitType: string, b0: number, b1: number): D1PreparedStatement {
-  return db.prepare("SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b0 = ?2 AND b1 = ?3").bind(unitType, b0, b1);
+/** Exact-unit probes per statement: a JSON parameter of ~30 KB. */
+const PREFIXES_PER_STATEMENT = 1000;
+
+/**
+ * Per probe, the units of its type whose first two bands equal its b0, b1 (an exact unit's 32-bit
+ * prefix): one statement per 1,000 probes (json_each drives, each probe one seek of a band index),
+ * all in one round trip.
+ */
+export async function unitsWithPrefixes(db: Reader, probes: readonly { unitType: string; b0: number; b1: number }[]): Promise<UnitRow[][]> {
+  const out = probes.map((): UnitRow[] => []);
+  if (!probes.length) return out;
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < probes.length; i += PREFIXES_PER_STATEMENT)
+    statements.push(
+      db
+        .prepare(
+          `SELECT ${i} + j.key AS k, u.seq, u.code, u.body_hex FROM json_each(?1) j CROSS JOIN iscc_units u
+           WHERE u.unit_type = j.value ->> 0 AND u.b0 = j.value ->> 1 AND u.b1 = j.value ->> 2`,
+        )
+        .bind(jsonTuples(probes.slice(i, i + PREFIXES_PER_STATEMENT).map((p) => [p.unitType, p.b0, p.b1]))),
+    );
+  for (const r of await db.batch<UnitRow & { k: number }>(statements)) for (const { k, ...row } of r.results) out[k]!.push(row);
+  return out;
 }
 
 /**

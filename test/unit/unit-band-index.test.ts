@@ -11,7 +11,7 @@ const pop = (x: number) => {
 };
 
 describe("unit band index", () => {
-  it("finds every unit within the distance (exact: equal first 32 bits), from a snapshot's columns, its tail, and after a rebuild", () => {
+  it("finds every unit within the distance, from a snapshot's columns, its tail, and after a rebuild", () => {
     const rng = prng(0xba4d);
     const word = () => rng.int(2 ** 16) * 2 ** 16 + rng.int(2 ** 16);
     const n = 3000;
@@ -36,11 +36,9 @@ describe("unit band index", () => {
         const qlo = lo[src]! ^ (rng.int(8) << rng.int(29));
         for (const d of [0, 4, DEFAULT_MAX_DISTANCE, MAX_DISTANCE]) {
           const want = [...Array(n).keys()].filter((i) => pop(hi[i]! ^ qhi) + pop(lo[i]! ^ qlo) <= d).map((i) => rowid[i]!);
-          const got = index.search(qhi, qlo, d, false, bandRadii(d).map(bandMasks));
+          const got = index.search(qhi, qlo, d, bandRadii(d).map(bandMasks));
           expect([...got].sort((a, b) => a - b), `d=${d}`).toEqual(want);
         }
-        const exact = [...Array(n).keys()].filter((i) => hi[i] === qhi).map((i) => rowid[i]!);
-        expect([...index.search(qhi, qlo, 0, true, [])].sort((a, b) => a - b)).toEqual(exact);
       }
     };
     check(t);

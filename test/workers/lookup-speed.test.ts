@@ -14,7 +14,7 @@ import { probeUrl } from "../../src/filter/url-keys";
 import { lookupUrls } from "../../src/flows/lookup-urls";
 import { createApp } from "../../src/app";
 import { queryRules, URLS_PER_STATEMENT } from "../../src/store/url-rules-lookup";
-import { encodeUnit, MainType } from "../../src/iscc/index";
+import { encodeUnit, genIsccCodeV0, MainType } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";
 import { memoryUnitIndex } from "../../src/similarity/memory-index";
@@ -196,6 +196,24 @@ describe("in-memory band index", () => {
       expect(m, `d=${d}`).toEqual(s);
     }
     expect((await memory.search(q, 15))[0]!.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("searches exact (instance) units in D1 by prefix, as the SQL path does, and holds none of them in memory", async () => {
+    const instance = randomBody(16);
+    const data = randomBody();
+    await register({ iscc: genIsccCodeV0([encodeUnit(MainType.DATA, 0, 0, 64, data), encodeUnit(MainType.INSTANCE, 0, 0, 128, instance)]).iscc });
+    const q: UnitQuery[] = [
+      { unitType: "INSTANCE-NONE-V0", body: instance, exact: true },
+      { unitType: "INSTANCE-NONE-V0", body: instance.subarray(0, 8), exact: true }, // a shorter unit: equal on the common prefix
+      { unitType: "INSTANCE-NONE-V0", body: flipBits(instance, [40]), exact: true }, // same first 32 bits, another prefix
+      { unitType: "DATA-NONE-V0", body: flipBits(data, [1, 2]), exact: false },
+    ];
+    const memory = await new D1SimilarityIndex(env.DB).search(q, DEFAULT_MAX_DISTANCE);
+    expect(memory).toEqual(await new D1SimilarityIndex(env.DB, { memory: false }).search(q, DEFAULT_MAX_DISTANCE));
+    expect(memory.map((hits) => hits.map((h) => h.distance))).toEqual([[0], [0], [], [2]]);
+    const { held } = (await env.DB.prepare("SELECT count(*) AS held FROM iscc_units WHERE unit_type NOT LIKE 'INSTANCE-%'").first<{ held: number }>())!;
+    expect(memoryUnitIndex.size).toBe(held);
+    await expect(memoryUnitIndex.search(env.DB, q.slice(0, 1), DEFAULT_MAX_DISTANCE)).rejects.toThrow(/exact units are searched in D1/);
   });
 
   it("while another request loads, a search covers the rows after the loaded ones from D1", async () => {
