@@ -1,7 +1,8 @@
 /**
  * Base58btc (the Bitcoin alphabet), the encoding behind multibase prefix `z` used for ISCC-SIG
  * keys and proofs. Inputs here are small (keys, signatures), so the quadratic big-number
- * conversion is fine and keeps the code obviously correct.
+ * conversion is kept, in limbs of several digits: every registration decodes a proof and encodes
+ * its receipt's, and a digit at a time was ~35 µs of the two.
  */
 
 export const BASE58BTC_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -19,34 +20,50 @@ export class Base58Error extends Error {
   }
 }
 
+/** Five base-58 digits: the limbs encoding accumulates in (58^5 < 2^30, so limb * 256 + carry stays exact in a double). */
+const LIMB58 = 58 ** 5;
+const TWO32 = 2 ** 32;
+
 export function base58btcEncode(bytes: Uint8Array): string {
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
-  // Little-endian base-58 digits of the big-endian number in `bytes`.
-  const digits: number[] = [];
+  // Little-endian limbs of five base-58 digits of the big-endian number in `bytes`: a fifth of the
+  // inner steps of a digit at a time (a 64-byte proof: ~600 instead of ~2,800).
+  const limbs: number[] = [];
   for (let i = zeros; i < bytes.length; i++) {
     let carry = bytes[i]!;
-    for (let j = 0; j < digits.length; j++) {
-      carry += digits[j]! << 8;
-      digits[j] = carry % 58;
-      carry = (carry / 58) | 0;
+    for (let j = 0; j < limbs.length; j++) {
+      const x = limbs[j]! * 256 + carry;
+      carry = Math.floor(x / LIMB58);
+      limbs[j] = x - carry * LIMB58;
     }
     while (carry > 0) {
-      digits.push(carry % 58);
-      carry = (carry / 58) | 0;
+      limbs.push(carry % LIMB58);
+      carry = Math.floor(carry / LIMB58);
     }
   }
-  // Each leading zero byte is written as a leading '1' so that the length survives the round trip.
-  let out = "1".repeat(zeros);
-  for (let i = digits.length - 1; i >= 0; i--) out += BASE58BTC_ALPHABET[digits[i]!];
-  return out;
+  let digits = "";
+  for (let j = limbs.length - 1; j >= 0; j--) {
+    let v = limbs[j]!;
+    let five = "";
+    for (let k = 0; k < 5; k++) {
+      five = BASE58BTC_ALPHABET[v % 58]! + five;
+      v = Math.floor(v / 58);
+    }
+    digits += five;
+  }
+  // The top limb is never zero, so the digits' leading '1's are its leading zero digits, not part of
+  // the number. Each leading zero byte is written as a leading '1' so that the length survives the round trip.
+  let first = 0;
+  while (first < digits.length && digits[first] === "1") first++;
+  return "1".repeat(zeros) + digits.slice(first);
 }
 
 export function base58btcDecode(str: string): Uint8Array {
   let zeros = 0;
   while (zeros < str.length && str[zeros] === "1") zeros++;
-  // Little-endian base-256 bytes of the number.
-  const bytes: number[] = [];
+  // Little-endian 32-bit limbs of the number (limb * 58 + carry < 2^38: exact in a double).
+  const limbs: number[] = [];
   for (let i = zeros; i < str.length; i++) {
     const code = str.charCodeAt(i);
     const value = code < 128 ? DECODE_TABLE[code]! : -1;
@@ -54,17 +71,23 @@ export function base58btcDecode(str: string): Uint8Array {
       throw new Base58Error(`invalid base58btc character ${JSON.stringify(str[i])} at position ${i}`);
     }
     let carry = value;
-    for (let j = 0; j < bytes.length; j++) {
-      carry += bytes[j]! * 58;
-      bytes[j] = carry & 0xff;
-      carry >>= 8;
+    for (let j = 0; j < limbs.length; j++) {
+      const x = limbs[j]! * 58 + carry;
+      const low = x >>> 0;
+      carry = (x - low) / TWO32;
+      limbs[j] = low;
     }
-    while (carry > 0) {
-      bytes.push(carry & 0xff);
-      carry >>= 8;
-    }
+    if (carry > 0) limbs.push(carry);
   }
-  const out = new Uint8Array(zeros + bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[out.length - 1 - i] = bytes[i]!;
+  // The number's bytes, most significant first, without leading zero bytes; then the zeros written as '1'.
+  const number: number[] = [];
+  for (let j = limbs.length - 1; j >= 0; j--) {
+    const l = limbs[j]!;
+    number.push(l >>> 24, (l >>> 16) & 0xff, (l >>> 8) & 0xff, l & 0xff);
+  }
+  let first = 0;
+  while (first < number.length && number[first] === 0) first++;
+  const out = new Uint8Array(zeros + number.length - first);
+  out.set(number.slice(first), zeros);
   return out;
 }
