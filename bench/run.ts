@@ -131,7 +131,8 @@ function wrk(url: URL, script: string, scriptArgs: string[], connections: number
   const r = spawnSync(
     "wrk",
     ["-t1", `-c${connections}`, `-d${seconds}s`, "--timeout", "20s", "-s", join(ROOT, "bench", "wrk", script), new URL(path, url).href, "--", ...scriptArgs],
-    { encoding: "utf8" },
+    // requests.lua prints its latency histogram (a few hundred KB at most): room beyond spawnSync's default of 1 MB.
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
