@@ -65,7 +65,7 @@ describe("RFC 9651 examples", () => {
 const key = fc.stringMatching(/^[a-z*][a-z0-9_\-.*]{0,8}$/);
 const bareItem: fc.Arbitrary<BareItem> = fc.oneof(
   fc.integer({ min: -999_999_999_999_999, max: 999_999_999_999_999 }).map((value) => ({ type: "integer" as const, value })),
-  fc.integer({ min: -999_999_999_999, max: 999_999_999_999 }).chain((whole) => fc.integer({ min: 0, max: 999 }).map((frac) => ({ type: "decimal" as const, value: whole + (whole < 0 ? -frac : frac) / 1000 }))),
+  fc.integer({ min: -999_999_999_999, max: 999_999_999_999 }).chain((whole) => fc.integer({ min: 0, max: 999 }).map((frac) => ({ type: "decimal" as const, value: (whole * 1000 + (whole < 0 ? -frac : frac)) / 1000 }))),
   fc.stringMatching(/^[\x20-\x7e]{0,12}$/).map((value) => ({ type: "string" as const, value })),
   fc.stringMatching(/^[A-Za-z*][!#$%&'*+\-.^_`|~0-9A-Za-z:/]{0,10}$/).map((value) => ({ type: "token" as const, value })),
   fc.uint8Array({ maxLength: 12 }).map((value) => ({ type: "bytes" as const, value })),
