@@ -10,6 +10,8 @@
  * read here; xmp.ts and c2pa.ts read what is inside.
  */
 
+import { jpegSegments, pngChunks } from "../encoding/image-containers";
+
 export interface EmbeddedMetadata {
   format: "jpeg" | "png" | "webp" | "unsupported";
   xmp: string[];
@@ -39,30 +41,10 @@ export async function readEmbeddedMetadata(bytes: Uint8Array): Promise<EmbeddedM
 
 function readJpeg(bytes: Uint8Array): EmbeddedMetadata {
   const out: EmbeddedMetadata = { format: "jpeg", xmp: [], manifestStores: [], problems: [] };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jumbf = new Map<number, { z: number; data: Uint8Array }[]>();
-  let i = 2;
-  while (i + 4 <= bytes.length) {
-    if (bytes[i] !== 0xff) {
-      out.problems.push(`JPEG: no marker at byte ${i}`);
-      break;
-    }
-    const marker = bytes[i + 1]!;
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) break; // end of image, or start of scan: no metadata follows
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      i += 2;
-      continue;
-    }
-    const length = view.getUint16(i + 2);
-    if (length < 2 || i + 2 + length > bytes.length) {
-      out.problems.push(`JPEG: segment at byte ${i} runs past the end`);
-      break;
-    }
-    const data = bytes.subarray(i + 4, i + 2 + length);
+  // Up to the start of scan or the end of image: no metadata follows either.
+  const { segments: walked, end } = jpegSegments(bytes);
+  for (const { marker, data } of walked) {
     if (marker === 0xe1 && ascii(data.subarray(0, XMP_APP1.length)) === XMP_APP1) out.xmp.push(utf8(data.subarray(XMP_APP1.length)));
     if (marker === 0xeb && data.length >= 16 && data[0] === 0x4a && data[1] === 0x50) {
       const en = (data[2]! << 8) | data[3]!;
@@ -71,8 +53,9 @@ function readJpeg(bytes: Uint8Array): EmbeddedMetadata {
       list.push({ z, data: data.subarray(8) });
       jumbf.set(en, list);
     }
-    i += 2 + length;
   }
+  if (end.stop === "no-marker") out.problems.push(`JPEG: no marker at byte ${end.at}`);
+  if (end.stop === "cut-short") out.problems.push(`JPEG: segment at byte ${end.at} runs past the end`);
   for (const [en, segments] of jumbf) {
     segments.sort((a, b) => a.z - b.z);
     if (segments.some((s, k) => s.z !== k + 1)) {
@@ -93,16 +76,8 @@ async function inflate(data: Uint8Array): Promise<Uint8Array> {
 
 async function readPng(bytes: Uint8Array): Promise<EmbeddedMetadata> {
   const out: EmbeddedMetadata = { format: "png", xmp: [], manifestStores: [], problems: [] };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let i = 8;
-  while (i + 12 <= bytes.length) {
-    const length = view.getUint32(i);
-    const type = ascii(bytes.subarray(i + 4, i + 8));
-    if (i + 12 + length > bytes.length) {
-      out.problems.push(`PNG: chunk ${type} runs past the end`);
-      break;
-    }
-    const data = bytes.subarray(i + 8, i + 8 + length);
+  const { chunks, end } = pngChunks(bytes);
+  for (const { type, data } of chunks) {
     if (type === "caBX") out.manifestStores.push(data);
     if (type === "iTXt") {
       const k = data.indexOf(0);
@@ -118,9 +93,8 @@ async function readPng(bytes: Uint8Array): Promise<EmbeddedMetadata> {
         }
       }
     }
-    if (type === "IEND") break;
-    i += 12 + length;
   }
+  if (end.stop === "cut-short") out.problems.push(`PNG: chunk ${end.type} runs past the end`);
   return out;
 }
 

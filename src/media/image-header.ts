@@ -1,10 +1,12 @@
 /**
  * What a PNG's chunks or a JPEG's markers say before any pixel is decoded: the image's size and sample layout,
  * and whether it carries EXIF (which may hold an orientation). image-decode.ts reads this to choose where an image
- * is decoded. Only the container is walked here (chunk lengths, marker segments); the pixels are left to the
+ * is decoded. Only the container is read (walked by encoding/image-containers.ts); the pixels are left to the
  * decoders. Anything unexpected gives null, and the caller takes the general decoder, which reports errors as
  * before.
  */
+
+import { jpegSegments, pngChunks } from "../encoding/image-containers.js";
 
 export interface PngHeader {
   width: number;
@@ -40,15 +42,13 @@ const ascii = (b: Uint8Array, start: number, end: number) => String.fromCharCode
 
 export function pngHeader(b: Uint8Array): PngHeader | null {
   if (b.length < 33 || PNG_SIGNATURE.some((v, i) => b[i] !== v)) return null;
+  const { chunks, end } = pngChunks(b);
+  if (end.stop !== "end") return null; // cut short, or no IEND
   let header: PngHeader | null = null;
-  for (let pos = 8; pos + 12 <= b.length; ) {
-    const length = u32(b, pos);
-    const type = ascii(b, pos + 4, pos + 8);
-    const data = pos + 8;
-    if (data + length + 4 > b.length) return null; // cut short
+  for (const { type, data } of chunks) {
     if (type === "IHDR") {
-      if (length < 13 || header) return null;
-      header = { width: u32(b, data), height: u32(b, data + 4), bitDepth: b[data + 8]!, colorType: b[data + 9]!, transparency: false, exif: false };
+      if (data.length < 13 || header) return null;
+      header = { width: u32(data, 0), height: u32(data, 4), bitDepth: data[8]!, colorType: data[9]!, transparency: false, exif: false };
     } else if (!header) {
       return null; // IHDR must come first
     } else if (type === "tRNS") {
@@ -56,41 +56,26 @@ export function pngHeader(b: Uint8Array): PngHeader | null {
     } else if (type === "eXIf") {
       header.exif = true;
     } else if (type === "tEXt" || type === "zTXt" || type === "iTXt") {
-      const end = b.subarray(data, data + Math.min(length, 80)).indexOf(0);
-      if (/exif/i.test(ascii(b, data, data + (end < 0 ? Math.min(length, 80) : end)))) header.exif = true;
-    } else if (type === "IEND") {
-      return header;
+      const keyword = Math.min(data.length, 80);
+      const nul = data.subarray(0, keyword).indexOf(0);
+      if (/exif/i.test(ascii(data, 0, nul < 0 ? keyword : nul))) header.exif = true;
     }
-    pos = data + length + 4;
   }
-  return null; // no IEND
+  return header;
 }
 
 export function jpegHeader(b: Uint8Array): JpegHeader | null {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+  const { segments, end } = jpegSegments(b);
+  if (end.stop !== "end") return null; // the header must reach the start of scan
   let exif = false;
   let frame: Omit<JpegHeader, "exif"> | null = null;
-  for (let pos = 2; pos + 4 <= b.length; ) {
-    if (b[pos] !== 0xff) return null;
-    const marker = b[pos + 1]!;
-    if (marker === 0xff) {
-      pos++; // fill byte
-      continue;
-    }
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      pos += 2; // no length
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return frame ? { ...frame, exif } : null; // start of scan: the header is over
-    const length = u16(b, pos + 2);
-    const data = pos + 4;
-    if (length < 2 || pos + 2 + length > b.length) return null;
-    if (marker === 0xe1 && length >= 8 && ascii(b, data, data + 4) === "Exif" && b[data + 4] === 0) exif = true;
+  for (const { marker, data } of segments) {
+    if (marker === 0xe1 && data.length >= 6 && ascii(data, 0, 4) === "Exif" && data[4] === 0) exif = true;
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (frame || length < 8) return null;
-      frame = { precision: b[data]!, height: u16(b, data + 1), width: u16(b, data + 3), components: b[data + 5]!, sof: marker };
+      if (frame || data.length < 6) return null;
+      frame = { precision: data[0]!, height: u16(data, 1), width: u16(data, 3), components: data[5]!, sof: marker };
     }
-    pos += 2 + length;
   }
-  return null;
+  return frame ? { ...frame, exif } : null;
 }
