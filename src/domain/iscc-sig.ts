@@ -29,7 +29,6 @@ import * as ed from "@noble/ed25519";
 import { base58btcDecode, base58btcEncode } from "../encoding/base58.js";
 import { canonicalBytes, canonicalize, canonicalMembers, CanonicalJsonError } from "../encoding/canonical-json.js";
 
-const encoder = new TextEncoder();
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import {
   decodeEd25519PublicMultikey,
@@ -37,6 +36,8 @@ import {
   encodeEd25519PublicMultikey,
   MultikeyError,
 } from "./multikey.js";
+
+const encoder = new TextEncoder();
 
 // Key derivation uses noble's synchronous API; ./ed25519.js configures its sha512 on import.
 

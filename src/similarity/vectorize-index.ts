@@ -1,8 +1,7 @@
 import { hexToBytes } from "@noble/hashes/utils.js";
 import { D1SimilarityIndex, verify } from "./d1-index";
-import { MainType } from "../iscc/index";
 import { unitsOfTypeIn } from "../store/iscc-units";
-import type { IndexChange, IndexedUnit, SimilarityIndex, UnitHit, UnitQuery } from "./similarity-index";
+import { exactUnitType, type IndexChange, type IndexedUnit, type SimilarityIndex, type UnitHit, type UnitQuery } from "./similarity-index";
 
 /** Vectorize binding limits: topK without values or metadata, and vectors (or ids) per mutation call. */
 export const VECTORIZE_TOP_K = 100;
@@ -26,14 +25,11 @@ export function cosineToHamming(score: number): number {
 /** Vector ids are `seq:i`, i counting a declaration's similarity units in stored order: far below the 64-byte limit. */
 const vectorId = (seq: number, i: number) => `${seq}:${i}`;
 
-/** Instance units match exactly, always from D1 (iscc_units); every other unit gets a vector. */
-const INSTANCE = `${MainType[MainType.INSTANCE]}-`;
-
 /** The similarity units of `units` with their vector ids. */
 function withVectorIds(units: IndexedUnit[]): { id: string; unit: IndexedUnit }[] {
   const counters = new Map<number, number>();
   return units
-    .filter((u) => !u.unitType.startsWith(INSTANCE))
+    .filter((u) => !exactUnitType(u.unitType)) // exact units match from D1 (iscc_units) only; every other unit gets a vector
     .map((unit) => {
       const i = counters.get(unit.seq) ?? 0;
       counters.set(unit.seq, i + 1);
