@@ -21,7 +21,8 @@ import { logCheckpoint } from "./routes/log-checkpoint";
 import { logConsistency } from "./routes/log-consistency";
 import { logTiles } from "./routes/log-tiles";
 import { lookupGet, LookupQuerySchema } from "./routes/lookup-get";
-import { lookupPost, LookupBatchSchema } from "./routes/lookup-post";
+import { lookupPost } from "./routes/lookup-post";
+import { acceptedLookupBatch } from "./routes/lookup-batch-body";
 import { match } from "./routes/match";
 import { observations } from "./routes/observations";
 import { mandatesRoutes } from "./routes/mandates";
@@ -78,7 +79,7 @@ export function createApp() {
   ])
     register(app);
   // Cold starts (issue 13): the lookup path's code compiled while the isolate starts, not in its first lookup.
-  warmLookupCode(app, LookupQuerySchema, LookupBatchSchema);
+  warmLookupCode(app, LookupQuerySchema, acceptedLookupBatch);
   warmIndexCode();
 
   app.notFound((c) => problemResponse(c, new Problem("no-route", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`)));

@@ -2,24 +2,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { lookupUrls, serializeLookups } from "../flows/lookup-urls";
 import { lookupIdentifiers, parseIdentifierToken } from "../flows/lookup-identifiers";
-import { IDENTIFIER_MAX_LENGTH } from "../domain/work-identifier";
 import { LIMITS } from "../http/limits";
 import { readSession, speedConfig } from "../http/read-path";
-import { json, jsonBody, jsonText, problemResponses, type App } from "../http/route";
+import { json, jsonBody, jsonText, openapiOwnBody, problemResponses, validate, type App } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
+import { acceptedLookupBatch, LookupBatchSchema } from "./lookup-batch-body";
 import { IdentifierLookupSchema, UrlLookupSchema } from "./lookup-get";
-
-export const LookupBatchSchema = z
-  .strictObject({
-    urls: z.array(z.string().max(LIMITS.urlLength)).max(LIMITS.lookupUrls).optional(),
-    identifiers: z
-      .array(z.string().max(IDENTIFIER_MAX_LENGTH + 5))
-      .max(LIMITS.lookupIdentifiers)
-      .optional()
-      .describe("Work identifiers as kind:value in any usual spelling, e.g. isrc:US-RC1-76-07839, isbn:0-306-40615-2, doi:10.1000/182"),
-  })
-  .refine((b) => (b.urls?.length ?? 0) + (b.identifiers?.length ?? 0) > 0, { message: "give at least one URL in urls or one identifier in identifiers" })
-  .meta({ id: "LookupBatchRequest" });
 
 const LookupResultsSchema = z
   .object({
@@ -37,9 +25,14 @@ const route = createRoute({
   responses: { 200: json(LookupResultsSchema, "Results in request order"), ...problemResponses },
 });
 
+/**
+ * The body is validated here rather than by zod-openapi: a body the schema certainly accepts is
+ * taken as parsed (lookup-batch-body.ts), any other is validated by the same schema as before.
+ */
 export function lookupPost(app: App) {
-  app.openapi(route, async (c) => {
-    const body = c.req.valid("json");
+  openapiOwnBody(app, route, async (c) => {
+    const value: unknown = await c.req.json();
+    const body = acceptedLookupBatch(value) ?? validate(LookupBatchSchema, value);
     const cfg = speedConfig(c.env);
     const session = readSession(c);
     const [results, identifiers] = await Promise.all([
