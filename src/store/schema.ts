@@ -61,7 +61,9 @@ export const urlRules = sqliteTable(
     key: text("key").notNull(),
     verification: text("verification", { enum: ["domain-verified", "self-asserted"] }).notNull(),
   },
-  (t) => [index("url_rules_key").on(t.key), index("url_rules_host").on(t.host, t.kind), index("url_rules_seq").on(t.seq)],
+  // url_rules_host carries the key, so a lookup's prefix arm tests a host's prefix rules from the
+  // index alone and reads the table only for the rules that cover the URL (store/url-rules-lookup.ts).
+  (t) => [index("url_rules_key").on(t.key), index("url_rules_host").on(t.host, t.kind, t.key), index("url_rules_seq").on(t.seq)],
 );
 
 /**
