@@ -156,8 +156,13 @@ export class TypeIndex {
       stamp.fill(0);
       gen = this.generation = 1;
     }
+    // Fewer units than the bands would probe (1,108 values at the default distance): a scan of them all is
+    // less work than the probes, and needs no band sorted.
+    let probes = 0;
+    for (let b = 0; b < BANDS; b++) probes += masks[b]!.length;
+    if (hi.length < probes) scan(hi, lo, rowid, hi.length, qhi, qlo, maxDistance, out);
     // Nothing built yet (hi empty): every unit is in the tail.
-    for (let b = 0; b < BANDS && hi.length; b++) {
+    for (let b = 0; b < BANDS && hi.length >= probes; b++) {
       this.band(b);
       const off = this.offsets[b]!;
       const ids = this.ids[b]!;
@@ -179,14 +184,17 @@ export class TypeIndex {
       }
     }
     // The tail appended since the last build, by a scan.
-    const tailHi = this.tailHi;
-    const tailLo = this.tailLo;
-    for (let i = 0; i < this.tail; i++) {
-      const x = tailHi[i]! ^ qhi;
-      const y = tailLo[i]! ^ qlo;
-      if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(this.tailRowid[i]!);
-    }
+    scan(this.tailHi, this.tailLo, this.tailRowid, this.tail, qhi, qlo, maxDistance, out);
     return out;
+  }
+}
+
+/** Appends to `out` the rowids of the first n units within maxDistance of (qhi, qlo), one by one. */
+function scan(hi: Int32Array, lo: Int32Array, rowid: Float64Array, n: number, qhi: number, qlo: number, maxDistance: number, out: number[]): void {
+  for (let i = 0; i < n; i++) {
+    const x = hi[i]! ^ qhi;
+    const y = lo[i]! ^ qlo;
+    if (POP[x & 0xffff]! + POP[x >>> 16]! + POP[y & 0xffff]! + POP[y >>> 16]! <= maxDistance) out.push(rowid[i]!);
   }
 }
 

@@ -18,6 +18,7 @@ import { D1SimilarityIndex } from "../similarity/d1-index";
 import type { UnitQuery } from "../similarity/similarity-index";
 import { inList, insertRows, jsonList } from "./bound-parameters";
 import type { Db } from "./db";
+import { datahashesByPrefix } from "./match-reads";
 import { mandateRecords } from "./mandates-read";
 import { conflictParties, conflicts, datahashes, declarations, isccUnits, mandates, notifications, registryState, urlRules, workIdentifiers } from "./schema";
 
@@ -211,18 +212,13 @@ async function workCandidates(db: Db, d1: D1Database, claims: readonly ClaimFact
       .all<{ seq: number; kind: IdentifierKind; value: string }>();
     for (const { k, key } of named) for (const r of results) if (identifierKey(r) === key) out[k]!.add(r.seq);
   }
-  // An Instance-Code body is the start of the datahash of the same bytes. One statement for all the
-  // prefixes (a range of datahashes_datahash each): a statement per Instance-Code was most of a
-  // detection pass's statements, and D1 pays per statement.
+  // An Instance-Code body is the start of the datahash of the same bytes (one statement for all the prefixes).
   const instances = claims.flatMap((c, k) => c.units.filter((u) => u.maintype === MainType.INSTANCE).map((u) => ({ k, p: "1e20" + u.bodyHex })));
   if (instances.length) {
-    const { results } = await d1
-      .prepare("SELECT q.value AS prefix, d.seq AS seq FROM json_each(?1) q JOIN datahashes d ON d.datahash >= q.value AND d.datahash < q.value || 'g'")
-      .bind(jsonList([...new Set(instances.map((x) => x.p))]))
-      .all<{ prefix: string; seq: number }>();
-    const byPrefix = new Map<string, number[]>();
-    for (const r of results) byPrefix.set(r.prefix, [...(byPrefix.get(r.prefix) ?? []), r.seq]);
-    for (const { k, p } of instances) for (const seq of byPrefix.get(p) ?? []) out[k]!.add(seq);
+    const prefixes = [...new Set(instances.map((x) => x.p))];
+    const found = await datahashesByPrefix(d1, prefixes);
+    const byPrefix = new Map(prefixes.map((p, j) => [p, found[j]!]));
+    for (const { k, p } of instances) for (const { seq } of byPrefix.get(p)!) out[k]!.add(seq);
   }
   return out.map((s) => [...s]);
 }

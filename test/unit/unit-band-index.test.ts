@@ -29,7 +29,7 @@ describe("unit band index", () => {
     for (let i = built; i < n; i++) t.push(hi[i]!, lo[i]!, rowid[i]!);
     expect({ built: t.built, tail: t.tail, n: t.n }).toEqual({ built, tail: n - built, n });
 
-    const check = (index: TypeIndex) => {
+    const check = (index: TypeIndex, n = index.n) => {
       for (let q = 0; q < 120; q++) {
         const src = rng.int(n);
         const qhi = hi[src]! ^ (rng.int(2) << rng.int(32));
@@ -50,5 +50,8 @@ describe("unit band index", () => {
     const fresh = new TypeIndex();
     for (let i = 0; i < n; i++) fresh.push(hi[i]!, lo[i]!, rowid[i]!);
     check(fresh);
+    // Fewer units built than the bands would probe (1,108 values at the default distance): searched one by one.
+    const small = TypeIndex.fromColumns(hi.slice(0, 500), lo.slice(0, 500), rowid.slice(0, 500));
+    check(small);
   });
 });
