@@ -13,6 +13,9 @@
  *   S1  scan with one fingerprinting worker, no cache  → overhead S1/G − 1 (target ≤ 25%);
  *   Sp  scan with one worker per core, no cache        → speedup S1/Sp (target ≥ 1.7×);
  *   Sc  scan again, unchanged files, from the cache     → seconds (target ≤ 10 s; bench:rescan measures 100,000);
+ *   S1 offline, Sp offline: S1 and Sp as `optout scan --snapshot` runs them, matched on this machine against the
+ *       registry's signed units snapshot (downloaded before the scan starts), so no registry works beside the scan;
+ *       printed beside the online rows, never instead of them (the target is read from S1/Sp online);
  *   I   `optout import` of 10,000 catalog rows (files fingerprinted, signed, registered): rows/s; how long the
  *       registry took (POST time, which overlaps fingerprinting the next batch) and how long the import stood
  *       still waiting for it (registration must not be the bottleneck: that wait should be near 0).
@@ -171,14 +174,14 @@ async function main() {
 
     // as `optout scan` runs: with a cache, the registry's answers are kept beside it and reused (cached-matcher.ts)
     const client = new RegistryClient(registry.href);
-    const scan = async (workers: number, cacheFile: string | null, name: string) =>
+    const scan = async (workers: number, cacheFile: string | null, name: string, snapshot?: string) =>
       runScan({
         input: CORPUS,
         report: join(out, `${name}.jsonl`),
         format: "jsonl",
         excludeList: null,
         use: "train-ai",
-        matcher: (await scanMatcher(client, { policy: DEFAULT_RETRY, cacheFile })).matcher,
+        matcher: (await scanMatcher(client, { policy: DEFAULT_RETRY, cacheFile, snapshot })).matcher,
         cacheFile,
         workers,
         progress: "quiet",
@@ -215,8 +218,24 @@ async function main() {
     console.log(`Sp: ${sp.seconds.toFixed(1)} s, CPU ${spcpu.toFixed(1)} s`);
     const sc = await scan(availableParallelism(), cache, "rescan");
     console.log(`Sc: ${sc.seconds.toFixed(1)} s, ${sc.cached} cached`);
-    if (s1.counts.excluded < declared.length || sp.counts.excluded !== s1.counts.excluded || sc.counts.excluded !== s1.counts.excluded) {
-      throw new Error(`verdicts differ: ${JSON.stringify([declared.length, s1.counts, sp.counts, sc.counts])}`);
+    // Offline, as `optout scan --snapshot DIR` runs: the signed units snapshot is downloaded and verified before
+    // the scan starts (runScan's time leaves it out), and no registry works during the scan.
+    const snapshots = join(out, "snapshots");
+    const offline = async (workers: number, name: string) => {
+      const c = process.cpuUsage();
+      const k = childrenCpu();
+      const m = machineBusy();
+      const r = await scan(workers, null, name, snapshots);
+      const cpu = cpuOf(process.cpuUsage(c));
+      const tools = childrenCpu() - k;
+      console.log(`${name}: ${r.seconds.toFixed(1)} s, CPU ${cpu.toFixed(1)} s, ${r.requests} requests`);
+      return { r, cpu, tools, rest: (machineBusy() - m - cpu - tools) / r.seconds };
+    };
+    const o1 = await offline(1, "S1 offline");
+    const op = await offline(availableParallelism(), "Sp offline");
+    const runs = [s1, sp, sc, o1.r, op.r];
+    if (s1.counts.excluded < declared.length || runs.some((r) => r.counts.excluded !== s1.counts.excluded)) {
+      throw new Error(`verdicts differ: ${JSON.stringify([declared.length, ...runs.map((r) => r.counts)])}`);
     }
 
     // I: import 10,000 catalog rows with files
@@ -254,6 +273,8 @@ async function main() {
       ["per-file work G (isccOfFile, 1 thread)", `${fmt(G, 1)} s (CPU ${fmt(Gcpu, 1)} s)`, `${fmt(all.length / G)} files/s`, "—"],
       ["scan, 1 worker (S1)", `${fmt(s1.seconds, 1)} s (CPU ${fmt(s1cpu, 1)} s + tools ${fmt(s1tools, 1)} s: ${fmt(s1cores, 2)} cores; the rest of the machine ${fmt(s1rest, 2)} cores)`, `${fmt(s1.items / s1.seconds)} files/s`, `overhead S1/G − 1 = ${fmt((s1.seconds / G - 1) * 100)}% wall, ${fmt((s1cpu / Gcpu - 1) * 100)}% CPU (target ≤ 25%)`],
       [`scan, ${availableParallelism()} workers (Sp)`, `${fmt(sp.seconds, 1)} s (CPU ${fmt(spcpu, 1)} s + tools ${fmt(sptools, 1)} s: ${fmt((spcpu + sptools) / sp.seconds, 2)} cores; the rest of the machine ${fmt(sprest, 2)} cores)`, `${fmt(sp.items / sp.seconds)} files/s`, `speedup S1/Sp = ${fmt(s1.seconds / sp.seconds, 2)}× (target ≥ 1.7×); two CPU loops got ${fmt(spinScale, 2)}× one's throughput just before; S1 kept ${fmt(s1cores, 2)} cores busy (with the tools): with ${availableParallelism()} cores free the speedup cannot exceed ${fmt(availableParallelism() / s1cores, 2)}×`],
+      ["offline scan, 1 worker (S1 offline: `--snapshot`, no registry at work)", `${fmt(o1.r.seconds, 1)} s (CPU ${fmt(o1.cpu, 1)} s + tools ${fmt(o1.tools, 1)} s: ${fmt((o1.cpu + o1.tools) / o1.r.seconds, 2)} cores; the rest of the machine ${fmt(o1.rest, 2)} cores)`, `${fmt(o1.r.items / o1.r.seconds)} files/s`, `${o1.r.requests} requests; overhead over G ${fmt((o1.r.seconds / G - 1) * 100)}% wall, ${fmt((o1.cpu / Gcpu - 1) * 100)}% CPU`],
+      [`offline scan, ${availableParallelism()} workers (Sp offline)`, `${fmt(op.r.seconds, 1)} s (CPU ${fmt(op.cpu, 1)} s + tools ${fmt(op.tools, 1)} s: ${fmt((op.cpu + op.tools) / op.r.seconds, 2)} cores; the rest of the machine ${fmt(op.rest, 2)} cores)`, `${fmt(op.r.items / op.r.seconds)} files/s`, `offline speedup ${fmt(o1.r.seconds / op.r.seconds, 2)}× (beside the online rows above, which the target is read from)`],
       ["re-scan, unchanged (Sc)", `${fmt(sc.seconds, 1)} s`, `${fmt(sc.items / sc.seconds)} files/s`, `${sc.cached} from the cache, ${sc.answersReused} answers reused, ${sc.requests} requests (target ≤ 10 s for 100,000)`],
       [`import ${fmt(IMPORT_ROWS)} rows`, `${fmt(I, 1)} s (CPU ${fmt(Icpu, 1)} s)`, `${fmt(IMPORT_ROWS / I)} rows/s`, `registry POSTs ${fmt(postMs / 1000, 1)} s (overlapping); waited on the registry ${fmt(imp.registryWaitSeconds, 1)} s of ${fmt(I, 1)} s (${fmt((imp.registryWaitSeconds / I) * 100)}%)`],
     ];
