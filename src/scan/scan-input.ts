@@ -37,13 +37,28 @@ export async function inputKind(input: string): Promise<InputKind> {
   throw new ScanInputError(`${input}: a manifest must end in .jsonl, .ndjson, .csv or .parquet (or be a directory)`);
 }
 
-async function* walk(dir: string): AsyncGenerator<string> {
-  const entries: { name: string; dir: boolean; file: boolean }[] = [];
-  for await (const e of await opendir(dir)) entries.push({ name: e.name, dir: e.isDirectory(), file: e.isFile() });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    if (e.dir) yield* walk(join(dir, e.name));
-    else if (e.file) yield join(dir, e.name);
+/**
+ * Every regular file below `root`, in sorted order, depth first. One generator whatever the depth (a path
+ * passed up through one generator per level cost a promise per level per file), each directory read whole.
+ */
+async function* walk(root: string): AsyncGenerator<string> {
+  const stack: { dir: string; names: { name: string; dir: boolean; file: boolean }[]; at: number }[] = [];
+  const open = async (dir: string) => {
+    const names: { name: string; dir: boolean; file: boolean }[] = [];
+    for await (const e of await opendir(dir)) names.push({ name: e.name, dir: e.isDirectory(), file: e.isFile() });
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    stack.push({ dir, names, at: 0 });
+  };
+  await open(root);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.at === top.names.length) {
+      stack.pop();
+      continue;
+    }
+    const e = top.names[top.at++]!;
+    if (e.dir) await open(join(top.dir, e.name));
+    else if (e.file) yield join(top.dir, e.name);
   }
 }
 

@@ -93,6 +93,9 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     }
   }
 
+  /** The verdict of an item nothing matched (most items of most datasets). */
+  const unmatched = verdictFor([], o.use);
+
   async function matchItem(item: ScanItem): Promise<void> {
     const record: ScanRecord = { ...(item.path ? { path: item.path } : {}), ...(item.url ? { url: item.url } : {}), verdict: "unknown", matches: [] };
     const errors: string[] = [];
@@ -123,13 +126,21 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     // the last partial batches go once nothing more can fill them
     if (--unqueued === 0 && inputDone) void o.matcher.flush();
     const found: ItemMatch[] = [];
-    for (const w of await Promise.allSettled(waits)) {
-      if (w.status === "rejected") errors.push((w.reason as Error).message);
-      else if ("error" in w.value) errors.push(w.value.error);
-      else found.push(...w.value.matches);
+    const take = (f: Found) => {
+      if ("error" in f) errors.push(f.error);
+      else found.push(...f.matches);
+    };
+    const failed = (e: unknown) => void errors.push((e as Error).message);
+    // One wait, the usual case, is awaited as it is (allSettled costs the item a few more objects and ticks).
+    if (waits.length === 1) await waits[0]!.then(take, failed);
+    else {
+      for (const w of await Promise.allSettled(waits)) {
+        if (w.status === "rejected") failed(w.reason);
+        else take(w.value);
+      }
     }
-    record.matches = mergeMatches(found);
-    const v = verdictFor(record.matches, o.use);
+    record.matches = found.length ? mergeMatches(found) : found;
+    const v = found.length ? verdictFor(record.matches, o.use) : unmatched;
     // An item with an error is `error` unless what did match already excludes it: a bad URL beside a
     // declared file is still excluded, never silently allowed.
     record.verdict = errors.length && v.verdict !== "excluded" ? "error" : v.verdict;
