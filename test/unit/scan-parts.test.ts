@@ -87,6 +87,21 @@ describe("batches", () => {
     expect(sizes).toEqual([3, 3, 1]);
   });
 
+  it("asks a query queued or in flight once, and again once it is answered", async () => {
+    const sent: number[][] = [];
+    const q = new BatchQueue<number, number>(2, 1, async (batch) => {
+      sent.push(batch);
+      return batch.map((x) => x * 10);
+    });
+    const first = Promise.all([1, 2, 1, 3, 2, 1].map((x) => q.enqueue(x)));
+    await q.flush();
+    expect(await first).toEqual([10, 20, 10, 30, 20, 10]);
+    const again = q.enqueue(1);
+    await q.flush();
+    expect(await again).toBe(10);
+    expect(sent).toEqual([[1, 2], [3], [1]]);
+  });
+
   it("never stalls when thousands of callers queue at once and batches finish out of order", async () => {
     let inFlight = 0;
     let most = 0;
