@@ -19,7 +19,8 @@ import { notifier } from "./notifier";
 import { openDb, type Db } from "../store/db";
 import { sleep } from "../runtime/sleep";
 import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
-import { lastSeq, nextCounters, readKnown, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
+import { lastSeq, nextCounters, readKnown, registrationRows, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
+import { CommittedArrivals } from "../store/committed-arrivals";
 import { logEntriesInRange } from "../store/log-entries";
 import { insertObservation } from "../store/observations";
 
@@ -122,6 +123,8 @@ export class Sequencer extends DurableObject<Env> {
   /** A conflict detection run is under way (see detectConflictsUpTo); it detects up to `detectUpTo`. */
   private detecting = false;
   private detectUpTo = 0;
+  /** What was committed since this object started, for conflict detection not to read it back from D1. */
+  private readonly arrivals = new CommittedArrivals();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -266,6 +269,7 @@ export class Sequencer extends DurableObject<Env> {
         throw e;
       }
       this.next = { ...counters, seq: seq + 1 };
+      this.arrivals.observed(seq);
       try {
         await this.appendToLog([logEntry(observation, receipt)]);
       } catch (e) {
@@ -358,9 +362,11 @@ export class Sequencer extends DurableObject<Env> {
       }),
     );
     const rows = [...byDigest.values()].sort((a, b) => a.seq - b.seq);
-    const writes = registrationWrites(d1, rows, plan.statusChanges, now.toISOString());
+    const tables = registrationRows(rows, now.toISOString());
+    const writes = registrationWrites(d1, rows, plan.statusChanges, now.toISOString(), tables);
     if (writes.length) await d1.batch(writes);
     this.next = plan.next;
+    this.arrivals.committed(tables);
 
     if (rows.length) {
       try {
@@ -427,7 +433,7 @@ export class Sequencer extends DurableObject<Env> {
           for (;;) {
             if (caughtUp) await sleep(CONFLICT_GATHER_MS);
             const upTo = this.detectUpTo;
-            const { told, done } = await detectConflicts(openDb(this.env.DB), this.env.DB, upTo, CONFLICT_RECORDS_PER_RUN);
+            const { told, done } = await detectConflicts(openDb(this.env.DB), this.env.DB, upTo, CONFLICT_RECORDS_PER_RUN, undefined, this.arrivals);
             // Notifications are in D1 with the conflicts; the Notifier delivers them (fire-and-forget).
             if (told > 0) this.ctx.waitUntil(notifier(this.env).poke().catch((e: unknown) => console.error("poking the notifier failed; its next alarm delivers", e)));
             if (done && upTo === this.detectUpTo) break;

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_DISTANCE } from "../similarity/bands";
 import { D1SimilarityIndex } from "../similarity/d1-index";
 import type { UnitQuery } from "../similarity/similarity-index";
 import { inList, insertRows, jsonList } from "./bound-parameters";
+import type { CommittedArrivals } from "./committed-arrivals";
 import type { Db } from "./db";
 import { datahashesByPrefix } from "./match-reads";
 import { mandateRecords } from "./mandates-read";
@@ -34,17 +35,29 @@ const CURSOR = "conflicts_detected_seq";
  * conflicts found for the first time, how many notifications were written (the Notifier delivers
  * them), and whether it caught up.
  */
-export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxRecords = 1000, nowIso = new Date().toISOString()): Promise<{ found: Conflict[]; told: number; done: boolean }> {
+export async function detectConflicts(
+  db: Db,
+  d1: D1Database,
+  upTo: number,
+  maxRecords = 1000,
+  nowIso = new Date().toISOString(),
+  held?: CommittedArrivals,
+): Promise<{ found: Conflict[]; told: number; done: boolean }> {
   const [state] = await db.select({ value: registryState.value }).from(registryState).where(eq(registryState.key, CURSOR));
   const from = state?.value ?? 0;
   if (from >= upTo) return { found: [], told: 0, done: true };
   const to = Math.min(upTo, from + maxRecords);
-  const arrived = await db
-    .select({ seq: declarations.seq, id: declarations.id, kind: declarations.kind, supersedes: declarations.supersedes })
-    .from(declarations)
-    .where(and(sql`${declarations.seq} > ${from}`, sql`${declarations.seq} <= ${to}`));
+  // The sequencer holds what it committed since it started (the same rows it wrote): read back
+  // from D1 only what it does not hold (older records, or after a restart).
+  const inMemory = held?.range(from, to);
+  const arrived =
+    inMemory?.arrived ??
+    (await db
+      .select({ seq: declarations.seq, id: declarations.id, kind: declarations.kind, supersedes: declarations.supersedes })
+      .from(declarations)
+      .where(and(sql`${declarations.seq} > ${from}`, sql`${declarations.seq} <= ${to}`)));
 
-  const newClaims = await loadClaims(db, arrived.filter((r) => r.kind === "declaration").map((r) => r.seq));
+  const newClaims = inMemory?.claims ?? (await loadClaims(db, arrived.filter((r) => r.kind === "declaration").map((r) => r.seq)));
   const grants = await db.select({ member: mandates.member, id: mandates.id, seq: mandates.seq }).from(mandates).where(
     inList(mandates.id, arrived.flatMap((r) => (r.kind === "mandate" ? [r.supersedes ?? r.id] : []))),
   );
@@ -58,7 +71,9 @@ export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxR
   // A claim's own units find it: claims loaded above are not read again.
   const loaded = new Map(affected.map((c) => [c.seq, c]));
   const nearSeqs = [...new Set(near.flat())];
-  const candidates = [...(await loadClaims(db, nearSeqs.filter((seq) => !loaded.has(seq)))), ...nearSeqs.flatMap((seq) => loaded.get(seq) ?? [])];
+  const unloaded = nearSeqs.filter((seq) => !loaded.has(seq));
+  const heldClaims = held?.claims(unloaded) ?? { claims: [], missing: unloaded };
+  const candidates = [...(await loadClaims(db, heldClaims.missing)), ...heldClaims.claims, ...nearSeqs.flatMap((seq) => loaded.get(seq) ?? [])];
   const bySeq = new Map(candidates.map((c) => [c.seq, c]));
   const domains = [...new Set([...affected.flatMap(claimDomains), ...newClaims.flatMap((c) => (c.domain ? [c.domain] : []))])];
   const owners = await domainOwners(db, domains);
@@ -99,6 +114,7 @@ export async function detectConflicts(db: Db, d1: D1Database, upTo: number, maxR
     db.insert(registryState).values({ key: CURSOR, value: to }).onConflictDoUpdate({ target: registryState.key, set: { value: to } }),
   ];
   await db.batch(writes as [(typeof writes)[number], ...typeof writes]);
+  held?.passed(to);
   return { found, told: told.length, done: to >= upTo };
 }
 
@@ -119,8 +135,19 @@ function uniqueClaims<C extends ClaimFacts>(list: C[]): C[] {
   return [...new Map(list.map((c) => [c.id, c])).values()];
 }
 
+/** The columns of a declaration's rows that its claim is built from (claimsOfRows). */
+export interface ClaimRows {
+  declarations: readonly Pick<typeof declarations.$inferSelect, "seq" | "id" | "intent" | "declarant" | "controller" | "controllerVerified" | "alsoBy" | "preferences" | "vocabulary">[];
+  isccUnits: readonly Pick<typeof isccUnits.$inferSelect, "seq" | "unitType" | "code" | "bodyHex">[];
+  datahashes: readonly Pick<typeof datahashes.$inferSelect, "seq" | "datahash">[];
+  urlRules: readonly Pick<typeof urlRules.$inferSelect, "seq" | "kind" | "pattern" | "host" | "verification">[];
+  workIdentifiers: readonly Pick<typeof workIdentifiers.$inferSelect, "seq" | "kind" | "value">[];
+}
+
+export type Claim = ClaimFacts & { seq: number };
+
 /** Declarations (by seq) as conflict detection sees them: signer, preferences in the current vocabulary, subjects. */
-export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(ClaimFacts & { seq: number })[]> {
+export async function loadClaims(db: Db, seqs: readonly number[]): Promise<Claim[]> {
   const unique = [...new Set(seqs)];
   if (!unique.length) return [];
   // One D1 batch: one round trip instead of five (a detection pass loads claims two or three times).
@@ -139,32 +166,43 @@ export async function loadClaims(db: Db, seqs: readonly number[]): Promise<(Clai
       })
       .from(declarations)
       .where(and(inList(declarations.seq, unique), eq(declarations.kind, "declaration"))),
-    db.select().from(isccUnits).where(inList(isccUnits.seq, unique)),
-    db.select().from(datahashes).where(inList(datahashes.seq, unique)),
-    db.select().from(urlRules).where(inList(urlRules.seq, unique)),
-    db.select().from(workIdentifiers).where(inList(workIdentifiers.seq, unique)),
+    db.select({ seq: isccUnits.seq, unitType: isccUnits.unitType, code: isccUnits.code, bodyHex: isccUnits.bodyHex }).from(isccUnits).where(inList(isccUnits.seq, unique)),
+    db.select({ seq: datahashes.seq, datahash: datahashes.datahash }).from(datahashes).where(inList(datahashes.seq, unique)),
+    db
+      .select({ seq: urlRules.seq, kind: urlRules.kind, pattern: urlRules.pattern, host: urlRules.host, verification: urlRules.verification })
+      .from(urlRules)
+      .where(inList(urlRules.seq, unique)),
+    db.select({ seq: workIdentifiers.seq, kind: workIdentifiers.kind, value: workIdentifiers.value }).from(workIdentifiers).where(inList(workIdentifiers.seq, unique)),
   ]);
+  return claimsOfRows({ declarations: rows, isccUnits: units, datahashes: hashes, urlRules: rules, workIdentifiers: identifiers });
+}
+
+/**
+ * The claims of these declarations' rows (as D1 holds them, or as the sequencer wrote them), in
+ * the declarations' order; each subject list in the order of its rows.
+ */
+export function claimsOfRows(r: ClaimRows): Claim[] {
   // Grouped once by seq: a pass of 2,000 records filtering every list per record was quadratic.
-  const unitsOf = groupBySeq(units);
-  const hashOf = groupBySeq(hashes);
-  const rulesOf = groupBySeq(rules);
-  const identifiersOf = groupBySeq(identifiers);
-  return rows.map((r) => ({
-    seq: r.seq,
-    id: r.id,
-    micros: parseIsccIdV1(r.id).timestampMicros,
-    intent: r.intent,
-    declarant: r.declarant,
-    controller: r.controller,
-    controllerVerified: r.controllerVerified,
-    domain: r.controllerVerified && r.controller ? didWebDomain(r.controller) : null,
-    onBehalfOf: r.alsoBy,
-    preferences: toCurrent(vocabularyOf(r), JSON.parse(r.preferences)),
-    units: (unitsOf.get(r.seq) ?? []).map((u) => ({ unitType: u.unitType, maintype: decompose(u.code)[0]!.maintype, code: u.code, bodyHex: u.bodyHex })),
-    datahash: hashOf.get(r.seq)?.[0]?.datahash ?? null,
-    urls: (rulesOf.get(r.seq) ?? [])
+  const unitsOf = groupBySeq(r.isccUnits);
+  const hashOf = groupBySeq(r.datahashes);
+  const rulesOf = groupBySeq(r.urlRules);
+  const identifiersOf = groupBySeq(r.workIdentifiers);
+  return r.declarations.map((d) => ({
+    seq: d.seq,
+    id: d.id,
+    micros: parseIsccIdV1(d.id).timestampMicros,
+    intent: d.intent,
+    declarant: d.declarant,
+    controller: d.controller,
+    controllerVerified: d.controllerVerified,
+    domain: d.controllerVerified && d.controller ? didWebDomain(d.controller) : null,
+    onBehalfOf: d.alsoBy,
+    preferences: toCurrent(vocabularyOf(d), JSON.parse(d.preferences)),
+    units: (unitsOf.get(d.seq) ?? []).map((u) => ({ unitType: u.unitType, maintype: decompose(u.code)[0]!.maintype, code: u.code, bodyHex: u.bodyHex })),
+    datahash: hashOf.get(d.seq)?.[0]?.datahash ?? null,
+    urls: (rulesOf.get(d.seq) ?? [])
       .map((u) => ({ kind: u.kind, pattern: u.pattern, host: u.host, ...(u.kind === "prefix" ? { prefix: u.pattern.slice(0, -1) } : {}), verification: u.verification })),
-    identifiers: (identifiersOf.get(r.seq) ?? []).map(identifierKey),
+    identifiers: (identifiersOf.get(d.seq) ?? []).map(identifierKey),
   }));
 }
 

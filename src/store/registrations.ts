@@ -101,11 +101,13 @@ export interface NewDeclaration {
   receivedFrom: string | null;
 }
 
+export type RegistrationRows = ReturnType<typeof registrationRows>;
+
 /**
  * The rows a group writes, table by table, in seq order. Statuses of new rows are final (one
  * superseded within the same group is written so).
  */
-function registrationRows(rows: NewDeclaration[], receivedAt: string) {
+export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
   const declRows = rows.map((r) => {
     const record = signedRecord(r.prepared);
     const facts = recordFacts(r.prepared);
@@ -157,8 +159,13 @@ function registrationRows(rows: NewDeclaration[], receivedAt: string) {
  * parameter (a thousand declarations become a handful of statements), then the status changes of
  * earlier declarations, all in one statement.
  */
-export function registrationWrites(d1: Preparer, rows: NewDeclaration[], statusChanges: { id: string; status: Status }[], receivedAt: string): D1PreparedStatement[] {
-  const r = registrationRows(rows, receivedAt);
+export function registrationWrites(
+  d1: Preparer,
+  rows: NewDeclaration[],
+  statusChanges: { id: string; status: Status }[],
+  receivedAt: string,
+  r: RegistrationRows = registrationRows(rows, receivedAt),
+): D1PreparedStatement[] {
   const writes = [
     ...insertJsonRows(d1, declarations, r.declarations),
     ...insertJsonRows(d1, urlRules, r.urlRules),
