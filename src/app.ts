@@ -43,7 +43,7 @@ export function createApp() {
   // Lookup speed (issue 6): writes invalidate the isolate's lookup state and return a D1 bookmark.
   app.use(readYourWrites);
   // Cold starts (issue 13): an isolate's first request, of any kind, starts loading the URL filter.
-  app.use(warmStart);
+  app.use(warmStart(app));
   for (const register of [
     declarationsCreate,
     declarationsBatch,

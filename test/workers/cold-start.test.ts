@@ -1,12 +1,16 @@
 /**
  * Cold starts: an isolate's first request of any kind starts loading the URL filter in its
  * background (src/http/warm-start.ts); a request that needs an index another request is loading
- * waits for that load (src/runtime/poll-while.ts) instead of falling back to D1 row by row. Each test
- * file runs in its own isolate: this file's first request is the isolate's.
+ * waits for that load (src/runtime/poll-while.ts) instead of falling back to D1 row by row; once the
+ * filter is loaded, that background runs the GET lookup route on made-up URLs (src/http/warm-code.ts).
+ * Each test file runs in its own isolate: this file's first request is the isolate's.
  */
-import { env } from "cloudflare:test";
+import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import type { Env } from "../../src/env";
 import { DeclaredUrls, declaredUrls } from "../../src/filter/declared-urls";
+import { warmLookupRoute } from "../../src/http/warm-code";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { D1SimilarityIndex } from "../../src/similarity/d1-index";
 import { memoryUnitIndex } from "../../src/similarity/memory-index";
@@ -25,6 +29,19 @@ describe("cold starts", () => {
     expect((await get("/.well-known/opt-out-registry")).status).toBe(200);
     await new Promise((r) => setTimeout(r, 50));
     expect(declaredUrls.stats.versionChecks).toBe(checks);
+  });
+
+  it("the warm-up lookups go through the whole route, are answered from the filter without D1, and count against no rate limit", async () => {
+    await declaredUrls.refresh(env.DB, 0); // the filter loaded and its version just checked
+    const prepared: string[] = [];
+    const recording = { prepare: (q: string) => (prepared.push(q), env.DB.prepare(q)), batch: (s: D1PreparedStatement[]) => env.DB.batch(s) };
+    // Limits on and no limiter bound: a warm-up counted against a limit would fail (500), and so throw.
+    const bare = { ...env, DB: recording, FRESHNESS_MS: "60000", RATE_LIMITS: undefined, RATE_LIMIT_LOOKUP: undefined } as unknown as Env;
+    await warmLookupRoute(createApp(), bare, createExecutionContext());
+    expect(prepared).toEqual([]);
+    // A route that does not answer 200 makes it throw (here: no D1 at all and no filter to answer from).
+    const noDb = { ...env, DB: undefined, URL_FILTER: "off" } as unknown as Env;
+    await expect(warmLookupRoute(createApp(), noDb, createExecutionContext())).rejects.toThrow(/answered 500/);
   });
 
   it("a batch lookup without a filter waits for the load in flight rather than answer every URL from D1", async () => {
