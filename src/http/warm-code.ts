@@ -48,10 +48,10 @@ export interface AppFetch {
  * it in the background of the isolate's first request. It runs what warmLookupCode cannot run at
  * module evaluation, where workerd refuses to create a Response: the route's middleware, validator
  * and handler, the probes of a real filter, the JSON answer. Without it the isolate's first lookup
- * compiled them, ~1.3 ms of its ~3.3 ms of CPU here (BENCHMARKS.md, the read side, fourth pass). The
- * URLs are not declared, so the filter answers them and D1 is not asked (a false positive would be
- * a read). The requests are no client's: no rate limit counts them. Throws if one is not answered
- * 200, so a broken route shows in tests rather than being dropped with the answer.
+ * compiled them: its CPU here was 2.9 ms, 2.0 with it (medians; BENCHMARKS.md, the read side,
+ * fourth pass). The URLs are not declared, so the filter answers them and D1 is not asked (a false
+ * positive would be a read). The requests are no client's: no rate limit counts them. Throws if
+ * one is not answered 200, so a broken route shows in tests rather than being dropped with the answer.
  */
 export async function warmLookupRoute(app: AppFetch, env: Env, ctx: ExecutionContext): Promise<void> {
   for (const sample of SAMPLE_URLS.slice(0, 2)) {
