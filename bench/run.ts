@@ -16,7 +16,7 @@ import {
 } from "./lib/corpus";
 import { build, log, migrate, OUT, REGISTRY_NAME, REGISTRY_SEED, ROOT, startRegistry } from "./lib/registry";
 import { bruteForceHits, UnitTable } from "./lib/truth";
-import { registrationWrites } from "../src/store/registrations";
+import { registrationRows, registrationWrites } from "../src/store/registrations";
 
 const STATE = join(OUT, "state");
 const args = new Set(process.argv.slice(2));
@@ -76,7 +76,7 @@ async function insertRows(mf: Miniflare, decls: SeedDeclaration[]): Promise<void
   const db = await mf.getD1Database("DB");
   for (let i = 0; i < decls.length; i += 1000) {
     const group = decls.slice(i, i + 1000);
-    const statements = registrationWrites(db, group.map((d) => asNewDeclaration(d, REGISTRY_NAME)), [], group[0]!.registeredAt);
+    const statements = registrationWrites(db, registrationRows(group.map((d) => asNewDeclaration(d, REGISTRY_NAME)), group[0]!.registeredAt), []);
     // Miniflare's proxy sometimes drops the connection of a long call on a loaded machine; the batch
     // is atomic, so it either committed (its last seq is there) or is sent again.
     for (let attempt = 1; ; attempt++) {

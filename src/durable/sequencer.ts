@@ -363,7 +363,7 @@ export class Sequencer extends DurableObject<Env> {
     );
     const rows = [...byDigest.values()].sort((a, b) => a.seq - b.seq);
     const tables = registrationRows(rows, now.toISOString());
-    const writes = registrationWrites(d1, rows, plan.statusChanges, now.toISOString(), tables);
+    const writes = registrationWrites(d1, tables, plan.statusChanges);
     if (writes.length) await d1.batch(writes);
     this.next = plan.next;
     this.arrivals.committed(tables);

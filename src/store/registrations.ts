@@ -159,13 +159,7 @@ export function registrationRows(rows: NewDeclaration[], receivedAt: string) {
  * parameter (a thousand declarations become a handful of statements), then the status changes of
  * earlier declarations, all in one statement.
  */
-export function registrationWrites(
-  d1: Preparer,
-  rows: NewDeclaration[],
-  statusChanges: { id: string; status: Status }[],
-  receivedAt: string,
-  r: RegistrationRows = registrationRows(rows, receivedAt),
-): D1PreparedStatement[] {
+export function registrationWrites(d1: Preparer, r: RegistrationRows, statusChanges: { id: string; status: Status }[]): D1PreparedStatement[] {
   const writes = [
     ...insertJsonRows(d1, declarations, r.declarations),
     ...insertJsonRows(d1, urlRules, r.urlRules),

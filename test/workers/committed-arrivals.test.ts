@@ -47,7 +47,7 @@ describe("claims held by the sequencer", () => {
     const second = news.slice(3).map((d) => ({ ...d, seq: d.seq + 1 }));
     for (const group of [first, second]) {
       const rows = registrationRows(group, new Date().toISOString());
-      await env.DB.batch(registrationWrites(env.DB, group, [], new Date().toISOString(), rows));
+      await env.DB.batch(registrationWrites(env.DB, rows, []));
       held.committed(rows);
       if (group === first) held.observed(start + 3);
     }
