@@ -259,9 +259,14 @@ export function matchKey(normalizedUrl: string): string {
 
 /** The host (no port, no brackets removed for IPv6) of a normalized URL, e.g. for indexing. */
 export function hostOfNormalized(normalizedUrl: string): string {
-  const key = matchKey(normalizedUrl);
-  const authority = key.slice(0, key.indexOf("/") === -1 ? key.length : key.indexOf("/"));
-  if (authority.startsWith("[")) return authority.slice(0, authority.indexOf("]") + 1);
+  return hostOfKey(matchKey(normalizedUrl));
+}
+
+/** hostOfNormalized for a URL's match key (matchKey). */
+export function hostOfKey(key: string): string {
+  const slash = key.indexOf("/");
+  const authority = slash === -1 ? key : key.slice(0, slash);
+  if (authority.charCodeAt(0) === 0x5b /* [ */) return authority.slice(0, authority.indexOf("]") + 1);
   const colon = authority.indexOf(":");
   return colon === -1 ? authority : authority.slice(0, colon);
 }

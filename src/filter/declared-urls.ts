@@ -133,11 +133,11 @@ export class DeclaredUrls {
 
   /** Whether some rule may cover the URL (false: certainly none does). */
   mayCover(matchKey: string, host: string): boolean {
-    const f = this.filter;
-    if (!f) return true;
-    const delta = this.delta;
-    return probeUrl(delta.size ? (a, b) => f.has(a, b) || delta.has(a, b) : (a, b) => f.has(a, b), matchKey, host);
+    return this.filter === null || probeUrl(this.has, matchKey, host);
   }
+
+  /** The filter's and the delta's keys, as probeUrl asks them (one function, not one per URL). */
+  private readonly has = (a: number, b: number): boolean => this.filter!.has(a, b) || (this.delta.size > 0 && this.delta.has(a, b));
 
   get hasFilter(): boolean {
     return this.filter !== null;

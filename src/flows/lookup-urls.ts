@@ -2,7 +2,7 @@ import { jsonPointer, type FieldError } from "../domain/field-error";
 import { effectivePreferences } from "../domain/consent";
 import { dialectsFor, type DialectMap } from "../dialects/dialect-map";
 import { combinePreferences, contentUsageHeader, isOptedOut, type ResolvedPreferences } from "../domain/preferences";
-import { hostOfNormalized, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
+import { hostOfKey, matchKey, normalizeUrl, UrlError } from "../domain/url-normalize";
 import type { AgencyLabel, AgentCitation } from "../domain/agency";
 import { declaredUrls } from "../filter/declared-urls";
 import { coveringRulesCache } from "../filter/covering-rules-cache";
@@ -62,7 +62,8 @@ interface ParsedUrl {
 export function parseLookupUrl(url: string, pointer: (string | number)[] | (() => (string | number)[])): ParsedUrl | { url: string; error: FieldError } {
   try {
     const normalized = normalizeUrl(url);
-    return { url, normalized, key: matchKey(normalized), host: hostOfNormalized(normalized) };
+    const key = matchKey(normalized);
+    return { url, normalized, key, host: hostOfKey(key) };
   } catch (e) {
     if (!(e instanceof UrlError)) throw e;
     return { url, error: { pointer: jsonPointer(typeof pointer === "function" ? pointer() : pointer), detail: e.message } };
