@@ -68,32 +68,37 @@ export function encodeHeader(maintype: number, subtype: number, version: number,
   return out;
 }
 
+const FIELDS = ["main type", "subtype", "version", "length"] as const;
+
+function nibbleAt(data: Uint8Array, pos: number): number {
+  if (pos >= data.length * 2) throw new IsccError(`header is truncated: input ends after ${data.length} bytes`);
+  const b = data[pos >> 1]!;
+  return pos & 1 ? b & 15 : b >> 4;
+}
+
 /** Decodes the header; returns it with the number of bytes it occupied. */
 export function decodeHeader(data: Uint8Array): { header: Header; size: number } {
-  const totalNibbles = data.length * 2;
+  // no closure or array made per call: a match request decodes a header per query code
   let pos = 0;
-  const nib = (): number => {
-    if (pos >= totalNibbles) throw new IsccError(`header is truncated: input ends after ${data.length} bytes`);
-    const b = data[pos >> 1]!;
-    const v = pos & 1 ? b & 15 : b >> 4;
-    pos++;
-    return v;
-  };
-  const fields = ["main type", "subtype", "version", "length"];
-  const values: number[] = [];
-  for (const field of fields) {
-    const n0 = nib();
+  let maintype = 0;
+  let subtype = 0;
+  let version = 0;
+  let length = 0;
+  for (let field = 0; field < 4; field++) {
+    const n0 = nibbleAt(data, pos++);
     let value: number;
     if (n0 < 8) value = n0;
-    else if (n0 >> 2 === 0b10) value = (((n0 & 3) << 4) | nib()) + 8;
-    else if (n0 >> 1 === 0b110) value = (((n0 & 1) << 8) | (nib() << 4) | nib()) + 72;
-    else if (n0 === 0b1110) value = ((nib() << 8) | (nib() << 4) | nib()) + 584;
-    else throw new IsccError(`header ${field} has an invalid varnibble prefix 1111`);
-    values.push(value);
+    else if (n0 >> 2 === 0b10) value = (((n0 & 3) << 4) | nibbleAt(data, pos++)) + 8;
+    else if (n0 >> 1 === 0b110) value = (((n0 & 1) << 8) | (nibbleAt(data, pos++) << 4) | nibbleAt(data, pos++)) + 72;
+    else if (n0 === 0b1110) value = ((nibbleAt(data, pos++) << 8) | (nibbleAt(data, pos++) << 4) | nibbleAt(data, pos++)) + 584;
+    else throw new IsccError(`header ${FIELDS[field]} has an invalid varnibble prefix 1111`);
+    if (field === 0) maintype = value;
+    else if (field === 1) subtype = value;
+    else if (field === 2) version = value;
+    else length = value;
   }
   if (pos & 1) {
-    if (nib() !== 0) throw new IsccError("header padding nibble is not zero");
+    if (nibbleAt(data, pos++) !== 0) throw new IsccError("header padding nibble is not zero");
   }
-  const [maintype, subtype, version, length] = values as [number, number, number, number];
   return { header: { maintype, subtype, version, length }, size: pos >> 1 };
 }
