@@ -61,22 +61,24 @@ export async function unitsWithPrefixes(db: Reader, probes: readonly { unitType:
  * band's probes are one JSON parameter, so any radius stays within the bound-parameter limit. One
  * SELECT per band, joined by UNION, so that each is answered from its (unit_type, bN) index whatever
  * statistics SQLite has: the registry never runs ANALYZE, and without it SQLite plans the same four
- * tests joined by OR as a scan of every unit of the type (iscc_units_body), ~30× slower at 25,000
- * units of a type.
+ * tests joined by OR as a scan of every unit of the type, ~30× slower at 25,000 units of a type.
  */
 export function unitsWithBandsStatement(db: Reader, unitType: string, probes: readonly number[][]): D1PreparedStatement {
   const band = (i: number) => `SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND b${i} ${inJson(`?${i + 2}`)}`;
   return db.prepare([0, 1, 2, 3].map(band).join(" UNION ")).bind(unitType, ...probes.map(jsonList));
 }
 
-/** Units of a type belonging to these declarations. */
+/**
+ * Units of a type belonging to these declarations: the seqs drive (CROSS JOIN keeps json_each
+ * first), each one seek of iscc_units_seq. Written as `unit_type = ? AND seq IN (…)`, SQLite without
+ * statistics chose an index on unit_type and read every unit of the type.
+ */
 export async function unitsOfTypeIn(db: Reader, unitType: string, seqs: number[]): Promise<UnitRow[]> {
-  const { results } = await db
-    .prepare(`SELECT seq, code, body_hex FROM iscc_units WHERE unit_type = ?1 AND seq ${inJson("?2")}`)
-    .bind(unitType, jsonList(seqs))
-    .all<UnitRow>();
+  const { results } = await db.prepare(UNITS_OF_TYPE_IN).bind(unitType, jsonList([...new Set(seqs)])).all<UnitRow>();
   return results;
 }
+
+export const UNITS_OF_TYPE_IN = "SELECT u.seq, u.code, u.body_hex FROM json_each(?2) j CROSS JOIN iscc_units u WHERE u.seq = j.value AND u.unit_type = ?1";
 
 /** The identity of a unit row, to tell a table that only grew from one rebuilt under a reader. */
 export interface UnitMark {
