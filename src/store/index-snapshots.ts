@@ -30,12 +30,16 @@ export interface SnapshotPart {
   data: string;
 }
 
-/** The newest complete snapshot of `kind`: all its parts in one statement (part 0 is written last). */
+/**
+ * The newest complete snapshot of `kind`: all its parts in one statement (part 0 is written last).
+ * Of two builds of one version the later one (an isolate that could not read the first, e.g. of an
+ * older format, built and published its own).
+ */
 export function newestSnapshotStatement(db: Reader, kind: SnapshotKind): D1PreparedStatement {
   return db
     .prepare(
       `SELECT version, part, data FROM index_snapshots WHERE kind = ?1 AND (version, build) =
-         (SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC LIMIT 1)
+         (SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1)
        ORDER BY part`,
     )
     .bind(kind);

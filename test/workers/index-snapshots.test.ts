@@ -7,7 +7,9 @@
 import { applyD1Migrations, env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
+import { encodeSections } from "../../src/encoding/sections";
 import { DeclaredUrls } from "../../src/filter/declared-urls";
+import { encodeBase64Bulk } from "../../src/encoding/base64";
 import { MainType, encodeUnit } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { MemoryUnitIndex } from "../../src/similarity/memory-index";
@@ -100,6 +102,23 @@ describe("URL filter snapshot and replicas", () => {
       const n = normalizeUrl(u);
       expect(cold.mayCover(matchKey(n), hostOfNormalized(n)), u).toBe(true);
     }
+  });
+
+  it("a snapshot it cannot read (an older format) is built again and replaced for the next fresh isolate", async () => {
+    await register({ urls: ["https://old-format.example/p/*"] });
+    const last = await env.DB.prepare("SELECT max(rowid) AS r FROM url_rules").first<{ r: number }>();
+    // Published as publishSnapshot would, under a build id that sorts after any random one.
+    const old = encodeBase64Bulk(encodeSections("OOUF", { format: 1 }, [new Uint16Array(8)]));
+    const insert = "INSERT INTO index_snapshots (kind, version, build, part, data) VALUES ('urls', ?1, '~old', ?2, ?3)";
+    await env.DB.batch([env.DB.prepare(insert).bind(last!.r, 1, old), env.DB.prepare(insert).bind(last!.r, 0, "1")]);
+    const first = new DeclaredUrls();
+    await first.refresh(env.DB, 0);
+    expect(first.stats).toMatchObject({ snapshotLoads: 0, fullBuilds: 1, published: 1 });
+    const next = new DeclaredUrls();
+    await next.refresh(env.DB, 0);
+    expect(next.stats).toMatchObject({ snapshotLoads: 1, fullBuilds: 0 });
+    const n = normalizeUrl("https://old-format.example/p/x.jpg");
+    expect(next.mayCover(matchKey(n), hostOfNormalized(n))).toBe(true);
   });
 
   it("a stale replica does not trigger a rebuild, nor move the registry version back", async () => {
