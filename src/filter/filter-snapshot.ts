@@ -3,13 +3,14 @@
  * read instead of reading every URL rule: the binary fuse filter's parameters and fingerprints, and
  * the table mark (domain/table-mark.ts) of the url_rules rows it was built from. Unsigned and
  * internal; the signed offline snapshot for crawlers is snapshot-format.ts. Format "OOUF" (sections.ts),
- * format 1.
+ * format 2: the keys of url-keys.ts with the "d" domain keys. A format 1 snapshot (without them) is
+ * refused, and the isolate that finds one builds its filter from the rules and publishes a format 2.
  */
 import { decodeSections, encodeSections, SectionsError } from "../encoding/sections";
 import type { TableMark } from "../domain/table-mark";
 import { BinaryFuse16 } from "./binary-fuse";
 
-export const FILTER_SNAPSHOT_FORMAT = 1;
+export const FILTER_SNAPSHOT_FORMAT = 2;
 const MAGIC = "OOUF";
 
 export interface FilterSnapshot {

@@ -4,10 +4,11 @@
  * A URL whose probes (url-keys.ts) all miss is not declared in the registry at `version`; a hit
  * means "maybe": ask the API (well under 0.1% of undeclared URLs, and every declared one).
  *
- * Format v1, all integers big-endian:
+ * Format v2 (v1 filters lack the "d" keys that v2's probes start with, so v1 is not read), all
+ * integers big-endian:
  *   offset  size  field
  *   0       4     magic "OOSF" (opt-out snapshot filter)
- *   4       1     format version = 1
+ *   4       1     format version = 2
  *   5       1     fingerprint bits = 16
  *   6       2     prefix probe characters (PREFIX_PROBE_CHARS when built; lookups must use it)
  *   8       4     filter seed
@@ -27,7 +28,7 @@ import * as ed from "@noble/ed25519";
 import { BinaryFuse16 } from "./binary-fuse";
 
 const MAGIC = [0x4f, 0x4f, 0x53, 0x46];
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2;
 const HEADER = 42;
 const SIGNATURE = 64;
 

@@ -3,12 +3,17 @@
  * a URL covered by any rule always probes at least one of that rule's keys (no false negatives):
  *
  *   rule                             key                                    probed by a URL whose match key is K
+ *   any      on host or domain H     "d" filterDomain(H)                    "d" filterDomain(host of K), first; only if it hits:
  *   exact    K                       "x" K                                  "x" K
  *   prefix   P (authority A + path)  "a" A, and                             "a" A; only if it hits:
  *                                    "p" P cut to A + min(|path|, 16)       "p" K cut to A + t, t = 1…min(16, |path of K|)
  *   host     *.D                     "h" D                                  "h" H for H in hostLookupKeys(host of K)
  *
- * The "a" key gates the prefix probes: a URL on a host with no prefix rule costs one probe, not 16.
+ * The "d" key gates everything: a rule covers a URL only on the URL's host or a parent domain of it
+ * (hostLookupKeys), and all of those end in the same last two labels (filterDomain), so a URL on a
+ * domain no rule names costs one probe and hashes only those labels, not its whole key; most URLs a
+ * crawler asks about are on such domains.
+ * The "a" key gates the prefix probes: a URL on a host with no prefix rule costs no "p" probe, not 16.
  * Why the prefix cut: a URL is covered by prefix P iff K starts with P; then K and P share their
  * first A + min(|path of P|, 16) characters, which is one of the lengths probed. Cutting at 16
  * keeps a lookup to at most 16 prefix probes however long the URL, and 16 characters of path
@@ -22,6 +27,7 @@
  * bytes are the characters; other characters are hashed as their UTF-8 bytes. The snapshot format
  * (snapshot-format.ts) depends on this exact function: changing it means a new format version.
  */
+import { hostOfKey } from "../domain/url-normalize";
 import { hostLookupKeys } from "../domain/url-pattern";
 import { fmix32 } from "./binary-fuse";
 
@@ -38,16 +44,26 @@ export interface RuleForFilter {
 export function ruleFilterKeys(rule: RuleForFilter, probeChars = PREFIX_PROBE_CHARS): string[] {
   switch (rule.kind) {
     case "exact":
-      return ["x" + rule.key];
+      return ["d" + filterDomain(hostOfKey(rule.key)), "x" + rule.key];
     case "prefix": {
       const a = authorityLength(rule.key);
-      return ["a" + rule.key.slice(0, a), "p" + rule.key.slice(0, a + Math.min(rule.key.length - a, probeChars))];
+      return ["d" + filterDomain(hostOfKey(rule.key)), "a" + rule.key.slice(0, a), "p" + rule.key.slice(0, a + Math.min(rule.key.length - a, probeChars))];
     }
     case "host":
-      return ["h" + rule.key];
+      return ["d" + filterDomain(rule.key), "h" + rule.key];
     default:
       throw new Error(`unknown URL rule kind ${rule.kind}`);
   }
+}
+
+/**
+ * The domain a host's "d" key names: the last of its hostLookupKeys, i.e. its last two labels (the
+ * host itself when it is an IP literal or a single label). Every host hostLookupKeys gives for a host
+ * ends in the same two labels, so a rule on any of them has the URL's "d" key.
+ */
+export function filterDomain(host: string): string {
+  const keys = hostLookupKeys(host);
+  return keys[keys.length - 1]!;
 }
 
 /** Where the path starts in a match key ("host[:port]/path?query"). */
@@ -56,10 +72,10 @@ function authorityLength(matchKey: string): number {
   return slash === -1 ? matchKey.length : slash;
 }
 
-/** Every key a lookup of this URL may probe (the "p" keys only when the "a" key hits; lookups use `probeUrl`). */
+/** Every key a lookup of this URL may probe (the others only when the "d" key hits, the "p" keys only when the "a" key hits; lookups use `probeUrl`). */
 export function probeFilterKeys(matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): string[] {
   const a = authorityLength(matchKey);
-  const keys = ["x" + matchKey, "a" + matchKey.slice(0, a)];
+  const keys = ["d" + filterDomain(host), "x" + matchKey, "a" + matchKey.slice(0, a)];
   for (let t = 1; t <= Math.min(probeChars, matchKey.length - a); t++) keys.push("p" + matchKey.slice(0, a + t));
   for (const h of hostLookupKeys(host)) keys.push("h" + h);
   return keys;
@@ -140,6 +156,13 @@ export function probeUrl(has: (a: number, b: number) => boolean, matchKey: strin
   }
   const end = hl === 0 ? 0 : host.charCodeAt(hl - 1);
   if (end === 0 || end === 0x2e || (end >= 0x30 && end <= 0x39)) return probeUrlGeneral(has, matchKey, host, probeChars);
+  // The "d" key: the host's last two labels (all of it when it has one), as filterDomain.
+  let domain = 0;
+  if (lastDot > 0) for (let k = lastDot - 1; k >= 0; k--) if (host.charCodeAt(k) === 0x2e) {
+    domain = k + 1;
+    break;
+  }
+  if (!keyHit(has, D1, D2, host, domain, hl)) return false;
   let x1 = X1, x2 = X2, a1 = A1, a2 = A2, p1 = P1, p2 = P2;
   let i = 0;
   for (; i < len; i++) {
@@ -192,7 +215,11 @@ export function probeUrl(has: (a: number, b: number) => boolean, matchKey: strin
 
 /** The "h" key of host[from, to) (ASCII), probed. */
 function hostKeyHit(has: (a: number, b: number) => boolean, host: string, from: number, to: number): boolean {
-  let k1 = H1, k2 = H2;
+  return keyHit(has, H1, H2, host, from, to);
+}
+
+/** The key of tag + s[from, to) (ASCII), probed; (k1, k2): the hash state after the tag (tagState). */
+function keyHit(has: (a: number, b: number) => boolean, k1: number, k2: number, host: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = host.charCodeAt(i);
     k1 = Math.imul(k1 ^ c, 0x01000193);
@@ -215,9 +242,12 @@ const [X1, X2] = tagState(0x78 /* x */);
 const [A1, A2] = tagState(0x61 /* a */);
 const [P1, P2] = tagState(0x70 /* p */);
 const [H1, H2] = tagState(0x68 /* h */);
+const [D1, D2] = tagState(0x64 /* d */);
 
 /** probeUrl for any input (non-ASCII keys, IP literals, a host not at the start of the key). */
 export function probeUrlGeneral(has: (a: number, b: number) => boolean, matchKey: string, host: string, probeChars = PREFIX_PROBE_CHARS): boolean {
+  hashKey("d" + filterDomain(host));
+  if (!has(hashA, hashB)) return false;
   if (hashRange(0x78 /* x */, matchKey, 0, matchKey.length) && has(hashA, hashB)) return true;
   const a = authorityLength(matchKey);
   const last = Math.min(probeChars, matchKey.length - a);

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BinaryFuse16, fmix32 } from "../../src/filter/binary-fuse";
-import { hashKeyPair, probeFilterKeys, probeUrl, probeUrlGeneral, ruleFilterKeys } from "../../src/filter/url-keys";
+import { filterDomain, hashKeyPair, probeFilterKeys, probeUrl, probeUrlGeneral, ruleFilterKeys } from "../../src/filter/url-keys";
 import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
-import { matchesUrl, parseUrlPattern } from "../../src/domain/url-pattern";
+import { hostLookupKeys, matchesUrl, parseUrlPattern } from "../../src/domain/url-pattern";
 
 function filterOf(keys: string[]): BinaryFuse16 {
   const a = new Uint32Array(keys.length);
@@ -113,36 +113,68 @@ describe("URL rule keys", () => {
     expect(keys).not.toContain("pcdn.photos.example/art/2024/very-lo");
     expect(keys).toContain("hphotos.example");
     expect(keys).toContain("acdn.photos.example");
+    expect(keys).toContain("dphotos.example");
     for (const k of keys) {
-      // the "a" gate alone covers nothing: it only opens the "p" probes
-      if (k.startsWith("a")) {
-        expect(probeUrl(has(filterOf([k])), matchKey(url), hostOfNormalized(url))).toBe(false);
+      // the "d" and "a" gates alone cover nothing: they only open the other probes
+      if (k.startsWith("a") || k.startsWith("d")) {
+        expect(probeUrl(has(filterOf([k, "dphotos.example"])), matchKey(url), hostOfNormalized(url))).toBe(false);
         continue;
       }
-      // a "p" key is only probed behind its "a" gate, as a prefix rule always stores both
-      const f = filterOf(k.startsWith("p") ? [k, "acdn.photos.example"] : [k]);
+      // every key is only probed behind the "d" gate, a "p" key also behind its "a" gate, as a rule always stores them
+      const f = filterOf(k.startsWith("p") ? [k, "acdn.photos.example", "dphotos.example"] : [k, "dphotos.example"]);
       expect(probeUrl(has(f), matchKey(url), hostOfNormalized(url)), k).toBe(true);
+      // without the "d" key nothing is probed past it
+      expect(probeUrl(has(filterOf([k, "acdn.photos.example"])), matchKey(url), hostOfNormalized(url)), k).toBe(false);
     }
-    const other = filterOf(["pcdn.photos.example/b", "acdn.photos.example", "xcdn.photos.example/art", "hother.example"]);
+    const other = filterOf(["pcdn.photos.example/b", "acdn.photos.example", "xcdn.photos.example/art", "hother.example", "dphotos.example", "dother.example"]);
     expect(probeUrl(has(other), matchKey(url), hostOfNormalized(url))).toBe(false);
   });
 
+  it("probes one key for a URL on a domain no rule names", () => {
+    const f = filterOf(["dphotos.example", "acdn.photos.example", "pcdn.photos.example/art/"]);
+    for (const u of ["https://www.other.example/art/2024/very-long-file-name.jpg?size=large", "https://other.example/", "http://a.b.c.other.example:8080/x"]) {
+      const url = normalizeUrl(u);
+      let probes = 0;
+      expect(probeUrl((a, b) => (probes++, f.has(a, b)), matchKey(url), hostOfNormalized(url))).toBe(false);
+      expect(probes, u).toBe(1);
+    }
+  });
+
+  it("gives every host of a lookup's host keys the same domain key", () => {
+    // Hosts as normalization leaves them: no trailing dot (empty labels inside are WHATWG's to allow).
+    const label = fc.stringMatching(/^[a-z0-9-]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 1, maxLength: 5 }).filter((ls) => ls[ls.length - 1] !== ""), (labels) => {
+        const h = labels.join(".");
+        for (const k of hostLookupKeys(h)) expect(filterDomain(k)).toBe(filterDomain(h));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(filterDomain("a.b.example.com")).toBe("example.com");
+    expect(filterDomain("example.com")).toBe("example.com");
+    expect(filterDomain("localhost")).toBe("localhost");
+    expect(filterDomain("192.0.2.1")).toBe("192.0.2.1");
+    expect(filterDomain("[2001:db8::1]")).toBe("[2001:db8::1]");
+  });
+
   it("cuts long prefixes to the probed length, and keeps short ones whole", () => {
-    expect(ruleFilterKeys(ruleOf("https://example.com/a/*"))).toEqual(["aexample.com", "pexample.com/a/"]);
-    expect(ruleFilterKeys(ruleOf("https://example.com/collections/2024/summer/*"))).toEqual(["aexample.com", "pexample.com/collections/202"]);
-    expect(ruleFilterKeys(ruleOf("http://example.com:8080/x.jpg"))).toEqual(["xexample.com:8080/x.jpg"]);
-    expect(ruleFilterKeys(ruleOf("https://*.example.com/*"))).toEqual(["hexample.com"]);
+    expect(ruleFilterKeys(ruleOf("https://example.com/a/*"))).toEqual(["dexample.com", "aexample.com", "pexample.com/a/"]);
+    expect(ruleFilterKeys(ruleOf("https://www.example.com/collections/2024/summer/*"))).toEqual(["dexample.com", "awww.example.com", "pwww.example.com/collections/202"]);
+    expect(ruleFilterKeys(ruleOf("http://shop.example.com:8080/x.jpg"))).toEqual(["dexample.com", "xshop.example.com:8080/x.jpg"]);
+    expect(ruleFilterKeys(ruleOf("https://*.a.example.com/*"))).toEqual(["dexample.com", "ha.example.com"]);
+    expect(ruleFilterKeys(ruleOf("https://192.0.2.1/a/*"))).toEqual(["d192.0.2.1", "a192.0.2.1", "p192.0.2.1/a/"]);
   });
 });
 
 describe("probeUrl (one-pass hashing)", () => {
-  // Every key probeUrl hashes, recorded; the "a" key answers true so that the "p" keys are probed too.
+  // Every key probeUrl hashes, recorded; the "d" and "a" keys answer true so that the others are probed too.
   function probedKeys(key: string, host: string, general = false): Set<string> {
     const gate = hashKeyPair("a" + key.slice(0, key.indexOf("/") === -1 ? key.length : key.indexOf("/"))).join(",");
+    const domain = hashKeyPair("d" + filterDomain(host)).join(",");
     const seen = new Set<string>();
     (general ? probeUrlGeneral : probeUrl)((a, b) => {
       seen.add(`${a},${b}`);
-      return `${a},${b}` === gate;
+      return `${a},${b}` === gate || `${a},${b}` === domain;
     }, key, host);
     return seen;
   }
