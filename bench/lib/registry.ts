@@ -29,8 +29,20 @@ export function build(): string {
   return script;
 }
 
-/** A registry on 127.0.0.1 whose D1 and Durable Object storage live under `state`. */
-export async function startRegistry(script: string, state: string, vars: Record<string, string> = {}): Promise<{ mf: Miniflare; url: URL }> {
+/**
+ * Requests carrying this header go to the harness worker (`startRegistry`'s `harness` option), which
+ * Miniflare's entry worker routes by name: they never reach the registry's isolate.
+ */
+export const HARNESS_ROUTE = { "MF-Route-Override": "harness" };
+
+/**
+ * A registry on 127.0.0.1 whose D1 and Durable Object storage live under `state`. With `harness`,
+ * the same workerd also runs a worker that answers every request with a small constant JSON body
+ * (`HARNESS_ROUTE` reaches it), so the bench can run requests through the harness — Node's fetch,
+ * its connection, Miniflare's entry worker, workerd's HTTP path and compression — without
+ * touching the registry's isolate.
+ */
+export async function startRegistry(script: string, state: string, vars: Record<string, string> = {}, opts: { harness?: boolean } = {}): Promise<{ mf: Miniflare; url: URL }> {
   // Miniflare 5 takes a new worker-config shape; the classic (v4) options convert to it.
   const mf = new Miniflare(convertV4MiniflareOptions({
     host: "127.0.0.1",
@@ -57,11 +69,19 @@ export async function startRegistry(script: string, state: string, vars: Record<
           ...vars,
         },
       },
+      ...(opts.harness ? [HARNESS_WORKER] : []),
     ],
   }));
   const url = await mf.ready;
   return { mf, url };
 }
+
+const HARNESS_WORKER = {
+  name: "harness",
+  modules: true,
+  compatibilityDate: "2026-11-01",
+  script: `export default { fetch() { return new Response(JSON.stringify({ harness: true, note: "answered by the bench's harness worker, not the registry" }), { headers: { "content-type": "application/json" } }); } };`,
+};
 
 /** Applies migrations/ in journal order, as `wrangler d1 migrations apply` would. */
 export async function migrate(mf: Miniflare): Promise<void> {
