@@ -3,6 +3,7 @@ import { z } from "zod";
 import { normalizeUrl, hostOfNormalized, matchKey, UrlError } from "../domain/url-normalize";
 import { hostLookupKeys } from "../domain/url-pattern";
 import { decompose, IsccError } from "../iscc/index";
+import { bandsOf } from "../similarity/bands";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { LIMITS } from "../http/limits";
 import { Problem } from "../http/problem";
@@ -43,7 +44,7 @@ export function declarationsList(app: App) {
     if (q.member) filter.member = q.member;
     if (q.iscc !== undefined) {
       try {
-        filter.isccUnits = decompose(q.iscc).map((u) => u.code);
+        filter.isccUnits = decompose(q.iscc).map((u) => ({ unitType: u.typeName, b0: bandsOf(u.body)[0], code: u.code }));
       } catch (e) {
         if (e instanceof IsccError) throw Problem.field("/iscc", e.message);
         throw e;

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, isNotNull, or, sql, type SQL } from "drizzle-orm";
 import { inList } from "./bound-parameters";
 import { openDb } from "./db";
-import { declarations, isccUnits, urlRules } from "./schema";
+import { seqsNamingUnits, type NamedUnit } from "./iscc-units";
+import { declarations, urlRules } from "./schema";
 
 /** By ISCC-ID (any notation the codec accepts is normalized by the caller) or by hex digest. */
 export async function findDeclaration(d1: D1Database, idOrDigest: string) {
@@ -21,8 +22,8 @@ export async function urlSubjectsOf(d1: D1Database, seq: number) {
 }
 
 export interface ListFilter {
-  /** Units (canonical codes) of which any must be a declared unit. */
-  isccUnits?: string[];
+  /** Units of which any must be a declared unit. */
+  isccUnits?: NamedUnit[];
   /** A declarant multikey, or a controller DID (its verified declarations only). */
   declarant?: string;
   /** Declarations an agent (its key, or its did:web once verified) made... */
@@ -47,8 +48,7 @@ export async function listDeclarations(d1: D1Database, filter: ListFilter, after
   if (filter.declarant)
     conds.push(or(eq(declarations.declarant, filter.declarant), and(eq(declarations.controller, filter.declarant), eq(declarations.controllerVerified, true)))!);
   if (filter.isccUnits) {
-    const naming = db.select({ seq: isccUnits.seq }).from(isccUnits).where(inList(isccUnits.code, filter.isccUnits));
-    conds.push(sql`${declarations.seq} IN ${naming}`);
+    conds.push(sql`${declarations.seq} IN (${seqsNamingUnits(filter.isccUnits)})`);
   }
   if (filter.url) {
     const { key, host, hostKeys } = filter.url;

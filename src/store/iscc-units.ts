@@ -1,4 +1,4 @@
-import { and, asc, gt, lte, sql } from "drizzle-orm";
+import { and, asc, gt, lte, sql, type SQL } from "drizzle-orm";
 import type { IndexedUnit } from "../similarity/similarity-index";
 import { inJson, inList, jsonList, jsonTuples } from "./bound-parameters";
 import type { Db, Reader } from "./db";
@@ -33,6 +33,23 @@ export interface UnitRow {
 
 /** Exact-unit probes per statement: a JSON parameter of ~30 KB. */
 const PREFIXES_PER_STATEMENT = 1000;
+
+/** A unit named exactly: its canonical code, with its type and first band (what the index seeks by). */
+export interface NamedUnit {
+  unitType: string;
+  b0: number;
+  code: string;
+}
+
+/**
+ * The seqs of declarations naming any of `units`. `code` has no index of its own (it would add a
+ * third of the table again); the type and first band seek iscc_units_b0, and the code is compared
+ * on the few rows that share them.
+ */
+export function seqsNamingUnits(units: readonly NamedUnit[]): SQL {
+  return sql`SELECT u.seq FROM json_each(${jsonTuples(units.map((u) => [u.unitType, u.b0, u.code]))}) j CROSS JOIN iscc_units u
+    WHERE u.unit_type = j.value ->> 0 AND u.b0 = j.value ->> 1 AND u.code = j.value ->> 2`;
+}
 
 /**
  * Per probe, the units of its type whose first two bands equal its b0, b1 (an exact unit's 32-bit

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { keypairFromSecret } from "../../src/domain/iscc-sig";
 import { encodeEd25519PublicMultikey } from "../../src/domain/multikey";
-import { call, declaration, get, newKey, post, tableCounts } from "./helpers";
+import { encodeUnit, genIsccCodeV0, MainType } from "../../src/iscc/index";
+import { call, contentUnit, declaration, flipBits, get, newKey, post, randomBody, tableCounts } from "./helpers";
 
 beforeAll(async () => {
   // `a` owns photos.example and mixed.example: their DID documents list its key (test/fakes/did-hosts.ts),
@@ -193,6 +194,22 @@ describe("GET /v1/declarations (list)", () => {
     expect((await get("/v1/declarations?cursor=zzz")).body.errors[0].pointer).toBe("/cursor");
     expect((await get("/v1/declarations?limit=5000")).body.errors[0].pointer).toBe("/limit");
     expect((await get("/v1/declarations?colour=red")).body.errors[0].pointer).toBe("/colour");
+  });
+
+  it("lists by ISCC: the whole code or any one of its units, never a unit that only shares its type and first 16 bits", async () => {
+    const body = randomBody();
+    const content = contentUnit(body);
+    const data = encodeUnit(MainType.DATA, 0, 0, 64, randomBody());
+    const iscc = genIsccCodeV0([content, data, encodeUnit(MainType.INSTANCE, 0, 0, 64, randomBody())]).iscc;
+    const created = await post<{ id: string }>("/v1/declarations", await declaration(newKey(), { iscc }));
+    expect(created.status).toBe(201);
+    const ids = async (code: string) => (await get(`/v1/declarations?iscc=${encodeURIComponent(code)}`)).body.declarations.map((d: { id: string }) => d.id);
+    expect(await ids(iscc)).toEqual([created.body.id]);
+    expect(await ids(content)).toEqual([created.body.id]);
+    expect(await ids(data)).toEqual([created.body.id]);
+    // Same type and first band (what the search seeks by), another code; the same body as another subtype.
+    expect(await ids(contentUnit(flipBits(body, [40])))).toEqual([]);
+    expect(await ids(contentUnit(body, 2))).toEqual([]);
   });
 });
 

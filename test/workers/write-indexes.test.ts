@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { prepareDeclaration } from "../../src/domain/declaration";
 import type { Declaration } from "../../src/domain/declaration-schema";
 import { encodeUnit, genIsccCodeV0, genIsccIdV1, MainType } from "../../src/iscc/index";
-import { unitsOfTypeIn, UNITS_OF_TYPE_IN } from "../../src/store/iscc-units";
+import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
+import { seqsNamingUnits, unitsOfTypeIn, UNITS_OF_TYPE_IN } from "../../src/store/iscc-units";
 import type { Receipt } from "../../src/store/receipt";
 import { registrationRows, registrationWrites, type NewDeclaration } from "../../src/store/registrations";
 import { contentUnit, declaration, newKey, randomBody } from "./helpers";
@@ -39,6 +40,13 @@ describe("the write path's indexes", () => {
     const unitsPlan = await plan(UNITS_OF_TYPE_IN, content!.unitType, JSON.stringify(seqs));
     expect(unitsPlan).toContain("USING INDEX iscc_units_seq");
     expect(unitsPlan).not.toMatch(/SCAN (u|iscc_units)\b/);
+  });
+
+  it("the declarations naming a unit are found by a seek of its type and first band, not a scan of every unit", async () => {
+    const { sql, params } = new SQLiteSyncDialect().sqlToQuery(seqsNamingUnits([{ unitType: "CONTENT_IMAGE_V0", b0: 4660, code: "ISCC:EEA" }]));
+    const p = await plan(`SELECT seq FROM declarations WHERE seq IN (${sql})`, ...params);
+    expect(p).toContain("USING INDEX iscc_units_b0");
+    expect(p).not.toMatch(/SCAN (u|iscc_units)\b/);
   });
 
   it("reads by also_by, controller and supersedes are answered from their partial indexes", async () => {
