@@ -12,8 +12,8 @@ let started = false;
  * may do I/O, and the first request is the earliest point. The isolate's first lookup then finds the
  * filter loaded or loading, and the isolate's first D1 round trip, which costs far more than the
  * later ones, is not on a lookup's path. Once the filter is loaded, the same background runs the
- * GET lookup route on made-up URLs (warmLookupRoute, warm-code.ts), so the isolate's first lookup
- * does not compile it. The platform calls no code between module evaluation and the first request,
+ * GET lookup route on made-up URLs, ten times each (warmLookupRoute, warm-code.ts), so the
+ * isolate's first lookup neither compiles it nor runs it all interpreted. The platform calls no code between module evaluation and the first request,
  * so an isolate whose first request is itself a lookup runs that one cold either way.
  */
 export function warmStart(app: AppFetch): MiddlewareHandler<{ Bindings: Env }> {
