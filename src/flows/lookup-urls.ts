@@ -161,10 +161,19 @@ function serializeList<F extends "url" | "identifier">(results: readonly (UrlLoo
       continue;
     }
     const asked = (r as unknown as Record<F, string>)[field];
-    const name = JSON.stringify(asked);
-    out += `{"${field}":` + name + ',"normalized":' + (r.normalized === asked ? name : JSON.stringify(r.normalized)) + NONE_TAIL;
+    const name = jsonString(asked);
+    out += `{"${field}":` + name + ',"normalized":' + (r.normalized === asked ? name : jsonString(r.normalized)) + NONE_TAIL;
   }
   return out + "]";
+}
+
+/** JSON.stringify of a string: one that needs no escape (most URLs) is only quoted. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return '"' + s + '"';
 }
 
 export function answer(url: string, normalized: string, rules: RuleRow[]): UrlLookup {

@@ -26,6 +26,11 @@ describe("serializeLookups", () => {
       const p = parseLookupUrl(u, () => ["urls", 1]);
       return "error" in p ? p : answer(p.url, p.normalized, []);
     }),
+    // Any UTF-16 (controls, quotes, backslashes, lone surrogates) in a URL that is still answered.
+    fc.tuple(fc.string({ unit: "binary" }), fc.constantFrom("", '"', "\\", "\t", "\u0001", "\ud800", "\udc00x", "😀")).map(([s, t]): UrlLookup => {
+      const p = parseLookupUrl(`https://example.com/${s}${t}`, ["urls", 3]);
+      return "error" in p ? p : answer(p.url, p.normalized, []);
+    }),
     fc.constantFrom("https://example.com/a/b", "HTTPS://Example.com/a/\u2028\"x\"").map((u): UrlLookup => {
       const p = parseLookupUrl(u, ["urls", 2]);
       return "error" in p ? p : answer(p.url, p.normalized, [rule]);
