@@ -319,8 +319,12 @@ describe.skipIf(!browserOk)("the web app in chromium", () => {
     await p.keyboard.press("Enter");
     await poll(() => p.locator("#key-status").textContent()).toMatch(/Key loaded/);
     const kbKey = /z6Mk\w+/.exec((await p.locator("#key-status").textContent())!)![0];
+    // Listen before tabbing: the listener turns on Playwright's file chooser interception, a round trip
+    // to the browser that a Space pressed at once could overtake (the chooser then never reaches us).
+    const chooserShown = p.waitForEvent("filechooser");
     await tabTo("Your files");
-    const [chooser] = await Promise.all([p.waitForEvent("filechooser"), p.keyboard.press("Space")]);
+    await p.keyboard.press("Space");
+    const chooser = await chooserShown;
     await chooser.setFiles(files.jpeg);
     await poll(() => p.locator("#declare-files-status").textContent()).toContain("1 file ready");
     await tabTo("URL patterns, one per line");
