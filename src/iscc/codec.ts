@@ -196,19 +196,9 @@ function typeNameOf(h: Header): string {
   return `${MainType[h.maintype]}-${subtypeName(h)}-V${h.version}`;
 }
 
-/** Reads one unit or ISCC-CODE from the start of `raw`; returns it and the bytes consumed. */
-function readOne(raw: Uint8Array, offset: number): { info: IsccUnitInfo; header: Header; next: number } {
-  const { header: h, bits, body, next } = readBody(raw, offset);
-  const info: IsccUnitInfo = {
-    code: encodeRaw(h, body),
-    maintype: h.maintype,
-    subtype: h.subtype,
-    version: h.version,
-    bits,
-    body,
-    typeName: typeNameOf(h),
-  };
-  return { info, header: h, next };
+/** The unit or ISCC-CODE a validated header and its body stand for. */
+function unitInfo(h: Header, bits: number, body: Uint8Array): IsccUnitInfo {
+  return { code: encodeRaw(h, body), maintype: h.maintype, subtype: h.subtype, version: h.version, bits, body, typeName: typeNameOf(h) };
 }
 
 /** The validated header at `offset` and the body it announces (without encoding anything back). */
@@ -227,7 +217,8 @@ function readBody(raw: Uint8Array, offset: number): { header: Header; bits: numb
 /** Parses and validates a single ISCC-UNIT, ISCC-CODE or ISCC-ID in any accepted notation. */
 export function parseIscc(input: string): IsccUnitInfo {
   const raw = isccToBytes(input);
-  const { info, next } = readOne(raw, 0);
+  const { header, bits, body, next } = readBody(raw, 0);
+  const info = unitInfo(header, bits, body);
   if (next !== raw.length) {
     throw new IsccError(`${raw.length - next} unexpected bytes after the ${info.bits}-bit body of ${info.typeName}`);
   }
@@ -272,7 +263,7 @@ export function decompose(input: string): IsccUnitInfo[] {
     const { header, bits, body, next } = readBody(raw, offset);
     offset = next;
     if (header.maintype !== MainType.ISCC) {
-      units.push({ code: encodeRaw(header, body), maintype: header.maintype, subtype: header.subtype, version: header.version, bits, body, typeName: typeNameOf(header) });
+      units.push(unitInfo(header, bits, body));
       continue;
     }
     if (header.subtype === ST_ISCC.WIDE) {
