@@ -129,9 +129,10 @@ async function contentCode(path: string, mode: MediaMode, mediatype: string, who
  * and each asynchronous step (open, stat, read, close) is a round trip through libuv's thread pool that
  * profiles showed costing a worker 0.1–0.2 ms of waiting per call on a busy machine, more than reading a small
  * file. A worker still overlaps its files where it waits for real: sharp's decoding (of the images not decoded
- * on this thread, image-decode.ts) and the tools' processes.
+ * on this thread, image-decode.ts) and the tools' processes. `onStat` gets the size and mtime of the file as it
+ * was opened (a scan's cache keys its result by them: fingerprint-cache.ts).
  */
-export async function isccOfFile(path: string): Promise<FileIscc> {
+export async function isccOfFile(path: string, onStat?: (size: number, mtimeMs: number) => void): Promise<FileIscc> {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -147,6 +148,7 @@ export async function isccOfFile(path: string): Promise<FileIscc> {
   try {
     const s = fstatSync(fd);
     if (!s.isFile()) throw new FileIsccError(`${path} is not a regular file`);
+    onStat?.(s.size, s.mtimeMs);
     // no bigger than the file: most files in a dataset are small, and a scan reads thousands a second
     const buf = new Uint8Array(Math.max(1, Math.min(READ_SIZE, s.size)));
     let keep = false;

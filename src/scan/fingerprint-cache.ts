@@ -70,6 +70,11 @@ export class FingerprintCache {
     return this.entries.size;
   }
 
+  /** Whether a result for `path` was loaded (at whatever size and mtime). */
+  has(path: string): boolean {
+    return this.entries.has(path);
+  }
+
   get(path: string, size: number, mtimeMs: number): FileIscc | undefined {
     const e = this.entries.get(path);
     if (!e || e.s !== size || e.m !== mtimeMs) return undefined;
@@ -77,11 +82,14 @@ export class FingerprintCache {
     return e.r;
   }
 
+  /**
+   * Keeps `r` for the next scan (written by flush()). Not kept in memory: a scan meets each path once (a manifest
+   * naming a path twice fingerprints it twice), and 100,000 results held to the end cost the main thread's
+   * collector more than they could save.
+   */
   put(path: string, size: number, mtimeMs: number, r: FileIscc): void {
-    if (r.notComputed) return;
-    const line: Line = { p: path, s: size, m: mtimeMs, r };
-    this.entries.set(path, line);
-    if (this.file) this.added.push(JSON.stringify(line));
+    if (r.notComputed || !this.file) return;
+    this.added.push(JSON.stringify({ p: path, s: size, m: mtimeMs, r } satisfies Line));
   }
 
   /** Appends what was added since the last flush. */

@@ -8,7 +8,7 @@ import { enableFastBlake3 } from "../iscc/index.js";
 import { isccOfFile, type FileIscc } from "../media/file-iscc.js";
 import { closeToolHelper, startToolsFromHelper } from "../media/system-tools.js";
 
-type Answer = { id: number; result: FileIscc } | { id: number; error: string };
+type Answer = { id: number; result: FileIscc; stat: [size: number, mtimeMs: number] } | { id: number; error: string };
 
 const batch = (workerData as { batch: number }).batch;
 await enableFastBlake3();
@@ -30,8 +30,9 @@ parentPort!.on("message", ({ jobs, close }: { jobs?: [id: number, path: string][
   if (!jobs) return;
   running += jobs.length;
   for (const [id, path] of jobs) {
-    isccOfFile(path).then(
-      (result) => answer({ id, result }),
+    let stat: [number, number] = [0, 0];
+    isccOfFile(path, (size, mtimeMs) => (stat = [size, mtimeMs])).then(
+      (result) => answer({ id, result, stat }),
       (e: unknown) => answer({ id, error: (e as Error).message }),
     );
   }

@@ -16,6 +16,8 @@ export interface ScanItem {
   url?: string;
   /** Work identifiers as `kind:value`, as the row spells them (identifier-columns.ts). */
   identifiers?: string[];
+  /** The directory walk saw a regular file at `path` (so the scan need not stat it unless its cache knows the path). */
+  file?: true;
 }
 
 export class ScanInputError extends Error {}
@@ -38,10 +40,12 @@ export async function inputKind(input: string): Promise<InputKind> {
 }
 
 /**
- * Every regular file below `root`, in sorted order, depth first. One generator whatever the depth (a path
- * passed up through one generator per level cost a promise per level per file), each directory read whole.
+ * Every regular file below `root`, in sorted order, depth first, as runs of a directory's files (a run ends where
+ * a subdirectory comes in the order): a scan takes them an array at a time, not a promise per file. One generator
+ * whatever the depth (a path passed up through one generator per level cost a promise per level per file), each
+ * directory read whole.
  */
-async function* walk(root: string): AsyncGenerator<string> {
+async function* walk(root: string): AsyncGenerator<string[]> {
   const stack: { dir: string; names: { name: string; dir: boolean; file: boolean }[]; at: number }[] = [];
   const open = async (dir: string) => {
     const names: { name: string; dir: boolean; file: boolean }[] = [];
@@ -50,6 +54,7 @@ async function* walk(root: string): AsyncGenerator<string> {
     stack.push({ dir, names, at: 0 });
   };
   await open(root);
+  let run: string[] = [];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
     if (top.at === top.names.length) {
@@ -57,9 +62,14 @@ async function* walk(root: string): AsyncGenerator<string> {
       continue;
     }
     const e = top.names[top.at++]!;
-    if (e.dir) await open(join(top.dir, e.name));
-    else if (e.file) yield join(top.dir, e.name);
+    if (e.file) run.push(join(top.dir, e.name));
+    else if (e.dir) {
+      if (run.length) yield run;
+      run = [];
+      await open(join(top.dir, e.name));
+    }
   }
+  if (run.length) yield run;
 }
 
 function rowItem(row: Record<string, unknown>, index: number, base: string, where: string): ScanItem {
@@ -74,12 +84,26 @@ function rowItem(row: Record<string, unknown>, index: number, base: string, wher
   return item;
 }
 
+/**
+ * The items of `input` in arrays: a directory's regular files a run at a time (each marked `file`), a manifest's
+ * rows one by one (a bad row fails the scan where it stands, after the rows before it).
+ */
+export async function* scanBatches(input: string): AsyncGenerator<ScanItem[]> {
+  if ((await inputKind(input)) === "directory") {
+    let index = 0;
+    for await (const paths of walk(resolve(input))) yield paths.map((path): ScanItem => ({ index: index++, path, file: true }));
+    return;
+  }
+  for await (const item of scanItems(input)) yield [item];
+}
+
+/** The items of `input` one by one (scanBatches(), unbatched). */
 export async function* scanItems(input: string): AsyncGenerator<ScanItem> {
   const kind = await inputKind(input);
   const base = dirname(resolve(input));
   let index = 0;
   if (kind === "directory") {
-    for await (const path of walk(resolve(input))) yield { index: index++, path };
+    for await (const batch of scanBatches(input)) yield* batch;
     return;
   }
   if (kind === "jsonl" || kind === "csv") {

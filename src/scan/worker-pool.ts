@@ -29,11 +29,24 @@ export const ANSWER_BATCH = 4;
 /** Audio and video files sent to one worker and not yet answered, at most. */
 export const TOOL_PER_WORKER = 2;
 
-interface Job {
-  path: string;
+interface Settle {
   resolve: (r: FileIscc) => void;
   reject: (e: Error) => void;
 }
+
+const promised: FingerprintDone<Settle> = (tag, result, error) => (error ? tag.reject(error) : tag.resolve(result!));
+
+/** A file waiting for a worker, with the caller's tag for its answer (no promise or closure per file). */
+interface Job<T> {
+  path: string;
+  tag: T;
+}
+
+/**
+ * Called once per file submitted, with its result or the error's message, in the order the worker answers.
+ * `size` and `mtimeMs` are the file's as it was read (the worker's fstat), for a cache keyed by them.
+ */
+export type FingerprintDone<T> = (tag: T, result: FileIscc | undefined, error: Error | undefined, size: number, mtimeMs: number) => void;
 
 interface Slot {
   worker: Worker;
@@ -47,18 +60,31 @@ interface Slot {
   closed?: () => void;
 }
 
-export class FingerprintPool {
+type Answer = { id: number; result: FileIscc; stat: [size: number, mtimeMs: number] } | { id: number; error: string };
+
+export class FingerprintPool<T = Settle> {
   private slots: Slot[] = [];
-  private queue = new Fifo<Job>();
+  private queue = new Fifo<Job<T>>();
   /** Audio and video files waiting, sent first. */
-  private toolQueue = new Fifo<Job>();
-  private callbacks = new Map<number, { job: Job; slot: Slot; tool: boolean }>();
+  private toolQueue = new Fifo<Job<T>>();
+  private callbacks = new Map<number, { job: Job<T>; slot: Slot; tool: boolean }>();
   private nextId = 0;
   private ready: Promise<unknown>;
 
-  constructor(readonly size = availableParallelism()) {
+  /** `done`: where every answer goes (submit()); fingerprint() wraps it in a promise per file. */
+  constructor(
+    readonly size = availableParallelism(),
+    private readonly done: FingerprintDone<T> = promised as FingerprintDone<T>,
+  ) {
     this.ready = size === 0 ? Promise.resolve() : fingerprintWorkerScript().then((entry) => Promise.all(Array.from({ length: size }, () => this.start(entry))));
+    // workers that cannot start: every file waiting, and every file submitted later, gets the error
+    this.ready.catch((e: unknown) => {
+      this.failed = e as Error;
+      for (const q of [this.toolQueue, this.queue]) while (q.length) this.done(q.take().tag, undefined, this.failed, 0, 0);
+    });
   }
+
+  private failed: Error | undefined;
 
   private start(entry: URL): Promise<void> {
     const worker = new Worker(entry, { workerData: { batch: ANSWER_BATCH } });
@@ -66,7 +92,7 @@ export class FingerprintPool {
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
       worker.once("error", reject);
-      worker.on("message", (m: { ready?: true; closed?: true; answers?: ({ id: number; result: FileIscc } | { id: number; error: string })[] }) => {
+      worker.on("message", (m: { ready?: true; closed?: true; answers?: Answer[] }) => {
         if (m.closed) return slot.closed?.();
         if (m.ready) {
           slot.pending = 0;
@@ -75,56 +101,72 @@ export class FingerprintPool {
           this.pump();
           return;
         }
+        // the next files go out before this batch's answers are handled, so the worker is not left waiting
         for (const a of m.answers!) {
           const cb = this.callbacks.get(a.id)!;
-          this.callbacks.delete(a.id);
           if (cb.tool) slot.toolPending--;
           else slot.pending--;
-          if ("error" in a) cb.job.reject(new Error(a.error));
-          else cb.job.resolve(a.result);
         }
         this.pump();
+        this.post();
+        for (const a of m.answers!) {
+          const { job } = this.callbacks.get(a.id)!;
+          this.callbacks.delete(a.id);
+          if ("error" in a) this.done(job.tag, undefined, new Error(a.error), 0, 0);
+          else this.done(job.tag, a.result, undefined, a.stat[0], a.stat[1]);
+        }
       });
     });
   }
 
-  /** Files waiting for a worker (for back-pressure: callers keep this bounded). */
-  get backlog(): number {
-    return this.queue.length + this.toolQueue.length;
-  }
-
   private inThread: Promise<unknown> = Promise.resolve();
 
-  async fingerprint(path: string): Promise<FileIscc> {
+  /** Queues `path`; its answer goes to `done` with `tag`. */
+  submit(path: string, tag: T): void {
     if (this.size === 0) {
       // one file at a time, as one worker would
-      const r = this.inThread.then(() => isccOfFile(path));
-      this.inThread = r.catch(() => {});
-      return r;
+      let stat: [number, number] = [0, 0];
+      this.inThread = this.inThread
+        .then(() => isccOfFile(path, (size, mtimeMs) => (stat = [size, mtimeMs])))
+        .then(
+          (r) => this.done(tag, r, undefined, stat[0], stat[1]),
+          (e: unknown) => this.done(tag, undefined, e as Error, 0, 0),
+        );
+      return;
     }
-    await this.ready;
-    return new Promise((resolve, reject) => {
-      (namedForTool(path) ? this.toolQueue : this.queue).push({ path, resolve, reject });
-      this.pump();
-    });
+    if (this.failed) {
+      const e = this.failed;
+      queueMicrotask(() => this.done(tag, undefined, e, 0, 0));
+      return;
+    }
+    (namedForTool(path) ? this.toolQueue : this.queue).push({ path, tag });
+    this.pump();
+  }
+
+  /** The file's result, as a promise (for callers with few files: optout import). */
+  fingerprint(this: FingerprintPool<Settle>, path: string): Promise<FileIscc> {
+    return new Promise((resolve, reject) => this.submit(path, { resolve, reject }));
   }
 
   private posting = false;
 
-  private send(slot: Slot, job: Job, tool: boolean): void {
+  private send(slot: Slot, job: Job<T>, tool: boolean): void {
     const id = this.nextId++;
     this.callbacks.set(id, { job, slot, tool });
     slot.outbox.push([id, job.path]);
     if (this.posting) return;
     this.posting = true;
     // every job given out by the end of this task (a walk queues many at once) in one message per worker
-    queueMicrotask(() => {
-      this.posting = false;
-      for (const s of this.slots) {
-        if (s.outbox.length) s.worker.postMessage({ jobs: s.outbox });
-        s.outbox = [];
-      }
-    });
+    queueMicrotask(() => this.post());
+  }
+
+  /** Posts what each worker has been given since the last post. */
+  private post(): void {
+    this.posting = false;
+    for (const s of this.slots) {
+      if (s.outbox.length) s.worker.postMessage({ jobs: s.outbox });
+      s.outbox = [];
+    }
   }
 
   private pump(): void {
