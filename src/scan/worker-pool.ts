@@ -87,7 +87,10 @@ export class FingerprintPool<T = Settle> {
   private failed: Error | undefined;
 
   private start(entry: URL): Promise<void> {
-    const worker = new Worker(entry, { workerData: { batch: ANSWER_BATCH } });
+    // None of this process's Node options: the script is plain JavaScript (worker-script.ts), and a process run
+    // through tsx's CLI (npm run bench:scan, the tests) would otherwise load tsx's loader again in every thread
+    // (~0.45 s of CPU a thread, measured), which `npx optout` (bin/optout.mjs registers tsx in-process) never does.
+    const worker = new Worker(entry, { workerData: { batch: ANSWER_BATCH }, execArgv: [] });
     const slot: Slot = { worker, outbox: [], pending: PER_WORKER, toolPending: TOOL_PER_WORKER };
     this.slots.push(slot);
     return new Promise((resolve, reject) => {
