@@ -19,7 +19,7 @@ import { notifier } from "./notifier";
 import { openDb, type Db } from "../store/db";
 import { sleep } from "../runtime/sleep";
 import type { DeclarationStatus, ObservationReceipt, Receipt } from "../store/receipt";
-import { lastSeq, nextCounters, readKnown, registrationRows, registrationWrites, takenIds, type NewDeclaration } from "../store/registrations";
+import { lastSeq, nextCounters, readKnown, registrationRows, registrationWrites, takenIds, type KnownRows, type NewDeclaration } from "../store/registrations";
 import { CommittedArrivals } from "../store/committed-arrivals";
 import { logEntriesInRange } from "../store/log-entries";
 import { insertObservation } from "../store/observations";
@@ -65,19 +65,23 @@ interface Waiting {
 /** Records one pass of conflict detection checks at most (a run loops until it has caught up). */
 const CONFLICT_RECORDS_PER_RUN = 2000;
 /**
- * A pass of conflict detection costs about a dozen D1 round trips whatever its size, so a pass that
- * would only take the last group waits this long for the groups behind it. Under 32 concurrent
- * writers, a pass per group (5-10 records) was more than half the write path's CPU.
+ * A pass of conflict detection costs about a dozen D1 round trips and a write whatever its size, so
+ * a pass that would only take the last groups waits this long for the groups behind it. Under 32
+ * concurrent writers, a pass per group (5-10 records) was more than half the write path's CPU; one
+ * every 250 ms still made ~0.09 D1 calls a registration on the seeded bench registry, one every
+ * 500 ms ~0.04. Longer passes hold the Worker's thread longer: 1 s raised single POSTs' p99 by a
+ * third.
  */
-const CONFLICT_GATHER_MS = 250;
+const CONFLICT_GATHER_MS = 500;
 /**
  * A peer wake-up waits this long for the groups committed behind it: each reads the peers table (a D1
- * round trip), and one per group was a measurable share of every registration's CPU (~5%, 32 writers).
+ * round trip), and one per group was a measurable share of every registration's CPU (~5%, 32 writers);
+ * at 50 ms it was still a D1 call every ~50 registrations. A peer's push waits this much longer.
  */
-const PEER_WAKE_GATHER_MS = 50;
+const PEER_WAKE_GATHER_MS = 250;
 /**
  * Under concurrent writers, a group waits this long for more before it is taken. Each group costs
- * two D1 round trips, a log append and a checkpoint signature whatever its size, and every party
+ * a D1 round trip or two, a log append and a checkpoint signature whatever its size, and every party
  * shares the Worker's CPU; single POSTs from 32 connections formed groups of 6-7 without the wait.
  * A lone writer's registrations (groups of one) never wait; a batch's thousand arrive together.
  */
@@ -95,7 +99,8 @@ const INDEX_PAGES_PER_ALARM = 20;
  *
  * 1. Queue: concurrent calls wait in `queue`; `drain` takes up to MAX_GROUP at a time (group commit),
  *    after GROUP_GATHER_MS when the last group showed concurrent writers.
- * 2. Decide and write (`commit`): read from D1 what the group needs, let the pure planGroup
+ * 2. Decide and write (`commit`): read from D1 what the group needs (nothing for a group of local
+ *    first registrations, see commit), let the pure planGroup
  *    (src/domain/sequencer-decisions.ts) decide idempotency, ids, seqs, refusals and statuses, sign
  *    the receipts of ids issued here, and write the whole group in ONE atomic D1 batch: a declaration
  *    and all its subjects are written entirely or not at all. A batch that fails because of one item
@@ -323,9 +328,24 @@ export class Sequencer extends DurableObject<Env> {
       facts: recordFacts(p),
       ...(peer ? { delivered: { id: peer.receipt.id, origin: peer.receipt.registry } } : {}),
     }));
-    const delivered = subs.flatMap((s) => (s.delivered ? [s.delivered.id] : []));
     const now = new Date();
     const nowMicros = BigInt(now.getTime()) * 1000n;
+    const context = { me, next: counters, nowMicros, skewMicros: BigInt(LIMITS.timestampSkewMs) * 1000n };
+    // A group of local first registrations (no peer's record, nothing superseded) needs from D1 only
+    // that none of its digests and none of the ids it hands out is stored yet, and the unique indexes
+    // on both say so when its batch commits: it is planned as if nothing were stored and written
+    // without reading first (one D1 round trip a group instead of two). If a digest is stored (a
+    // retry) or a peer's row holds one of its ids, the batch fails whole, writes nothing, and the
+    // group is decided again from what D1 holds, as every other group is.
+    if (subs.every((s) => !s.delivered && s.facts.supersedes === null)) {
+      const plan = planGroup(subs, NOTHING_KNOWN, { ...context, avoid: new Set() });
+      try {
+        return await this.write(d1, db, session, reqs, plan, NOTHING_KNOWN, me, now);
+      } catch (e) {
+        if (!isItemFailure(e)) throw e;
+      }
+    }
+    const delivered = subs.flatMap((s) => (s.delivered ? [s.delivered.id] : []));
     // The ids local items will get are read with the group, so one a peer's row holds is skipped.
     const candidates = candidateIds(counters, nowMicros, me.hubId, subs.length - delivered.length);
     const known = await readKnown(db, {
@@ -337,7 +357,7 @@ export class Sequencer extends DurableObject<Env> {
     const avoid = new Set<string>();
     let plan: GroupPlan;
     for (;;) {
-      plan = planGroup(subs, known, { me, next: counters, nowMicros, skewMicros: BigInt(LIMITS.timestampSkewMs) * 1000n, avoid });
+      plan = planGroup(subs, known, { ...context, avoid });
       // Skipping a taken candidate hands out ids past the candidates: those are checked too (rarely needed).
       const unchecked = plan.decisions.flatMap((d) => (d.kind === "created" && d.issued && !checked.has(d.id) ? [d.id] : []));
       if (!unchecked.length) break;
@@ -346,7 +366,11 @@ export class Sequencer extends DurableObject<Env> {
       if (!taken.size) break;
       taken.forEach((id) => avoid.add(id));
     }
+    return this.write(d1, db, session, reqs, plan, known, me, now);
+  }
 
+  /** Signs the receipts of ids issued here, writes the plan's rows in ONE atomic D1 batch, then what follows a commit. */
+  private async write(d1: D1Database | D1DatabaseSession, db: Db, session: D1DatabaseSession | null, reqs: RegisterRequest[], plan: GroupPlan, known: KnownRows, me: RegistryIdentity, now: Date): Promise<RegisterOutcome[]> {
     // The rows to write; receipts of ids issued here are signed now (in parallel: none depends on another).
     const byDigest = new Map<string, NewDeclaration>();
     const signer = receiptSigner(me);
@@ -478,6 +502,9 @@ export class Sequencer extends DurableObject<Env> {
     }
   }
 }
+
+/** What a group of local first registrations is planned against: nothing stored (see commit). */
+const NOTHING_KNOWN: KnownRows = { byDigest: new Map(), byId: new Map(), naming: new Map() };
 
 /** One signer per identity: building one checks that the public key belongs to the secret key (a scalar multiplication). */
 const signers = new WeakMap<RegistryIdentity, Keypair>();

@@ -60,6 +60,25 @@ describe("group commit", () => {
     expect(await logSize()).toBe(size0 + 24);
   });
 
+  it("a group of first registrations holding retries of stored declarations: they get their stored receipts, the others seqs without a gap", async () => {
+    const key = newKey();
+    const stored = await declaration(key, { urls: ["https://retry.example/stored"] });
+    const first = await post("/v1/declarations", stored);
+    expect(first.status).toBe(201);
+    const [a, b] = [await declaration(key, { urls: ["https://retry.example/a"] }), await declaration(key, { urls: ["https://retry.example/b"] })];
+    const size0 = await logSize();
+    // One group: planned as if nothing were stored, its batch fails on the stored digest, and it is decided again from D1.
+    const r = await post("/v1/declarations/batch", [a, stored, b, a]);
+    expect(r.status).toBe(200);
+    const results = r.body.results as { outcome: string; id: string; seq: number; receipt: unknown }[];
+    expect(results.map((x) => x.outcome)).toEqual(["created", "exists", "created", "exists"]);
+    expect(results[1]!.receipt).toEqual(first.body.receipt);
+    expect(results[3]!.id).toBe(results[0]!.id);
+    expect(results[2]!.seq).toBe(results[0]!.seq + 1);
+    expect(await logSize()).toBe(size0 + 2);
+    expect(await d1Count(`SELECT count(*) AS n FROM url_rules WHERE host = 'retry.example'`)).toBe(3);
+  });
+
   it("writes status changes of a group in one statement: updates and revocations of earlier declarations", async () => {
     const size0 = await logSize();
     const keys = Array.from({ length: 6 }, () => newKey());
