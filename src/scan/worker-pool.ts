@@ -87,9 +87,9 @@ export class FingerprintPool<T = Settle> {
   private failed: Error | undefined;
 
   private start(entry: URL): Promise<void> {
-    // None of this process's Node options: the script is plain JavaScript (worker-script.ts), and a process run
-    // through tsx's CLI (npm run bench:scan, the tests) would otherwise load tsx's loader again in every thread
-    // (~0.45 s of CPU a thread, measured), which `npx optout` (bin/optout.mjs registers tsx in-process) never does.
+    // None of this process's Node options: the script is plain JavaScript (worker-script.ts). A process run through
+    // tsx's CLI (npm run bench:scan) has tsx's loader in them, which every thread then loaded again (~0.45 s of CPU
+    // a thread, measured); `npx optout` (bin/optout.mjs registers tsx in-process) has none.
     const worker = new Worker(entry, { workerData: { batch: ANSWER_BATCH }, execArgv: [] });
     const slot: Slot = { worker, outbox: [], pending: PER_WORKER, toolPending: TOOL_PER_WORKER };
     this.slots.push(slot);
