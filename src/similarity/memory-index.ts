@@ -5,6 +5,7 @@ import { PACKED_UNIT_CHARS, unitPageAfter, unitsAfter, unitsByRowid, unitView, t
 import { exactUnitType, type UnitHit, type UnitQuery } from "./similarity-index";
 import { compareView, rowMark, type RowMark, type TableMark, type TableView } from "../domain/table-mark";
 import { publishSnapshot } from "../store/index-snapshots";
+import { cachedSnapshot, cacheSnapshot } from "../store/snapshot-cache";
 import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./unit-snapshot";
 
 /**
@@ -23,8 +24,9 @@ import { decodeUnitSnapshot, encodeUnitSnapshot, type UnitSnapshot } from "./uni
  * prefix, one index seek each (d1-index.ts), so a cold isolate neither reads nor sorts them.
  *
  * Memory: 16 bytes a unit (its two halves and rowid), 16 of bands and 4 of stamp, about 36 MB per
- * million units held, within a Worker's 128 MB. Loading reads the newest snapshot (unit-snapshot.ts)
- * in one statement, its columns used as decoded, then the rows after it in pages of 50,000 units,
+ * million units held, within a Worker's 128 MB. Loading reads the newest snapshot (unit-snapshot.ts),
+ * its build named by D1 and its bytes from the colo's cache or else D1 (snapshot-cache.ts), its
+ * columns used as decoded, then the rows after it in pages of 50,000 units,
  * packed as text; the bands are sorted when a search first needs them. A cold isolate's first match
  * pays that load (BENCHMARKS.md, "The first match of a fresh isolate").
  */
@@ -213,7 +215,7 @@ export class MemoryUnitIndex {
   private unpublished = 0;
   private loading = false;
   private units = 0;
-  readonly stats = { fullLoads: 0, snapshotLoads: 0, incrementalLoads: 0, replicaBehind: 0, published: 0 };
+  readonly stats = { fullLoads: 0, snapshotLoads: 0, cachedSnapshots: 0, incrementalLoads: 0, replicaBehind: 0, published: 0 };
 
   constructor(private readonly publishMinUnits = PUBLISH_MIN_UNITS) {}
 
@@ -266,18 +268,42 @@ export class MemoryUnitIndex {
     });
   }
 
-  /** One consistent view of iscc_units against this copy (store/iscc-units.ts), as marks. */
-  private async readView(db: Reader, withSnapshot: boolean) {
-    const v = await unitView(db, this.loadedRowid, withSnapshot);
+  /**
+   * One consistent view of iscc_units against this copy (store/iscc-units.ts), as marks; with
+   * `withSnapshot`, the newest snapshot too: D1 names its build and the bytes come from this colo's
+   * cache (snapshot-cache.ts), or, when the cache does not hold them (or `fromD1`), the view is read
+   * again with the snapshot's parts, in one batch, and the bytes put in the cache for the next
+   * fresh isolate (in `background` when given).
+   */
+  private async readView(db: Reader, withSnapshot: boolean, background?: (work: Promise<unknown>) => void, fromD1 = false) {
+    let v = await unitView(db, this.loadedRowid, !withSnapshot ? "none" : fromD1 ? "whole" : "head");
+    let bytes = v.bytes;
+    let cached = false;
+    if (withSnapshot && !fromD1 && v.head) {
+      const hit = await cachedSnapshot("units", v.head.version, v.head.build);
+      if (hit) {
+        bytes = hit;
+        cached = true;
+      } else {
+        v = await unitView(db, this.loadedRowid, "whole");
+        bytes = v.bytes;
+      }
+    }
+    if (!cached && bytes && v.head) {
+      const put = cacheSnapshot("units", v.head.version, v.head.build, bytes);
+      if (background) background(put);
+      else await put;
+    }
     return {
       view: { first: markOf(v.first), last: markOf(v.last), atMark: markOf(v.at) },
-      snapshot: v.snapshot,
+      snapshot: withSnapshot ? (bytes && v.head ? { version: v.head.version, bytes } : null) : undefined,
       atSnapshot: markOf(v.atSnapshot),
+      cached,
     };
   }
 
   private async load(db: Reader, background?: (work: Promise<unknown>) => void): Promise<void> {
-    let read = await this.readView(db, this.mark === null);
+    let read = await this.readView(db, this.mark === null, background);
     const verdict = compareView(this.mark, read.view);
     if (verdict === "current") return;
     if (verdict === "behind") {
@@ -290,9 +316,16 @@ export class MemoryUnitIndex {
       this.units = 0;
       this.mark = null;
       this.unpublished = 0;
-      if (read.snapshot === undefined) read = await this.readView(db, true);
-      if (this.adopt(read.snapshot, { ...read.view, atMark: read.atSnapshot ?? null })) this.stats.snapshotLoads++;
+      if (read.snapshot === undefined) read = await this.readView(db, true, background);
+      let adopted = this.adopt(read.snapshot, { ...read.view, atMark: read.atSnapshot ?? null });
+      // A cached copy that does not decode: D1's before a load from every row.
+      if (!adopted && read.cached) {
+        read = await this.readView(db, true, background, true);
+        adopted = this.adopt(read.snapshot, { ...read.view, atMark: read.atSnapshot ?? null });
+      }
+      if (adopted) this.stats.snapshotLoads++;
       else this.stats.fullLoads++;
+      if (read.cached) this.stats.cachedSnapshots++;
     } else this.stats.incrementalLoads++;
     for (const t of this.types.values()) touched.add(t);
     await this.loadRows(db, touched);
@@ -366,8 +399,10 @@ export class MemoryUnitIndex {
     const types = [...this.types].map(([unitType, t]) => ({ unitType, ...t.columns() }));
     this.unpublished = 0;
     try {
-      await publishSnapshot(db, "units", mark.last.rowid, encodeUnitSnapshot({ mark, types }));
+      const bytes = encodeUnitSnapshot({ mark, types });
+      const build = await publishSnapshot(db, "units", mark.last.rowid, bytes);
       this.stats.published++;
+      await cacheSnapshot("units", mark.last.rowid, build, bytes);
     } catch (e) {
       console.error("publishing the unit index snapshot failed; the next load tries again", e);
     }

@@ -12,7 +12,9 @@ import type { Reader } from "./db";
  * the rows after it come from the same replica in one consistent batch (a cache or an object could
  * hold a snapshot newer than the replica the tail is read from); it is replicated near readers like
  * the rows themselves; the Cache API is per colo and does nothing on workers.dev, and one object
- * would serve every cold isolate of the world from one place.
+ * would serve every cold isolate of the world from one place. The unit index reads only which build
+ * is the newest from D1 in that batch, and that build's bytes from the cache where it holds them
+ * (snapshot-cache.ts): a build's bytes never change, so the cache can only save the read.
  */
 export type SnapshotKind = "units" | "urls";
 
@@ -26,8 +28,14 @@ export const NEWEST_SNAPSHOT_VERSION = "(SELECT max(version) FROM index_snapshot
 
 export interface SnapshotPart {
   version: number;
+  build: string;
   part: number;
   data: string;
+}
+
+/** Which build of `kind` is the newest complete one (its manifest), without its parts: the bytes may come from the cache (snapshot-cache.ts). */
+export function newestSnapshotHeadStatement(db: Reader, kind: SnapshotKind): D1PreparedStatement {
+  return db.prepare("SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1").bind(kind);
 }
 
 /**
@@ -38,15 +46,15 @@ export interface SnapshotPart {
 export function newestSnapshotStatement(db: Reader, kind: SnapshotKind): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT version, part, data FROM index_snapshots WHERE kind = ?1 AND (version, build) =
+      `SELECT version, build, part, data FROM index_snapshots WHERE kind = ?1 AND (version, build) =
          (SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1)
        ORDER BY part`,
     )
     .bind(kind);
 }
 
-/** The snapshot's bytes and version from the rows of newestSnapshotStatement, or null (none, or damaged). */
-export function assembleSnapshot(rows: SnapshotPart[]): { version: number; bytes: Uint8Array } | null {
+/** The snapshot's bytes, version and build from the rows of newestSnapshotStatement, or null (none, or damaged). */
+export function assembleSnapshot(rows: SnapshotPart[]): { version: number; build: string; bytes: Uint8Array } | null {
   const manifest = rows[0];
   if (!manifest || manifest.part !== 0) return null;
   const parts = Number(manifest.data);
@@ -65,14 +73,14 @@ export function assembleSnapshot(rows: SnapshotPart[]): { version: number; bytes
     if (written === null) return null;
     at += written;
   }
-  return at === size ? { version: manifest.version, bytes } : null;
+  return at === size ? { version: manifest.version, build: manifest.build, bytes } : null;
 }
 
 /**
  * Stores a snapshot of `kind` at `version` and drops older ones. Parts go first, the manifest (part
- * 0) last, so a reader never sees a build without all its parts.
+ * 0) last, so a reader never sees a build without all its parts. Returns the build's id.
  */
-export async function publishSnapshot(db: Reader, kind: SnapshotKind, version: number, bytes: Uint8Array): Promise<void> {
+export async function publishSnapshot(db: Reader, kind: SnapshotKind, version: number, bytes: Uint8Array): Promise<string> {
   const text = encodeBase64Bulk(bytes);
   const parts: string[] = [];
   for (let i = 0; i < text.length; i += PART_CHARS) parts.push(text.slice(i, i + PART_CHARS));
@@ -81,4 +89,5 @@ export async function publishSnapshot(db: Reader, kind: SnapshotKind, version: n
     db.prepare("INSERT INTO index_snapshots (kind, version, build, part, data) VALUES (?1, ?2, ?3, ?4, ?5)").bind(kind, version, build, part, data);
   for (let i = 0; i < parts.length; i += PARTS_PER_BATCH) await db.batch(parts.slice(i, i + PARTS_PER_BATCH).map((p, k) => insert(i + k + 1, p)));
   await db.batch([insert(0, String(parts.length)), db.prepare("DELETE FROM index_snapshots WHERE kind = ?1 AND version < ?2").bind(kind, version)]);
+  return build;
 }

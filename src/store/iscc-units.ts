@@ -2,7 +2,7 @@ import { and, asc, gt, lte, sql, type SQL } from "drizzle-orm";
 import type { IndexedUnit } from "../similarity/similarity-index";
 import { inJson, inList, jsonList, jsonTuples } from "./bound-parameters";
 import type { Db, Reader } from "./db";
-import { assembleSnapshot, NEWEST_SNAPSHOT_VERSION, newestSnapshotStatement, type SnapshotPart } from "./index-snapshots";
+import { assembleSnapshot, NEWEST_SNAPSHOT_VERSION, newestSnapshotHeadStatement, newestSnapshotStatement, type SnapshotPart } from "./index-snapshots";
 import { isccUnits } from "./schema";
 
 /** Reads of iscc_units, the ISCC units of every declaration's `iscc` subject (see schema.ts for the bands). */
@@ -106,23 +106,31 @@ export interface UnitMark {
 
 /**
  * What a reader of iscc_units checks its copy against, in one round trip (one consistent view): the
- * first and last unit rows and the row at `rowid`; with `withSnapshot`, also the newest unit index
- * snapshot and the unit row it ends at.
+ * first and last unit rows and the row at `rowid`; with `snapshot`, also which unit index snapshot
+ * is the newest and the unit row it ends at: its build (`head`, whose bytes the caller may hold in
+ * the cache: snapshot-cache.ts) or its bytes (`whole`).
  */
-export async function unitView(db: Reader, rowid: number, withSnapshot: boolean) {
+export async function unitView(db: Reader, rowid: number, snapshot: "none" | "head" | "whole") {
   const statements = [
     db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid LIMIT 1"),
     db.prepare("SELECT rowid, seq, code FROM iscc_units ORDER BY rowid DESC LIMIT 1"),
     db.prepare("SELECT rowid, seq, code FROM iscc_units WHERE rowid = ?1").bind(rowid),
   ];
-  if (withSnapshot) statements.push(newestSnapshotStatement(db, "units"), db.prepare(`SELECT rowid, seq, code FROM iscc_units WHERE rowid = ${NEWEST_SNAPSHOT_VERSION}`).bind("units"));
-  const [first, last, at, snapshot, atSnapshot] = await db.batch(statements);
+  if (snapshot !== "none")
+    statements.push(
+      snapshot === "head" ? newestSnapshotHeadStatement(db, "units") : newestSnapshotStatement(db, "units"),
+      db.prepare(`SELECT rowid, seq, code FROM iscc_units WHERE rowid = ${NEWEST_SNAPSHOT_VERSION}`).bind("units"),
+    );
+  const [first, last, at, newest, atSnapshot] = await db.batch(statements);
+  const whole = snapshot === "whole" ? assembleSnapshot(newest!.results as SnapshotPart[]) : undefined;
   return {
     first: first!.results[0] as UnitMark | undefined,
     last: last!.results[0] as UnitMark | undefined,
     at: at!.results[0] as UnitMark | undefined,
-    /** Undefined when not asked for; null when there is none (or it is damaged). */
-    snapshot: snapshot && assembleSnapshot(snapshot.results as SnapshotPart[]),
+    /** The newest snapshot's build: undefined when not asked for, null when there is none (or, read whole, it is damaged). */
+    head: snapshot === "head" ? ((newest!.results[0] as { version: number; build: string } | undefined) ?? null) : whole && { version: whole.version, build: whole.build },
+    /** Its bytes, read whole. */
+    bytes: whole?.bytes,
     atSnapshot: atSnapshot?.results[0] as UnitMark | undefined,
   };
 }

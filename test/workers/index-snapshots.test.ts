@@ -13,6 +13,7 @@ import { encodeBase64Bulk } from "../../src/encoding/base64";
 import { MainType, encodeUnit } from "../../src/iscc/index";
 import { DEFAULT_MAX_DISTANCE } from "../../src/similarity/bands";
 import { MemoryUnitIndex } from "../../src/similarity/memory-index";
+import { cacheSnapshot, snapshotCacheKey } from "../../src/store/snapshot-cache";
 import type { UnitQuery } from "../../src/similarity/similarity-index";
 import { declaration, flipBits, newKey, post, randomBody } from "./helpers";
 
@@ -68,6 +69,41 @@ describe("unit index snapshot", () => {
     const b = await fromRows.search(env.DB, queries, DEFAULT_MAX_DISTANCE);
     expect(a).toEqual(b);
     expect(a.every((hits) => hits.length >= 1)).toBe(true);
+  });
+
+  it("a fresh isolate takes the newest build's bytes from the cache, from D1 when the cache lacks them (and puts them back), and never a cached copy that does not decode", async () => {
+    const bodies = Array.from({ length: 20 }, () => randomBody());
+    await register(...bodies.map((b) => ({ iscc: contentUnit(b) })));
+    const publisher = new MemoryUnitIndex(1);
+    await publisher.refresh(env.DB);
+    expect(publisher.stats).toMatchObject({ published: 1 });
+    const head = (await env.DB.prepare("SELECT version, build FROM index_snapshots WHERE kind = 'units' AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1").first<{ version: number; build: string }>())!;
+    const cache = (caches as unknown as { default: Cache }).default;
+    const queries = bodies.map((b, i) => query(flipBits(b, [i % 64, (i * 11 + 3) % 64])));
+    const expected = await publisher.search(env.DB, queries, DEFAULT_MAX_DISTANCE);
+    expect(expected.every((hits) => hits.length >= 1)).toBe(true);
+
+    // Published: the publisher put the bytes in the cache.
+    expect(await cache.match(snapshotCacheKey("units", head.version, head.build))).toBeDefined();
+    const fromCache = new MemoryUnitIndex(1_000_000);
+    await fromCache.refresh(env.DB);
+    expect(fromCache.stats).toMatchObject({ snapshotLoads: 1, cachedSnapshots: 1, fullLoads: 0 });
+    expect(await fromCache.search(env.DB, queries, DEFAULT_MAX_DISTANCE)).toEqual(expected);
+
+    // Not in this colo's cache: read from D1, then put back for the next fresh isolate.
+    expect(await cache.delete(snapshotCacheKey("units", head.version, head.build))).toBe(true);
+    const fromD1 = new MemoryUnitIndex(1_000_000);
+    await fromD1.refresh(env.DB);
+    expect(fromD1.stats).toMatchObject({ snapshotLoads: 1, cachedSnapshots: 0, fullLoads: 0 });
+    expect(await fromD1.search(env.DB, queries, DEFAULT_MAX_DISTANCE)).toEqual(expected);
+    expect(await cache.match(snapshotCacheKey("units", head.version, head.build))).toBeDefined();
+
+    // A cached copy that does not decode: D1's, not a load from every row.
+    await cacheSnapshot("units", head.version, head.build, new Uint8Array([1, 2, 3]));
+    const damaged = new MemoryUnitIndex(1_000_000);
+    await damaged.refresh(env.DB);
+    expect(damaged.stats).toMatchObject({ snapshotLoads: 1, fullLoads: 0 });
+    expect(await damaged.search(env.DB, queries, DEFAULT_MAX_DISTANCE)).toEqual(expected);
   });
 
   it("a replica behind the index neither reloads it nor drops its rows", async () => {
