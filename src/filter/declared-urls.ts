@@ -51,16 +51,25 @@ const WAIT_FOR_LOAD_MS = 5_000;
 /** Rebuild the filter when the rules added since the last build exceed this share of it. */
 const DELTA_SHARE = 0.1;
 
-class DeltaKeys {
+/**
+ * The keys of rules added since the filter was built. Every probe that misses the filter asks here
+ * (most of a batch's ~11,000 probes a 1,000 URLs), so a bit per value of a key's low 16 bits of `a`
+ * answers most of them without the Map lookup of a number that is often not a small integer.
+ */
+export class DeltaKeys {
   private readonly byA = new Map<number, number[]>();
+  private readonly bits = new Uint8Array(1 << 13);
   size = 0;
   add(a: number, b: number): void {
     const list = this.byA.get(a);
     if (list) list.push(b);
     else this.byA.set(a, [b]);
+    const byte = (a & 0xffff) >>> 3;
+    this.bits[byte] = this.bits[byte]! | (1 << (a & 7));
     this.size++;
   }
   has(a: number, b: number): boolean {
+    if ((this.bits[(a & 0xffff) >>> 3]! & (1 << (a & 7))) === 0) return false;
     const list = this.byA.get(a);
     return list !== undefined && list.includes(b);
   }

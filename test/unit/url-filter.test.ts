@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DeltaKeys } from "../../src/filter/declared-urls";
 import { BinaryFuse16, fmix32 } from "../../src/filter/binary-fuse";
 import { filterDomain, hashKeyPair, probeFilterKeys, probeUrl, probeUrlGeneral, ruleFilterKeys } from "../../src/filter/url-keys";
 import { hostOfNormalized, matchKey, normalizeUrl } from "../../src/domain/url-normalize";
@@ -194,6 +195,27 @@ describe("probeUrl (one-pass hashing)", () => {
         expect(probedKeys(key, h, true)).toEqual(expected);
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe("keys added since the filter was built (DeltaKeys)", () => {
+  it("answers every key added, and no other, with the bit gate in front of its map", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })), { minLength: 1, maxLength: 3000, selector: ([a, b]) => `${a},${b}` }), fc.array(fc.tuple(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })), { maxLength: 200 }), (added, others) => {
+        const delta = new DeltaKeys();
+        for (const [a, b] of added) delta.add(a, b);
+        expect(delta.size).toBe(added.length);
+        for (const [a, b] of added) expect(delta.has(a, b)).toBe(true);
+        const set = new Set(added.map(([a, b]) => `${a},${b}`));
+        for (const [a, b] of others) expect(delta.has(a, b)).toBe(set.has(`${a},${b}`));
+        // the same a with another b, and the same low 16 bits of a with another a, are not keys
+        const [a0, b0] = added[0]!;
+        if (!set.has(`${a0},${(b0 + 1) >>> 0}`)) expect(delta.has(a0, (b0 + 1) >>> 0)).toBe(false);
+        const a1 = (a0 + 0x10000) >>> 0;
+        if (!set.has(`${a1},${b0}`)) expect(delta.has(a1, b0)).toBe(false);
+      }),
+      { numRuns: 200 },
     );
   });
 });
