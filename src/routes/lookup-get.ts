@@ -10,6 +10,7 @@ import { Problem } from "../http/problem";
 import { readSession, speedConfig } from "../http/read-path";
 import { json, paramProblems, type App, type Ctx } from "../http/route";
 import { rateLimited } from "../http/rate-limits";
+import { defaultCache } from "../runtime/default-cache";
 
 const EXAMPLES: Record<IdentifierKind, string> = {
   isrc: "US-RC1-76-07839",
@@ -171,9 +172,9 @@ export function lookupGet(app: App) {
  */
 async function cachedLookup(c: Ctx, enabled: boolean, p: { url: string; normalized: string }, compute: () => Promise<UrlLookup>): Promise<UrlLookup> {
   const version = declaredUrls.version;
-  if (!enabled || !version || typeof caches === "undefined") return compute();
+  const cache = defaultCache();
+  if (!enabled || !version || !cache) return compute();
   const key = new Request(`https://lookup-cache.invalid/v1/lookup/${versionTag(version)}?url=${encodeURIComponent(p.normalized)}`);
-  const cache = (caches as unknown as { default: Cache }).default;
   const hit = await cache.match(key);
   if (hit) return { ...((await hit.json()) as UrlLookup), url: p.url };
   const result = await compute();

@@ -5,10 +5,9 @@
 // and on two busy cores a wake-up costs the sender its core for a while (profiles: ~0.3-0.5 ms a message).
 import { parentPort, workerData } from "node:worker_threads";
 import { enableFastBlake3 } from "../iscc/index.js";
-import { isccOfFile, type FileIscc } from "../media/file-iscc.js";
+import { isccOfFile } from "../media/file-iscc.js";
 import { closeToolHelper, startToolsFromHelper } from "../media/system-tools.js";
-
-type Answer = { id: number; result: FileIscc; stat: [size: number, mtimeMs: number] } | { id: number; error: string };
+import type { Answer } from "./worker-pool.js";
 
 const batch = (workerData as { batch: number }).batch;
 await enableFastBlake3();

@@ -60,7 +60,8 @@ interface Slot {
   closed?: () => void;
 }
 
-type Answer = { id: number; result: FileIscc; stat: [size: number, mtimeMs: number] } | { id: number; error: string };
+/** A worker's answer for one file (fingerprint-worker.ts): its result and stat, or the error's message. */
+export type Answer = { id: number; result: FileIscc; stat: [size: number, mtimeMs: number] } | { id: number; error: string };
 
 export class FingerprintPool<T = Settle> {
   private slots: Slot[] = [];

@@ -33,21 +33,24 @@ export interface SnapshotPart {
   data: string;
 }
 
-/** Which build of `kind` is the newest complete one (its manifest), without its parts: the bytes may come from the cache (snapshot-cache.ts). */
+/**
+ * The version and build of the newest complete snapshot of `?1` (its manifest, part 0, is written last).
+ * Of two builds of one version the later one (an isolate that could not read the first, e.g. of an
+ * older format, built and published its own). The one choice of both statements below.
+ */
+const NEWEST_BUILD = "SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1";
+
+/** Which build of `kind` is the newest complete one, without its parts: the bytes may come from the cache (snapshot-cache.ts). */
 export function newestSnapshotHeadStatement(db: Reader, kind: SnapshotKind): D1PreparedStatement {
-  return db.prepare("SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1").bind(kind);
+  return db.prepare(NEWEST_BUILD).bind(kind);
 }
 
-/**
- * The newest complete snapshot of `kind`: all its parts in one statement (part 0 is written last).
- * Of two builds of one version the later one (an isolate that could not read the first, e.g. of an
- * older format, built and published its own).
- */
+/** The newest complete snapshot of `kind` (NEWEST_BUILD): all its parts in one statement. */
 export function newestSnapshotStatement(db: Reader, kind: SnapshotKind): D1PreparedStatement {
   return db
     .prepare(
       `SELECT version, build, part, data FROM index_snapshots WHERE kind = ?1 AND (version, build) =
-         (SELECT version, build FROM index_snapshots WHERE kind = ?1 AND part = 0 ORDER BY version DESC, rowid DESC LIMIT 1)
+         (${NEWEST_BUILD})
        ORDER BY part`,
     )
     .bind(kind);

@@ -1,3 +1,4 @@
+import { defaultCache } from "../runtime/default-cache";
 import type { SnapshotKind } from "./index-snapshots";
 
 /**
@@ -15,20 +16,15 @@ import type { SnapshotKind } from "./index-snapshots";
  */
 const KEY_BASE = "https://index-snapshots.invalid/";
 
-function cache(): Cache | null {
-  return typeof caches === "undefined" ? null : (caches as unknown as { default: Cache }).default;
-}
-
 /** The cache key of one build: a build's bytes never change, so the key names exactly one value. */
 export const snapshotCacheKey = (kind: SnapshotKind, version: number, build: string) => new Request(`${KEY_BASE}${kind}/${version}/${encodeURIComponent(build)}`);
-const key = snapshotCacheKey;
 
 /** The bytes of build `build` of the `kind` snapshot at `version`, or null when this colo's cache does not hold them. */
 export async function cachedSnapshot(kind: SnapshotKind, version: number, build: string): Promise<Uint8Array | null> {
-  const c = cache();
+  const c = defaultCache();
   if (!c) return null;
   try {
-    const hit = await c.match(key(kind, version, build));
+    const hit = await c.match(snapshotCacheKey(kind, version, build));
     return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
   } catch (e) {
     console.error("reading an index snapshot from the cache failed; reading it from D1", e);
@@ -38,10 +34,10 @@ export async function cachedSnapshot(kind: SnapshotKind, version: number, build:
 
 /** Puts a published build's bytes in this colo's cache (best effort: a failure costs the next reader a D1 read). */
 export async function cacheSnapshot(kind: SnapshotKind, version: number, build: string, bytes: Uint8Array): Promise<void> {
-  const c = cache();
+  const c = defaultCache();
   if (!c) return;
   try {
-    await c.put(key(kind, version, build), new Response(bytes, { headers: { "content-type": "application/octet-stream", "cache-control": "max-age=86400" } }));
+    await c.put(snapshotCacheKey(kind, version, build), new Response(bytes, { headers: { "content-type": "application/octet-stream", "cache-control": "max-age=86400" } }));
   } catch (e) {
     console.error("putting an index snapshot in the cache failed", e);
   }
